@@ -1,0 +1,16 @@
+package dev.icld.data;
+
+/**
+ * One utterance of a corpus, one line of a {@code train.jsonl}/{@code dev.jsonl}/{@code
+ * test.jsonl} manifest.
+ *
+ * @param audio audio path, relative to the manifest's directory (or absolute)
+ * @param duration seconds
+ * @param label class label for classification tasks (kws, sid, sound); null for asr
+ * @param transcript normalised transcript for asr; null otherwise
+ * @param speaker speaker id (null for sound events)
+ * @param source how the audio was made: TTS engine and voice, or the source recording
+ */
+public record ManifestEntry(
+    String audio, double duration, String label, String transcript, String speaker,
+    String source) {}
