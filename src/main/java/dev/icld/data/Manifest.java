@@ -1,0 +1,57 @@
+package dev.icld.data;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/** JSON-lines manifests: one {@link ManifestEntry} per line. Writes are atomic. */
+public final class Manifest {
+  static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+  private Manifest() {}
+
+  public static void write(Path file, List<ManifestEntry> entries) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      for (ManifestEntry e : entries) {
+        w.write(GSON.toJson(e));
+        w.write('\n');
+      }
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Parses every line; a line that is not a manifest entry is an error naming file and line. */
+  public static List<ManifestEntry> read(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    List<ManifestEntry> entries = new java.util.ArrayList<>(lines.size());
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      ManifestEntry e;
+      try {
+        e = GSON.fromJson(line, ManifestEntry.class);
+      } catch (RuntimeException ex) {
+        throw new IOException(file + ":" + (i + 1) + ": not a JSON manifest entry: " + ex.getMessage());
+      }
+      if (e == null || e.audio() == null || e.audio().isBlank()) {
+        throw new IOException(file + ":" + (i + 1) + ": entry has no \"audio\" path");
+      }
+      entries.add(e);
+    }
+    return entries;
+  }
+}
