@@ -1,0 +1,138 @@
+package dev.icld.audio;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Reads audio files into mono {@link Audio}. The container is recognised by its first bytes, never by
+ * the file name: RIFF/WAVE, RF64 and FLAC are supported. Integer samples are divided by 2^(bits-1)
+ * (as torchaudio and soundfile do, so 16-bit v becomes v / 32768); float WAV samples are kept as
+ * they are, unclipped. Anything unusable is an {@link AudioFormatException} naming the file and the
+ * problem.
+ */
+public final class AudioFiles {
+  /** Arrays are indexed by int, so a whole-file read is capped slightly below 2 GiB. */
+  private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+
+  private AudioFiles() {}
+
+  /** The file at its native sample rate, mixed down to mono by averaging the channels. */
+  public static Audio read(Path file) throws IOException {
+    return decode(file).toMono();
+  }
+
+  /** The file mixed down to mono and resampled to {@code targetSampleRate} if it differs. */
+  public static Audio read(Path file, int targetSampleRate) throws IOException {
+    if (targetSampleRate <= 0) {
+      throw new IllegalArgumentException(
+          "target sample rate must be positive, got " + targetSampleRate);
+    }
+    return Resampler.resample(read(file), targetSampleRate);
+  }
+
+  /** All channels, unmixed, at the native sample rate. */
+  static MultichannelAudio decode(Path file) throws IOException {
+    byte[] bytes = readAllBytes(file);
+    if (WavDecoder.hasMagic(bytes)) {
+      return WavDecoder.decode(file, bytes);
+    }
+    int flacStart = id3v2TagLength(bytes);
+    if (FlacDecoder.hasMagic(bytes, flacStart)) {
+      return FlacDecoder.decode(file, bytes, flacStart);
+    }
+    throw new AudioFormatException(file, "not a WAV or FLAC file: " + describeUnknown(bytes));
+  }
+
+  private static byte[] readAllBytes(Path file) throws IOException {
+    try {
+      if (Files.isDirectory(file)) {
+        throw new AudioFormatException(file, "is a directory, not an audio file");
+      }
+      if (Files.size(file) > MAX_FILE_BYTES) {
+        throw new AudioFormatException(
+            file, "file is too large (" + Files.size(file) + " bytes, the limit is 2 GiB)");
+      }
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new AudioFormatException(file, "no such file");
+    } catch (AccessDeniedException e) {
+      throw new AudioFormatException(file, "permission denied");
+    }
+  }
+
+  /** Some taggers put an ID3v2 tag before the "fLaC" marker; its length, or 0 if there is none. */
+  private static int id3v2TagLength(byte[] bytes) {
+    if (bytes.length < 10 || !startsWith(bytes, "ID3")) {
+      return 0;
+    }
+    int size = 0;
+    for (int i = 6; i < 10; i++) {
+      size = size << 7 | (bytes[i] & 0x7F); // "syncsafe" integer: 7 bits per byte
+    }
+    return 10 + size;
+  }
+
+  /** A short guess at what the file is instead, so the error tells the user what they passed. */
+  private static String describeUnknown(byte[] bytes) {
+    if (bytes.length == 0) {
+      return "the file is empty";
+    }
+    if (startsWith(bytes, "RIFF") && bytes.length >= 12) {
+      return "a RIFF container of type '" + WavDecoder.fourCc(bytes, 8).strip() + "', not WAVE";
+    }
+    if (startsWith(bytes, "RIFF") || startsWith(bytes, "RF64")) {
+      return "a RIFF header cut short (" + bytes.length + " bytes)";
+    }
+    if (startsWith(bytes, "\u0089PNG")) {
+      return "it is a PNG image";
+    }
+    if (startsWith(bytes, "OggS")) {
+      return "it is an Ogg stream (Vorbis/Opus/Ogg-FLAC are not supported)";
+    }
+    boolean mpegFrameSync = bytes.length >= 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xE0) == 0xE0;
+    if (startsWith(bytes, "ID3") || mpegFrameSync) {
+      return "it looks like MP3 audio, which is not supported";
+    }
+    if (looksLikeText(bytes)) {
+      return "it is a text file";
+    }
+    return "unrecognised leading bytes " + hex(bytes, 8);
+  }
+
+  private static boolean startsWith(byte[] bytes, String magic) {
+    byte[] m = magic.getBytes(StandardCharsets.ISO_8859_1);
+    if (bytes.length < m.length) {
+      return false;
+    }
+    for (int i = 0; i < m.length; i++) {
+      if (bytes[i] != m[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean looksLikeText(byte[] bytes) {
+    int n = Math.min(bytes.length, 512);
+    for (int i = 0; i < n; i++) {
+      int b = bytes[i] & 0xFF;
+      boolean control = b < 0x20 && b != '\n' && b != '\r' && b != '\t';
+      if (control || b == 0x7F) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String hex(byte[] bytes, int max) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < Math.min(bytes.length, max); i++) {
+      sb.append(i == 0 ? "" : " ").append(String.format("%02X", bytes[i] & 0xFF));
+    }
+    return sb.toString();
+  }
+}
