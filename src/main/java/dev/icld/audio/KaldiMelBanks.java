@@ -74,10 +74,6 @@ final class KaldiMelBanks {
     return 1127.0 * Math.log(1.0 + hz / 700.0);
   }
 
-  int numBins() {
-    return weights.length;
-  }
-
   /** Filter energies: {@code out[m] = sum_k weight[m][k] * spectrum[k]}. */
   void apply(double[] spectrum, double[] out) {
     for (int m = 0; m < weights.length; m++) {
