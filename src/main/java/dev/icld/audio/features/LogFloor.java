@@ -1,4 +1,4 @@
-package dev.icld.audio;
+package dev.icld.audio.features;
 
 /**
  * Natural log with a floor, {@code ln(max(x, floor))}: the usual log-mel compression when dB and

@@ -1,4 +1,4 @@
-package dev.icld.audio;
+package dev.icld.audio.features;
 
 /** Input checks shared by the feature extractors, so bad samples fail loudly instead of giving NaN features. */
 final class SignalChecks {

@@ -1,4 +1,4 @@
-package dev.icld.audio;
+package dev.icld.audio.features;
 
 /** torchaudio's {@code norm} of mel filters: None, or "slaney" area normalisation. */
 public enum MelNorm {

@@ -1,4 +1,4 @@
-package dev.icld.audio;
+package dev.icld.audio.features;
 
 /**
  * Options of torchaudio 0.13.1's {@code torchaudio.compliance.kaldi.mfcc}: same names (camelCase),

@@ -1,4 +1,4 @@
-package dev.icld.audio;
+package dev.icld.audio.features;
 
 /** Small helpers on {@code [frames][features]} matrices shared by the feature extractors. */
 final class FeatureMatrices {

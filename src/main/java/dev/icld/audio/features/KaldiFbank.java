@@ -1,4 +1,6 @@
-package dev.icld.audio;
+package dev.icld.audio.features;
+
+import dev.icld.audio.Audio;
 
 import java.util.Random;
 

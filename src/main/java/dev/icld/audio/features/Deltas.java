@@ -1,4 +1,4 @@
-package dev.icld.audio;
+package dev.icld.audio.features;
 
 /**
  * Delta (time-derivative) features with the semantics of torchaudio 0.13.1's

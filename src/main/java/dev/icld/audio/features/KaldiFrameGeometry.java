@@ -1,4 +1,4 @@
-package dev.icld.audio;
+package dev.icld.audio.features;
 
 /**
  * Frame sizes in samples derived from Kaldi's millisecond options, rounded down exactly as

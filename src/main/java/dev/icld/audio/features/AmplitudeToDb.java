@@ -1,4 +1,4 @@
-package dev.icld.audio;
+package dev.icld.audio.features;
 
 /**
  * Decibels with the semantics of torchaudio 0.13.1's {@code torchaudio.transforms.AmplitudeToDB}

@@ -1,4 +1,6 @@
-package dev.icld.audio;
+package dev.icld.audio.features;
+
+import dev.icld.audio.Audio;
 
 /**
  * MFCCs with the semantics of torchaudio 0.13.1's {@code torchaudio.compliance.kaldi.mfcc}

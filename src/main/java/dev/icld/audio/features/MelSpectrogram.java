@@ -1,4 +1,6 @@
-package dev.icld.audio;
+package dev.icld.audio.features;
+
+import dev.icld.audio.Audio;
 
 /**
  * Mel spectrogram with the semantics of torchaudio 0.13.1's
