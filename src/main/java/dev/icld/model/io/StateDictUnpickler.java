@@ -44,7 +44,8 @@ final class StateDictUnpickler {
   private static final String ORDERED_DICT = "collections.OrderedDict";
   private static final String REBUILD_TENSOR = "torch._utils._rebuild_tensor_v2";
   private static final String REBUILD_PARAMETER = "torch._utils._rebuild_parameter";
-  private static final Set<String> CALLABLES = Set.of(ORDERED_DICT, REBUILD_TENSOR, REBUILD_PARAMETER);
+  private static final Set<String> CALLABLES =
+      Set.of(ORDERED_DICT, REBUILD_TENSOR, REBUILD_PARAMETER);
   private static final Map<String, DType> STORAGE_TYPES =
       Map.of(
           "torch.FloatStorage", DType.F32,

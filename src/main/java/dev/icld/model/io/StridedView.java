@@ -14,7 +14,8 @@ final class StridedView {
    * @param mayReuse whether the storage array may be returned itself when the view is all of it
    * @throws IllegalArgumentException if the view reaches outside the storage
    */
-  static float[] gather(float[] storage, long offset, long[] size, long[] stride, boolean mayReuse) {
+  static float[] gather(
+      float[] storage, long offset, long[] size, long[] stride, boolean mayReuse) {
     if (size.length != stride.length) {
       throw new IllegalArgumentException(
           "size " + Arrays.toString(size) + " and stride " + Arrays.toString(stride)

@@ -37,10 +37,11 @@ public final class TorchCheckpoint {
     checkIsZip(file);
     try (ZipFile zip = new ZipFile(file.toFile())) {
       ZipEntry pickleRecord = findPickle(file, zip);
-      String prefix = pickleRecord.getName().substring(0, pickleRecord.getName().length() - "data.pkl".length());
+      String pickleName = pickleRecord.getName();
+      String prefix = pickleName.substring(0, pickleName.length() - "data.pkl".length());
       ByteOrder order = byteOrder(file, zip, prefix);
       byte[] pickle = readRecord(file, zip, pickleRecord, MAX_PICKLE_BYTES);
-      Map<String, TensorRef> refs = StateDictUnpickler.unpickle(file, pickleRecord.getName(), pickle);
+      Map<String, TensorRef> refs = StateDictUnpickler.unpickle(file, pickleName, pickle);
       return materialise(file, zip, prefix, order, refs);
     } catch (ZipException e) {
       throw new CheckpointFormatException(
@@ -143,15 +144,21 @@ public final class TorchCheckpoint {
       throw new CheckpointFormatException(
           file, "tensor '" + tensor + "': storage record " + name + " is missing from the archive");
     }
+    if (storage.numel() > MAX_ARRAY_LENGTH) {
+      throw new CheckpointFormatException(
+          file,
+          "tensor '" + tensor + "': storage of " + storage.numel() + " elements is too large");
+    }
     long expectedBytes = storage.numel() * storage.dtype().byteSize();
-    if (storage.numel() > MAX_ARRAY_LENGTH || record.getSize() != expectedBytes) {
+    if (record.getSize() != expectedBytes) {
       throw new CheckpointFormatException(
           file,
           "tensor '" + tensor + "': storage record " + name + " holds " + record.getSize()
               + " bytes, but " + storage.numel() + " " + storage.dtype() + " elements need "
               + expectedBytes);
     }
-    ByteBuffer bytes = ByteBuffer.wrap(readRecord(file, zip, record, MAX_ARRAY_LENGTH)).order(order);
+    ByteBuffer bytes =
+        ByteBuffer.wrap(readRecord(file, zip, record, MAX_ARRAY_LENGTH)).order(order);
     try {
       return storage.dtype().decode(bytes, (int) storage.numel());
     } catch (IllegalArgumentException ex) {
