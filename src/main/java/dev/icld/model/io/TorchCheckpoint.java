@@ -130,7 +130,7 @@ public final class TorchCheckpoint {
         throw new CheckpointFormatException(
             file, "tensor '" + e.getKey() + "': " + ex.getMessage());
       }
-      tensors.put(e.getKey(), new TensorData(storage.dtype().name(), ref.size(), tensorValues));
+      tensors.put(e.getKey(), new TensorData(storage.dtype().name(), ref.size().clone(), tensorValues));
     }
     return tensors;
   }
