@@ -130,7 +130,8 @@ public final class TorchCheckpoint {
         throw new CheckpointFormatException(
             file, "tensor '" + e.getKey() + "': " + ex.getMessage());
       }
-      tensors.put(e.getKey(), new TensorData(storage.dtype().name(), ref.size().clone(), tensorValues));
+      String dtype = storage.dtype().name();
+      tensors.put(e.getKey(), new TensorData(dtype, ref.size().clone(), tensorValues));
     }
     return tensors;
   }
