@@ -37,6 +37,10 @@ public final class AudioFiles {
     if (WavDecoder.hasMagic(bytes)) {
       return WavDecoder.decode(file, bytes);
     }
+    int flacStart = id3v2TagLength(bytes);
+    if (FlacDecoder.hasMagic(bytes, flacStart)) {
+      return FlacDecoder.decode(file, bytes, flacStart);
+    }
     throw new AudioFormatException(file, "not a WAV or FLAC file: " + describeUnknown(bytes));
   }
 
@@ -54,6 +58,18 @@ public final class AudioFiles {
     } catch (AccessDeniedException e) {
       throw new AudioFormatException(file, "permission denied");
     }
+  }
+
+  /** Some taggers put an ID3v2 tag before the "fLaC" marker; its length, or 0 if there is none. */
+  private static int id3v2TagLength(byte[] bytes) {
+    if (bytes.length < 10 || !startsWith(bytes, "ID3")) {
+      return 0;
+    }
+    int size = 0;
+    for (int i = 6; i < 10; i++) {
+      size = size << 7 | (bytes[i] & 0x7F); // "syncsafe" integer: 7 bits per byte
+    }
+    return 10 + size;
   }
 
   /** A short guess at what the file is instead, so the error tells the user what they passed. */
