@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "Writes OUT/train.jsonl, dev.jsonl and test.jsonl for a public corpus in its original "
           + "layout (LibriSpeech, Speech Commands v2, ESC-50, VoxCeleb1 identification).",
       "Audio stays where it is; manifest paths are relative to OUT. Every problem in the corpus "
-          + "is listed at once, and nothing is written unless there are none or --skip-bad is given."
+          + "is listed at once, and no manifest is written unless there are none or --skip-bad is given."
     })
 final class ImportCommand implements Callable<Integer> {
   enum Format { librispeech, speechcommands, esc50, voxceleb }

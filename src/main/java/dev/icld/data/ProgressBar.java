@@ -19,7 +19,7 @@ public final class ProgressBar implements AutoCloseable {
   private final long start = System.nanoTime();
   private final AtomicLong done = new AtomicLong();
   private long lastDraw;
-  private boolean drawn;
+  private long lastDrawnCount = -1;
 
   public ProgressBar(String task, long total) {
     this(task, total, System.err);
@@ -40,8 +40,11 @@ public final class ProgressBar implements AutoCloseable {
   }
 
   private synchronized void draw(long count, long now) {
+    if (count == lastDrawnCount) {
+      return;
+    }
     lastDraw = now;
-    drawn = true;
+    lastDrawnCount = count;
     double seconds = (now - start) / 1e9;
     double rate = count / seconds;
     int filled = total > 0 ? (int) (WIDTH * count / total) : WIDTH;
@@ -59,7 +62,7 @@ public final class ProgressBar implements AutoCloseable {
   /** Ends the bar's line, if it was drawn at all. */
   @Override
   public synchronized void close() {
-    if (drawn) {
+    if (lastDrawnCount >= 0) {
       draw(done.get(), System.nanoTime());
       out.println();
     }
