@@ -9,8 +9,10 @@ import java.nio.file.Path;
 
 /**
  * Reads audio files into mono {@link Audio}. The container is recognised by its first bytes, never by
- * the file name: RIFF/WAVE, RF64 and FLAC are supported. Anything unusable is an {@link
- * AudioFormatException} naming the file and the problem.
+ * the file name: RIFF/WAVE, RF64 and FLAC are supported. Integer samples are divided by 2^(bits-1)
+ * (as torchaudio and soundfile do, so 16-bit v becomes v / 32768); float WAV samples are kept as
+ * they are, unclipped. Anything unusable is an {@link AudioFormatException} naming the file and the
+ * problem.
  */
 public final class AudioFiles {
   /** Arrays are indexed by int, so a whole-file read is capped slightly below 2 GiB. */
@@ -26,7 +28,8 @@ public final class AudioFiles {
   /** The file mixed down to mono and resampled to {@code targetSampleRate} if it differs. */
   public static Audio read(Path file, int targetSampleRate) throws IOException {
     if (targetSampleRate <= 0) {
-      throw new IllegalArgumentException("target sample rate must be positive, got " + targetSampleRate);
+      throw new IllegalArgumentException(
+          "target sample rate must be positive, got " + targetSampleRate);
     }
     return Resampler.resample(read(file), targetSampleRate);
   }
@@ -50,7 +53,8 @@ public final class AudioFiles {
         throw new AudioFormatException(file, "is a directory, not an audio file");
       }
       if (Files.size(file) > MAX_FILE_BYTES) {
-        throw new AudioFormatException(file, "file is too large (" + Files.size(file) + " bytes, limit 2 GiB)");
+        throw new AudioFormatException(
+            file, "file is too large (" + Files.size(file) + " bytes, the limit is 2 GiB)");
       }
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
@@ -89,7 +93,8 @@ public final class AudioFiles {
     if (startsWith(bytes, "OggS")) {
       return "it is an Ogg stream (Vorbis/Opus/Ogg-FLAC are not supported)";
     }
-    if (startsWith(bytes, "ID3") || (bytes.length >= 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xE0) == 0xE0)) {
+    boolean mpegFrameSync = bytes.length >= 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xE0) == 0xE0;
+    if (startsWith(bytes, "ID3") || mpegFrameSync) {
       return "it looks like MP3 audio, which is not supported";
     }
     if (looksLikeText(bytes)) {

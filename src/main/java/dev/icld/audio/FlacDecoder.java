@@ -51,7 +51,8 @@ final class FlacDecoder {
         }
         if (frame.header.channels != info.channels()) {
           throw new AudioFormatException(
-              file, "corrupt FLAC stream: a frame has " + frame.header.channels + " channels, STREAMINFO says "
+              file,
+              "corrupt FLAC stream: a frame has " + frame.header.channels + " channels, STREAMINFO says "
                   + info.channels());
         }
         pcm.append(decoder.getChannelData(), frame.header.blockSize);
@@ -66,26 +67,31 @@ final class FlacDecoder {
     return pcm.finish(file);
   }
 
-  private static AudioFormatException frameError(Path file, List<String> decoderErrors, long decodedSamples) {
+  private static AudioFormatException frameError(
+      Path file, List<String> decoderErrors, long decodedSamples) {
     String problem = decoderErrors.isEmpty() ? "undecodable frame" : decoderErrors.get(0);
     if (problem.contains("EOFException")) {
       return new AudioFormatException(
           file, "truncated FLAC stream: the file ends inside the frame after sample " + decodedSamples);
     }
-    return new AudioFormatException(file, "corrupt FLAC stream after sample " + decodedSamples + " (" + problem + ")");
+    return new AudioFormatException(
+        file, "corrupt FLAC stream after sample " + decodedSamples + " (" + problem + ")");
   }
 
   /** The STREAMINFO block, which the FLAC format requires to come first. */
-  private record StreamInfo(int sampleRate, int channels, int bitsPerSample, long totalSamples, byte[] md5) {
+  private record StreamInfo(
+      int sampleRate, int channels, int bitsPerSample, long totalSamples, byte[] md5) {
     static StreamInfo parse(Path file, byte[] bytes, int at) throws AudioFormatException {
       if (bytes.length < at + BLOCK_HEADER_BYTES + STREAMINFO_BYTES) {
         throw new AudioFormatException(
             file, "FLAC header cut short: the file has only " + bytes.length + " bytes");
       }
       int blockType = bytes[at] & 0x7F;
-      int blockLength = (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8 | (bytes[at + 3] & 0xFF);
+      int blockLength =
+          (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8 | (bytes[at + 3] & 0xFF);
       if (blockType != 0 || blockLength != STREAMINFO_BYTES) {
-        throw new AudioFormatException(file, "corrupt FLAC file: the first metadata block is not STREAMINFO");
+        throw new AudioFormatException(
+            file, "corrupt FLAC file: the first metadata block is not STREAMINFO");
       }
       int s = at + BLOCK_HEADER_BYTES;
       // Bytes 10..17 pack sample rate (20 bits), channels - 1 (3), bits - 1 (5), total samples (36).
@@ -147,7 +153,8 @@ final class FlacDecoder {
         throw new IllegalStateException("FLAC stream has more samples than fit in memory");
       }
       if (offset + blockSize > channels[0].length) {
-        int capacity = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(2L * channels[0].length, offset + blockSize));
+        long grown = Math.max(2L * channels[0].length, offset + (long) blockSize);
+        int capacity = (int) Math.min(Integer.MAX_VALUE - 8, grown);
         for (int c = 0; c < channels.length; c++) {
           channels[c] = Arrays.copyOf(channels[c], capacity);
         }

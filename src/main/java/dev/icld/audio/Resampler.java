@@ -28,8 +28,9 @@ public final class Resampler {
     int gcd = gcd(sourceRate, targetRate);
     int orig = sourceRate / gcd;
     int target = targetRate / gcd;
+    long ratePair = ((long) orig << 32) | target;
     PolyphaseFilter filter =
-        FILTERS.computeIfAbsent(((long) orig << 32) | target, key -> PolyphaseFilter.design(orig, target));
+        FILTERS.computeIfAbsent(ratePair, key -> PolyphaseFilter.design(orig, target));
     return new Audio(filter.apply(audio.samples()), targetRate);
   }
 
@@ -45,8 +46,8 @@ public final class Resampler {
   /**
    * One FIR filter per output phase. Output sample {@code k * newRate + j} is the dot product of
    * phase {@code j}'s taps with the input starting at {@code k * origRate + firstTap[j] - width}.
-   * Only taps strictly inside the window are kept: the ones torchaudio evaluates at the clamped
-   * window edge are below 1e-30 and change no float result.
+   * Only taps strictly inside the window are kept: torchaudio clamps the others to the window edge,
+   * where cos^2 * sinc is about 1e-49 and rounds to exactly 0 in float32.
    */
   private record PolyphaseFilter(int origRate, int newRate, int width, int[] firstTap, float[][] taps) {
 
@@ -62,9 +63,15 @@ public final class Resampler {
         // The phase offset is computed in float32, as torchaudio does, before joining the
         // float64 tap positions.
         double phaseOffset = (float) -phase / (float) newRate;
+        // Only taps within LOWPASS_FILTER_WIDTH zero crossings of the centre can be non-zero; scan
+        // that span plus one tap of margin on each side for rounding.
+        double centre = width - phaseOffset * origRate;
+        double halfSpan = LOWPASS_FILTER_WIDTH * origRate / baseFreq;
+        int from = Math.max(0, (int) Math.floor(centre - halfSpan) - 1);
+        int to = Math.min(tapCount - 1, (int) Math.ceil(centre + halfSpan) + 1);
         int first = -1;
         int last = -1;
-        for (int m = 0; m < tapCount; m++) {
+        for (int m = from; m <= to; m++) {
           double t = (phaseOffset + (m - width) / (double) origRate) * baseFreq;
           if (Math.abs(t) >= LOWPASS_FILTER_WIDTH) {
             continue;

@@ -32,7 +32,8 @@ final class WavDecoder {
 
   static MultichannelAudio decode(Path file, byte[] bytes) throws AudioFormatException {
     if (bytes.length < 12) {
-      throw new AudioFormatException(file, "WAV header cut short: the file has only " + bytes.length + " bytes");
+      throw new AudioFormatException(
+          file, "WAV header cut short: the file has only " + bytes.length + " bytes");
     }
     ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     boolean rf64 = fourCc(bytes, 0).equals("RF64");
@@ -103,14 +104,17 @@ final class WavDecoder {
       buf.get(at + 26, guidTail);
       if (!Arrays.equals(guidTail, SUBFORMAT_GUID_TAIL)) {
         throw new AudioFormatException(
-            file, "unsupported WAV encoding: WAVE_FORMAT_EXTENSIBLE with a non-standard sub-format GUID; "
+            file,
+            "unsupported WAV encoding: WAVE_FORMAT_EXTENSIBLE with a non-standard sub-format GUID; "
                 + SUPPORTED);
       }
       code = Short.toUnsignedInt(buf.getShort(at + 24));
     }
     if (code != FORMAT_PCM && code != FORMAT_IEEE_FLOAT) {
       throw new AudioFormatException(
-          file, "unsupported WAV encoding: format code " + code + describeFormatCode(code) + "; " + SUPPORTED);
+          file,
+          "unsupported WAV encoding: format code " + code + describeFormatCode(code) + "; "
+              + SUPPORTED);
     }
     // Samples narrower than their container (e.g. 20 valid bits in 3 bytes) are left-justified, so
     // the container width is what decoding needs.
@@ -129,7 +133,8 @@ final class WavDecoder {
       throw new AudioFormatException(file, "WAV 'fmt ' chunk declares 0 channels");
     }
     if (sampleRate == 0 || sampleRate > Integer.MAX_VALUE) {
-      throw new AudioFormatException(file, "WAV 'fmt ' chunk declares an invalid sample rate " + sampleRate);
+      throw new AudioFormatException(
+          file, "WAV 'fmt ' chunk declares an invalid sample rate " + sampleRate);
     }
     if (blockAlign != channels * bytesPerSample) {
       throw new AudioFormatException(
@@ -158,7 +163,8 @@ final class WavDecoder {
     if (size % frameBytes != 0) {
       throw new AudioFormatException(
           file,
-          "WAV 'data' chunk has " + size + " bytes, not a whole number of " + frameBytes + "-byte frames");
+          "WAV 'data' chunk has " + size + " bytes, not a whole number of " + frameBytes
+              + "-byte frames");
     }
     long frames = size / frameBytes;
     if (frames == 0) {
@@ -168,10 +174,14 @@ final class WavDecoder {
     int at = offset;
     for (int i = 0; i < frames; i++) {
       for (int c = 0; c < format.channels(); c++) {
-        float value = format.isFloat() ? readFloat(buf, at, format.bytesPerSample()) : readPcm(buf, at, format.bytesPerSample());
+        float value =
+            format.isFloat()
+                ? readFloat(buf, at, format.bytesPerSample())
+                : readPcm(buf, at, format.bytesPerSample());
         if (!Float.isFinite(value)) {
           throw new AudioFormatException(
-              file, "float sample " + i + " of channel " + c + " is " + value + " (not a finite number)");
+              file,
+              "float sample " + i + " of channel " + c + " is " + value + " (not a finite number)");
         }
         channels[c][i] = value;
         at += format.bytesPerSample();
@@ -189,7 +199,8 @@ final class WavDecoder {
     return switch (bytes) {
       case 1 -> ((buf.get(at) & 0xFF) - 128) / 128f;
       case 2 -> buf.getShort(at) / 32768f;
-      case 3 -> ((buf.get(at) & 0xFF) | (buf.get(at + 1) & 0xFF) << 8 | buf.get(at + 2) << 16) / 8388608f;
+      case 3 -> ((buf.get(at) & 0xFF) | (buf.get(at + 1) & 0xFF) << 8 | buf.get(at + 2) << 16)
+          / 8388608f;
       case 4 -> (float) (buf.getInt(at) / 2147483648.0);
       default -> throw new IllegalStateException("unreachable: " + bytes + "-byte PCM");
     };

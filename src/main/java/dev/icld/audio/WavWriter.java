@@ -48,7 +48,8 @@ public final class WavWriter {
 
   static short toPcm16(float sample, int index) {
     if (!Float.isFinite(sample)) {
-      throw new IllegalArgumentException("sample " + index + " is " + sample + ", cannot write it as PCM");
+      throw new IllegalArgumentException(
+          "sample " + index + " is " + sample + ", which cannot be written as PCM");
     }
     long value = Math.round(sample * 32768.0);
     return (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, value));

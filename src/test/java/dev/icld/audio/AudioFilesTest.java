@@ -22,7 +22,7 @@ class AudioFilesTest {
     assertEquals(file, e.file());
     assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
     for (String part : expected) {
-      assertTrue(e.getMessage().contains(part), "'" + e.getMessage() + "' should mention '" + part + "'");
+      assertTrue(e.getMessage().contains(part), "'" + e.getMessage() + "' lacks '" + part + "'");
     }
     return e;
   }

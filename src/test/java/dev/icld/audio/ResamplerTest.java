@@ -23,7 +23,8 @@ class ResamplerTest {
   private static final double TORCHAUDIO_TOLERANCE = 5e-5;
 
   private static float[] readFloats(String name) throws IOException {
-    ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(resource("resample/" + name))).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.wrap(Files.readAllBytes(resource("resample/" + name))).order(ByteOrder.LITTLE_ENDIAN);
     float[] values = new float[bytes.remaining() / 4];
     bytes.asFloatBuffer().get(values);
     return values;
@@ -31,7 +32,8 @@ class ResamplerTest {
 
   @ParameterizedTest
   @CsvSource({
-    "44100, 16000", "8000, 16000", "22050, 16000", "48000, 16000", "16000, 22050", "11025, 16000", "16000, 8000"
+    "44100, 16000", "8000, 16000", "22050, 16000", "48000, 16000",
+    "16000, 22050", "11025, 16000", "16000, 8000"
   })
   void matchesTorchaudioResample(int orig, int target) throws IOException {
     float[] input = readFloats(orig + "_" + target + ".in.f32");
@@ -79,6 +81,7 @@ class ResamplerTest {
 
   @Test
   void rejectsNonPositiveRates() {
-    assertThrows(IllegalArgumentException.class, () -> Resampler.resample(new Audio(new float[1], 16000), 0));
+    Audio audio = new Audio(new float[1], 16000);
+    assertThrows(IllegalArgumentException.class, () -> Resampler.resample(audio, 0));
   }
 }

@@ -68,10 +68,10 @@ final class WavBytes {
     return b.array();
   }
 
-  static byte[] pcm16(short... values) {
+  static byte[] pcm16(int... values) {
     ByteBuffer b = le(2 * values.length);
-    for (short v : values) {
-      b.putShort(v);
+    for (int v : values) {
+      b.putShort((short) v);
     }
     return b.array();
   }

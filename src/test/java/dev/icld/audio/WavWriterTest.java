@@ -19,9 +19,9 @@ class WavWriterTest {
 
   @Test
   void everySixteenBitValueSurvivesReadWriteRead() throws IOException {
-    short[] all = new short[65536];
+    int[] all = new int[65536];
     for (int i = 0; i < all.length; i++) {
-      all[i] = (short) (i - 32768);
+      all[i] = i - 32768;
     }
     Path original = dir.resolve("all.wav");
     Files.write(original, WavBytes.riff().fmt(1, 1, 16000, 16).data(WavBytes.pcm16(all)).bytes());
