@@ -37,21 +37,33 @@ public final class Manifest {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     List<ManifestEntry> entries = new java.util.ArrayList<>(lines.size());
     for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).strip();
-      if (line.isEmpty()) {
+      if (lines.get(i).isBlank()) {
         continue;
       }
-      ManifestEntry e;
       try {
-        e = GSON.fromJson(line, ManifestEntry.class);
-      } catch (RuntimeException ex) {
-        throw new IOException(file + ":" + (i + 1) + ": not a JSON manifest entry: " + ex.getMessage());
+        entries.add(parseLine(lines.get(i)));
+      } catch (IllegalArgumentException ex) {
+        throw new IOException(file + ":" + (i + 1) + ": " + ex.getMessage());
       }
-      if (e == null || e.audio() == null || e.audio().isBlank()) {
-        throw new IOException(file + ":" + (i + 1) + ": entry has no \"audio\" path");
-      }
-      entries.add(e);
     }
     return entries;
+  }
+
+  /**
+   * Parses one non-blank manifest line.
+   *
+   * @throws IllegalArgumentException saying why the line is not a usable entry
+   */
+  public static ManifestEntry parseLine(String line) {
+    ManifestEntry e;
+    try {
+      e = GSON.fromJson(line.strip(), ManifestEntry.class);
+    } catch (RuntimeException ex) {
+      throw new IllegalArgumentException("not a JSON manifest entry: " + ex.getMessage());
+    }
+    if (e == null || e.audio() == null || e.audio().isBlank()) {
+      throw new IllegalArgumentException("entry has no \"audio\" path");
+    }
+    return e;
   }
 }

@@ -1,0 +1,70 @@
+package dev.icld.data;
+
+import java.io.PrintStream;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A one-line {@code \r} progress bar on stderr: count, rate and ETA. It appears only once a job
+ * has run for a second, so quick jobs (tests, tiny corpora) print nothing. Safe to advance from
+ * several threads.
+ */
+public final class ProgressBar implements AutoCloseable {
+  private static final long SHOW_AFTER_NANOS = 1_000_000_000L;
+  private static final long REDRAW_NANOS = 250_000_000L;
+  private static final int WIDTH = 30;
+
+  private final String task;
+  private final long total;
+  private final PrintStream out;
+  private final long start = System.nanoTime();
+  private final AtomicLong done = new AtomicLong();
+  private long lastDraw;
+  private long lastDrawnCount = -1;
+
+  public ProgressBar(String task, long total) {
+    this(task, total, System.err);
+  }
+
+  ProgressBar(String task, long total, PrintStream out) {
+    this.task = task;
+    this.total = total;
+    this.out = out;
+  }
+
+  public void step() {
+    long count = done.incrementAndGet();
+    long now = System.nanoTime();
+    if (now - start >= SHOW_AFTER_NANOS && (now - lastDraw >= REDRAW_NANOS || count == total)) {
+      draw(count, now);
+    }
+  }
+
+  private synchronized void draw(long count, long now) {
+    if (count == lastDrawnCount) {
+      return;
+    }
+    lastDraw = now;
+    lastDrawnCount = count;
+    double seconds = (now - start) / 1e9;
+    double rate = count / seconds;
+    int filled = total > 0 ? (int) (WIDTH * count / total) : WIDTH;
+    String eta = rate > 0 && count < total ? formatSeconds((total - count) / rate) : "0s";
+    out.printf("\r%s [%s%s] %d/%d %.1f/s ETA %s   ", task, "#".repeat(filled),
+        " ".repeat(WIDTH - filled), count, total, rate, eta);
+    out.flush();
+  }
+
+  private static String formatSeconds(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 60 ? (s / 60) + "m" + (s % 60) + "s" : s + "s";
+  }
+
+  /** Ends the bar's line, if it was drawn at all. */
+  @Override
+  public synchronized void close() {
+    if (lastDrawnCount >= 0) {
+      draw(done.get(), System.nanoTime());
+      out.println();
+    }
+  }
+}
