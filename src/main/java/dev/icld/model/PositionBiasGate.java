@@ -41,7 +41,7 @@ final class PositionBiasGate {
     long frames = x.getShape().get(1);
     NDArray perHead = x.reshape(batch, frames, heads, -1).swapAxes(1, 2);
     NDArray logits = projection.forward(perHead).reshape(batch, heads, frames, 2, 4).sum(new int[] {4});
-    NDArray gates = logits.sigmoid();
+    NDArray gates = ai.djl.nn.Activation.sigmoid(logits);
     NDArray a = gates.get(new NDIndex("..., 0:1"));
     NDArray b = gates.get(new NDIndex("..., 1:2"));
     NDArray gate = a.mul(b.mul(constant).sub(1f)).add(2f);
