@@ -3,7 +3,7 @@ package dev.icld.model.io;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** A checkpoint file that cannot be used, with the file and what is wrong with it in the message. */
+/** A checkpoint that cannot be used, with the file and what is wrong with it in the message. */
 public class CheckpointFormatException extends IOException {
   private final transient Path file;
 

@@ -101,7 +101,8 @@ public enum DType {
         for (int i = 0; i < count; i++) {
           byte b = in.get(i);
           if (b != 0 && b != 1) {
-            throw new IllegalArgumentException("element " + i + " is " + b + ", not a boolean 0 or 1");
+            throw new IllegalArgumentException(
+                "element " + i + " is " + b + ", not a boolean 0 or 1");
           }
           out[i] = b;
         }

@@ -224,7 +224,8 @@ public final class SafeTensors {
     boolean stringsOnly = metadata.isJsonObject();
     if (stringsOnly) {
       for (Map.Entry<String, JsonElement> m : metadata.getAsJsonObject().entrySet()) {
-        stringsOnly &= m.getValue().isJsonPrimitive() && m.getValue().getAsJsonPrimitive().isString();
+        JsonElement value = m.getValue();
+        stringsOnly &= value.isJsonPrimitive() && value.getAsJsonPrimitive().isString();
       }
     }
     if (!stringsOnly) {

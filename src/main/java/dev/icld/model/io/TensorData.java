@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * A tensor read from or written to a checkpoint, as float32 values in row-major order.
  *
- * @param dtype the dtype stored in the file: "F32", "F16", "BF16" (values are widened to float)
+ * @param dtype the dtype stored in the file, as {@link DType} names it ("F32", "F16", "BF16", ...);
+ *     the values are always float32
  * @param shape dimensions, outermost first
  * @param values row-major values; length is the product of shape
  */

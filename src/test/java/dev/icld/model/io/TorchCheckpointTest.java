@@ -1,0 +1,154 @@
+package dev.icld.model.io;
+
+import static dev.icld.model.io.Fixtures.assertSameTensors;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TorchCheckpointTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"state_dict", "protocol4", "module", "big_endian"})
+  void readsTheValuesTorchSaved(String fixture) throws IOException {
+    Map<String, TensorData> read = TorchCheckpoint.read(Fixtures.file(fixture + ".bin"));
+    assertSameTensors(Fixtures.expected(fixture + ".json"), read);
+  }
+
+  @Test
+  void readsTheLayoutOfNewerTorch() throws IOException {
+    // torch 2 names the top folder "archive", adds a byteorder record and other bookkeeping.
+    Path file = dir.resolve("pytorch_model.bin");
+    try (ZipFile source = new ZipFile(Fixtures.file("module.bin").toFile());
+        ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+      for (ZipEntry entry : source.stream().toList()) {
+        zip.putNextEntry(new ZipEntry(entry.getName().replaceFirst("^module/", "archive/")));
+        zip.write(source.getInputStream(entry).readAllBytes());
+        zip.closeEntry();
+      }
+      zip.putNextEntry(new ZipEntry("archive/byteorder"));
+      zip.write("little".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      zip.putNextEntry(new ZipEntry("archive/.data/serialization_id"));
+      zip.write("1234567890".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    assertSameTensors(Fixtures.expected("module.json"), TorchCheckpoint.read(file));
+  }
+
+  @Test
+  void viewsOfOneStorageAreIndependentArrays() throws IOException {
+    Map<String, TensorData> read = TorchCheckpoint.read(Fixtures.file("state_dict.bin"));
+    float[] a = read.get("shared_a").values();
+    float[] b = read.get("shared_b").values();
+    float before = b[0];
+    a[0] += 1; // shared_b views shared_a's storage in torch; our copies must not alias
+    assertEquals(before, b[0]);
+  }
+
+  @Test
+  void moduleStateDictKeepsItsParameterNames() throws IOException {
+    Map<String, TensorData> read = TorchCheckpoint.read(Fixtures.file("module.bin"));
+    assertEquals(
+        java.util.List.of(
+            "conv.bias", "conv.weight_g", "conv.weight_v", "norm.weight", "norm.bias",
+            "proj.weight", "proj.bias"),
+        java.util.List.copyOf(read.keySet()));
+  }
+
+  @Test
+  void legacyFormatIsRefusedWithAdvice() {
+    assertRefused(Fixtures.file("legacy.bin"), "legacy torch.save format", "torch>=1.6");
+  }
+
+  @Test
+  void fileThatIsNotAnArchiveIsRefused() throws IOException {
+    Path file = dir.resolve("model.bin");
+    Files.writeString(file, "hello");
+    assertRefused(file, "not a torch.save zip archive");
+  }
+
+  @Test
+  void truncatedArchiveIsRefused() throws IOException {
+    byte[] bytes = Files.readAllBytes(Fixtures.file("state_dict.bin"));
+    Path file = dir.resolve("cut.bin");
+    Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
+    assertRefused(file, "not a readable zip archive");
+  }
+
+  @Test
+  void truncatedPickleIsRefused() throws IOException {
+    Path file =
+        rewrite("state_dict.bin", (name, data) ->
+            name.endsWith("data.pkl") ? Arrays.copyOf(data, data.length / 2) : data);
+    assertRefused(file, "state_dict/data.pkl", "truncated");
+  }
+
+  @Test
+  void missingStorageRecordIsRefused() throws IOException {
+    Path file = rewrite("module.bin", (name, data) -> name.endsWith("data/0") ? null : data);
+    assertRefused(file, "tensor 'conv.bias'", "module/data/0 is missing");
+  }
+
+  @Test
+  void shortStorageRecordIsRefused() throws IOException {
+    Path file =
+        rewrite("module.bin", (name, data) ->
+            name.endsWith("data/1") ? Arrays.copyOf(data, data.length - 4) : data);
+    assertRefused(file, "tensor 'conv.weight_g'", "module/data/1 holds");
+  }
+
+  @Test
+  void archiveWithoutPickleIsRefused() throws IOException {
+    Path file = rewrite("module.bin", (name, data) -> name.endsWith("data.pkl") ? null : data);
+    assertRefused(file, "no <top>/data.pkl");
+  }
+
+  @Test
+  void unknownByteOrderIsRefused() throws IOException {
+    Path file =
+        rewrite("big_endian.bin", (name, data) ->
+            name.endsWith("byteorder") ? "middle".getBytes() : data);
+    assertRefused(file, "byteorder says 'middle'");
+  }
+
+  /** A copy of a fixture archive with each record's bytes passed through edit (null drops it). */
+  private Path rewrite(String fixture, BiFunction<String, byte[], byte[]> edit) throws IOException {
+    Path file = dir.resolve(fixture);
+    try (ZipFile source = new ZipFile(Fixtures.file(fixture).toFile());
+        OutputStream out = Files.newOutputStream(file);
+        ZipOutputStream zip = new ZipOutputStream(out)) {
+      for (ZipEntry entry : source.stream().toList()) {
+        byte[] data = edit.apply(entry.getName(), source.getInputStream(entry).readAllBytes());
+        if (data != null) {
+          zip.putNextEntry(new ZipEntry(entry.getName()));
+          zip.write(data);
+          zip.closeEntry();
+        }
+      }
+    }
+    return file;
+  }
+
+  static void assertRefused(Path file, String... fragments) {
+    CheckpointFormatException e =
+        assertThrows(CheckpointFormatException.class, () -> TorchCheckpoint.read(file));
+    assertTrue(e.getMessage().startsWith(file.toString() + ": "), e.getMessage());
+    for (String fragment : fragments) {
+      assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    }
+  }
+}
