@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.icld.model.io.SafeTensors;
 import dev.icld.model.io.TensorData;
+import dev.icld.model.io.TorchCheckpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +49,10 @@ public final class Checkpoints {
     return load(dir, weights);
   }
 
-  /** Loads config.json of {@code dir} with the tensors of {@code weightsFile}. */
+  /**
+   * Loads config.json of {@code dir} with the tensors of {@code weightsFile}: safetensors when
+   * its name ends in .safetensors, else a torch.save archive (pytorch_model.bin).
+   */
   public static FoundationModel load(Path dir, Path weightsFile) throws IOException {
     long start = System.nanoTime();
     Path configFile = dir.resolve(CONFIG);
@@ -63,7 +67,9 @@ public final class Checkpoints {
   }
 
   private static Map<String, TensorData> readTensors(Path file) throws IOException {
-    return SafeTensors.read(file);
+    return file.getFileName().toString().endsWith(".safetensors")
+        ? SafeTensors.read(file)
+        : TorchCheckpoint.read(file);
   }
 
   /** Builds a model from checkpoint tensors; {@code file} names them in errors. */

@@ -67,6 +67,17 @@ class CheckpointsTest {
   }
 
   @Test
+  void prefixedTorchBinLoadsAndReportsItsHeads() throws Exception {
+    Path dir = Fixtures.dir("hubert");
+    try (FoundationModel model = Checkpoints.load(dir, dir.resolve(Checkpoints.TORCH_BIN))) {
+      LoadSummary summary = model.loadSummary();
+      assertEquals("hubert.", summary.naming());
+      assertEquals(List.of("classifier.bias", "classifier.weight", "projector.bias", "projector.weight"),
+          summary.ignored().stream().sorted().toList());
+    }
+  }
+
+  @Test
   void saveThenLoadGivesTheSameOutputsAndHuggingFaceNames() throws Exception {
     Path saved = temp.resolve("saved");
     try (FoundationModel original = Checkpoints.load(Fixtures.dir("base"));

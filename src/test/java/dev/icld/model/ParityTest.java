@@ -25,6 +25,12 @@ class ParityTest {
     checkParity(model, Fixtures.dir(model).resolve(Checkpoints.SAFETENSORS));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "large", "hubert"})
+  void matchesTorchaudioFromPytorchModelBin(String model) throws Exception {
+    checkParity(model, Fixtures.dir(model).resolve(Checkpoints.TORCH_BIN));
+  }
+
   static void checkParity(String name, Path weights) throws Exception {
     Map<String, TensorData> ref = Fixtures.reference(name);
     try (FoundationModel model = Checkpoints.load(Fixtures.dir(name), weights);
