@@ -81,9 +81,13 @@ final class ConvLayer {
       NDArray mean = y.mean(new int[] {2}, true);
       NDArray centred = y.sub(mean);
       NDArray variance = centred.square().mean(new int[] {2}, true);
+      // The affine step runs channels-last so the parameters broadcast without being reshaped
+      // (a reshape would create arrays in the parameters' manager on every forward).
       y = centred.div(variance.add(NORM_EPS).sqrt())
-          .mul(normWeight.reshape(1, -1, 1))
-          .add(normBias.reshape(1, -1, 1));
+          .swapAxes(1, 2)
+          .mul(normWeight)
+          .add(normBias)
+          .swapAxes(1, 2);
     } else if (norm == Norm.LAYER) {
       y = ai.djl.nn.norm.LayerNorm.layerNorm(
               y.swapAxes(1, 2), new Shape(outChannels()), normWeight, normBias, NORM_EPS)
