@@ -3,11 +3,12 @@ package dev.icld.model;
 /**
  * Analytical compute of one forward pass over an utterance of {@code seconds} of 16 kHz audio,
  * per component. Counts multiply-accumulates of convolutions, linear maps and the attention
- * products as 2 FLOPs each; normalisations, activations, softmax and residual sums (linear in
- * T·D, a few percent at most) are not counted. Per layer, with T frames, width D, feed-forward
- * width F: projections 8·T·D², attention scores and weighted sum 4·T²·D, feed-forward 4·T·D·F,
- * and for WavLM the position-bias gate 16·T·D. Attention's T² term makes the cost per second grow
- * with utterance length, so it is always quoted for a stated length.
+ * products as 2 FLOPs each; normalisations, activations, softmax, residual sums and WavLM's
+ * position-bias lookup (element-wise, a few percent at most) are not counted. Per layer, with T
+ * frames, width D, feed-forward width F: projections 8·T·D², attention scores and weighted sum
+ * 4·T²·D, feed-forward 4·T·D·F, and for WavLM the position-bias gate 16·T·D. Attention's T² term
+ * makes the cost per second grow with utterance length, so it is always quoted for a stated
+ * length.
  *
  * @param seconds the utterance length the counts are for
  * @param frames encoder frames T for that length

@@ -86,7 +86,7 @@ public record ModelConfig(
     return hiddenSize / numAttentionHeads;
   }
 
-  /** "Base" (post-LN layers) or "Large" (pre-LN, stable layer norm) form. */
+  /** The layer form: post-LN (Base checkpoints) or pre-LN with stable layer norm (Large). */
   public String variant() {
     return doStableLayerNorm ? "pre-LN (stable layer norm)" : "post-LN";
   }
