@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDArray;
 /**
  * One transformer layer: self-attention and feed-forward with residual connections, in the
  * post-LN form (Base: norm after each residual sum) or the pre-LN form (Large, stable layer
- * norm: norm before each sub-block). WavLM layers also gate the shared position bias.
+ * norm: norm before each sub-block). WavLM layers also gate the shared position bias; the gate
+ * sees the attention's input (after the layer norm in the pre-LN form), as in Hugging Face's
+ * modeling_wavlm.py. The WavLM composition has no external numerical reference here (torchaudio
+ * 0.13 has no WavLM); wav2vec 2.0 and HuBERT layers are checked against torchaudio.
  */
 final class EncoderLayer {
   private final SelfAttention attention;
