@@ -1,0 +1,31 @@
+package dev.icld.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Maps conv features [B, T, C] to the encoder width [B, T, D]: layer norm (absent in HuBERT
+ * configs with feat_proj_layer_norm=false) then a linear projection.
+ */
+final class FeatureProjection {
+  private final LayerNorm layerNorm;
+  private final Linear projection;
+
+  private FeatureProjection(LayerNorm layerNorm, Linear projection) {
+    this.layerNorm = layerNorm;
+    this.projection = projection;
+  }
+
+  static FeatureProjection load(WeightSource weights, ModelConfig config) {
+    int channels = config.convDim().get(config.convDim().size() - 1);
+    boolean normalise = config.modelType() != ModelType.HUBERT || config.featProjLayerNorm();
+    LayerNorm norm = normalise
+        ? LayerNorm.load(weights, "feature_projection.layer_norm", channels, config.layerNormEps())
+        : null;
+    return new FeatureProjection(
+        norm, Linear.load(weights, "feature_projection.projection", channels, config.hiddenSize()));
+  }
+
+  NDArray forward(NDArray features) {
+    return projection.forward(layerNorm == null ? features : layerNorm.forward(features));
+  }
+}

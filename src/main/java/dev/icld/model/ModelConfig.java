@@ -1,0 +1,266 @@
+package dev.icld.model;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The architecture of a wav2vec 2.0, HuBERT or WavLM encoder. Field names mirror Hugging Face's
+ * config.json (camelCase here, snake_case in the file); fields the encoder does not use (dropouts,
+ * vocabulary, masking probabilities) are ignored when reading and preserved when saving.
+ */
+public record ModelConfig(
+    ModelType modelType,
+    int hiddenSize,
+    int numHiddenLayers,
+    int numAttentionHeads,
+    int intermediateSize,
+    String hiddenAct,
+    String featExtractActivation,
+    List<Integer> convDim,
+    List<Integer> convKernel,
+    List<Integer> convStride,
+    boolean convBias,
+    String featExtractNorm,
+    int numConvPosEmbeddings,
+    int numConvPosEmbeddingGroups,
+    boolean doStableLayerNorm,
+    double layerNormEps,
+    boolean featProjLayerNorm,
+    int numBuckets,
+    int maxBucketDistance) {
+
+  /** Activations this implementation computes; anything else is refused when the config is read. */
+  static final Set<String> ACTIVATIONS = Set.of("gelu", "relu");
+
+  public ModelConfig {
+    convDim = List.copyOf(convDim);
+    convKernel = List.copyOf(convKernel);
+    convStride = List.copyOf(convStride);
+    List<String> problems = new ArrayList<>();
+    if (convDim.isEmpty()
+        || convDim.size() != convKernel.size()
+        || convDim.size() != convStride.size()) {
+      problems.add("conv_dim, conv_kernel and conv_stride must be non-empty and of equal length, got "
+          + convDim.size() + ", " + convKernel.size() + ", " + convStride.size());
+    }
+    if (hiddenSize <= 0 || numAttentionHeads <= 0 || hiddenSize % numAttentionHeads != 0) {
+      problems.add("hidden_size " + hiddenSize + " must be a positive multiple of num_attention_heads "
+          + numAttentionHeads);
+    }
+    if (numHiddenLayers < 0 || intermediateSize <= 0) {
+      problems.add("num_hidden_layers must be >= 0 and intermediate_size > 0");
+    }
+    if (!featExtractNorm.equals("group") && !featExtractNorm.equals("layer")) {
+      problems.add("feat_extract_norm must be \"group\" or \"layer\", got \"" + featExtractNorm + "\"");
+    }
+    if (!ACTIVATIONS.contains(hiddenAct)) {
+      problems.add("hidden_act \"" + hiddenAct + "\" is not supported " + ACTIVATIONS);
+    }
+    if (!ACTIVATIONS.contains(featExtractActivation)) {
+      problems.add("feat_extract_activation \"" + featExtractActivation + "\" is not supported "
+          + ACTIVATIONS);
+    }
+    if (numConvPosEmbeddingGroups <= 0 || hiddenSize % numConvPosEmbeddingGroups != 0) {
+      problems.add("hidden_size must be a multiple of num_conv_pos_embedding_groups "
+          + numConvPosEmbeddingGroups);
+    }
+    if (modelType == ModelType.WAVLM && (numBuckets < 4 || maxBucketDistance <= numBuckets / 4)) {
+      problems.add("num_buckets must be >= 4 and max_bucket_distance > num_buckets / 4");
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
+  public boolean groupNormFeatureEncoder() {
+    return featExtractNorm.equals("group");
+  }
+
+  public int headDim() {
+    return hiddenSize / numAttentionHeads;
+  }
+
+  /** The layer form: post-LN (Base checkpoints) or pre-LN with stable layer norm (Large). */
+  public String variant() {
+    return doStableLayerNorm ? "pre-LN (stable layer norm)" : "post-LN";
+  }
+
+  /** Reads a config.json text; {@code source} names the file in error messages. */
+  public static ModelConfig fromJson(String json, String source) {
+    JsonObject o;
+    try {
+      JsonElement parsed = JsonParser.parseString(json);
+      if (!parsed.isJsonObject()) {
+        throw new IllegalArgumentException(source + ": config is not a JSON object");
+      }
+      o = parsed.getAsJsonObject();
+    } catch (JsonParseException e) {
+      throw new IllegalArgumentException(source + ": invalid JSON: " + e.getMessage());
+    }
+    Fields f = new Fields(o);
+    String type = f.string("model_type", null);
+    int hidden = f.integer("hidden_size", null);
+    int layers = f.integer("num_hidden_layers", null);
+    int heads = f.integer("num_attention_heads", null);
+    int intermediate = f.integer("intermediate_size", null);
+    List<Integer> convDim = f.integers("conv_dim");
+    List<Integer> convKernel = f.integers("conv_kernel");
+    List<Integer> convStride = f.integers("conv_stride");
+    String hiddenAct = f.string("hidden_act", "gelu");
+    String featAct = f.string("feat_extract_activation", "gelu");
+    boolean convBias = f.bool("conv_bias", false);
+    String norm = f.string("feat_extract_norm", "group");
+    int posKernel = f.integer("num_conv_pos_embeddings", 128);
+    int posGroups = f.integer("num_conv_pos_embedding_groups", 16);
+    boolean stable = f.bool("do_stable_layer_norm", false);
+    double eps = f.number("layer_norm_eps", 1e-5);
+    boolean projNorm = f.bool("feat_proj_layer_norm", true);
+    int buckets = f.integer("num_buckets", 320);
+    int maxDistance = f.integer("max_bucket_distance", 800);
+    if (!f.problems.isEmpty()) {
+      throw new IllegalArgumentException(source + ": " + String.join("; ", f.problems));
+    }
+    try {
+      return new ModelConfig(ModelType.fromId(type), hidden, layers, heads, intermediate, hiddenAct,
+          featAct, convDim, convKernel, convStride, convBias, norm, posKernel, posGroups, stable, eps,
+          projNorm, buckets, maxDistance);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(source + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * This config as Hugging Face config.json fields, written over {@code base} (the file it was
+   * read from) so that fields this class ignores survive a save.
+   */
+  public JsonObject toJson(JsonObject base) {
+    JsonObject o = base == null ? new JsonObject() : base.deepCopy();
+    JsonArray architectures = new JsonArray();
+    architectures.add(modelType.architecture());
+    o.add("architectures", architectures);
+    o.addProperty("model_type", modelType.id());
+    o.addProperty("hidden_size", hiddenSize);
+    o.addProperty("num_hidden_layers", numHiddenLayers);
+    o.addProperty("num_attention_heads", numAttentionHeads);
+    o.addProperty("intermediate_size", intermediateSize);
+    o.addProperty("hidden_act", hiddenAct);
+    o.addProperty("feat_extract_activation", featExtractActivation);
+    o.add("conv_dim", array(convDim));
+    o.add("conv_kernel", array(convKernel));
+    o.add("conv_stride", array(convStride));
+    o.addProperty("conv_bias", convBias);
+    o.addProperty("feat_extract_norm", featExtractNorm);
+    o.addProperty("num_conv_pos_embeddings", numConvPosEmbeddings);
+    o.addProperty("num_conv_pos_embedding_groups", numConvPosEmbeddingGroups);
+    o.addProperty("do_stable_layer_norm", doStableLayerNorm);
+    o.addProperty("layer_norm_eps", layerNormEps);
+    if (modelType == ModelType.HUBERT) {
+      o.addProperty("feat_proj_layer_norm", featProjLayerNorm);
+    }
+    if (modelType == ModelType.WAVLM) {
+      o.addProperty("num_buckets", numBuckets);
+      o.addProperty("max_bucket_distance", maxBucketDistance);
+    }
+    return o;
+  }
+
+  private static JsonArray array(List<Integer> values) {
+    JsonArray a = new JsonArray();
+    values.forEach(a::add);
+    return a;
+  }
+
+  /** Typed access to config fields that collects every problem instead of stopping at the first. */
+  private static final class Fields {
+    final JsonObject o;
+    final List<String> problems = new ArrayList<>();
+
+    Fields(JsonObject o) {
+      this.o = o;
+    }
+
+    private JsonElement required(String name, Object fallback) {
+      JsonElement e = o.get(name);
+      if ((e == null || e.isJsonNull()) && fallback == null) {
+        problems.add("missing required field \"" + name + "\"");
+        return null;
+      }
+      return e == null || e.isJsonNull() ? null : e;
+    }
+
+    String string(String name, String fallback) {
+      JsonElement e = required(name, fallback);
+      if (e == null) {
+        return fallback;
+      }
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+        problems.add("\"" + name + "\" must be a string, got " + e);
+        return fallback;
+      }
+      return e.getAsString();
+    }
+
+    int integer(String name, Integer fallback) {
+      JsonElement e = required(name, fallback);
+      if (e == null) {
+        return fallback == null ? 0 : fallback;
+      }
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()
+          || e.getAsDouble() != Math.rint(e.getAsDouble())) {
+        problems.add("\"" + name + "\" must be an integer, got " + e);
+        return 0;
+      }
+      return e.getAsInt();
+    }
+
+    double number(String name, double fallback) {
+      JsonElement e = required(name, fallback);
+      if (e == null) {
+        return fallback;
+      }
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+        problems.add("\"" + name + "\" must be a number, got " + e);
+        return fallback;
+      }
+      return e.getAsDouble();
+    }
+
+    boolean bool(String name, boolean fallback) {
+      JsonElement e = required(name, fallback);
+      if (e == null) {
+        return fallback;
+      }
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+        problems.add("\"" + name + "\" must be true or false, got " + e);
+        return fallback;
+      }
+      return e.getAsBoolean();
+    }
+
+    List<Integer> integers(String name) {
+      JsonElement e = required(name, null);
+      List<Integer> values = new ArrayList<>();
+      if (e == null) {
+        return values;
+      }
+      if (!e.isJsonArray()) {
+        problems.add("\"" + name + "\" must be a list of integers, got " + e);
+        return values;
+      }
+      for (JsonElement v : e.getAsJsonArray()) {
+        if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
+          problems.add("\"" + name + "\" must be a list of integers, got " + e);
+          return new ArrayList<>();
+        }
+        values.add(v.getAsInt());
+      }
+      return values;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.icld.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * WavLM's bucketed relative position bias: every (query i, key j) pair falls into a bucket of the
+ * relative position j - i (one half of the buckets for keys after the query, one for the rest;
+ * exact buckets for small distances, logarithmic ones up to max_bucket_distance), and each bucket
+ * has a learned bias per head. Hugging Face keeps the table in layer 0's attention
+ * ({@code encoder.layers.0.attention.rel_attn_embed}) and shares the result with every layer;
+ * it lives here, outside the layer, so that the bias exists even when layer 0 is skipped.
+ *
+ * <p>No external reference: torchaudio 0.13 has no WavLM, so the bucketing is tested against
+ * values worked out by hand from the formula, not against another implementation.
+ */
+final class RelativePositionBias {
+  static final String NAME = "encoder.layers.0.attention.rel_attn_embed.weight";
+
+  private final NDArray table;
+  private final int numBuckets;
+  private final int maxDistance;
+
+  RelativePositionBias(NDArray table, int numBuckets, int maxDistance) {
+    this.table = table;
+    this.numBuckets = numBuckets;
+    this.maxDistance = maxDistance;
+  }
+
+  static RelativePositionBias load(WeightSource weights, ModelConfig config) {
+    return new RelativePositionBias(
+        weights.take(NAME, config.numBuckets(), config.numAttentionHeads()),
+        config.numBuckets(), config.maxBucketDistance());
+  }
+
+  /**
+   * The bucket of relative position {@code relative} = key - query. Distances are scaled in
+   * float32 as Hugging Face does, so that rounding at bucket edges agrees.
+   */
+  static int bucket(int relative, int numBuckets, int maxDistance) {
+    int half = numBuckets / 2;
+    int offset = relative > 0 ? half : 0;
+    int distance = Math.abs(relative);
+    int maxExact = half / 2;
+    if (distance < maxExact) {
+      return offset + distance;
+    }
+    float logRatio = (float) Math.log((float) distance / maxExact);
+    float scaled = logRatio / (float) Math.log((double) maxDistance / maxExact) * (half - maxExact);
+    return offset + Math.min((int) (maxExact + scaled), half - 1);
+  }
+
+  /** The position bias [H, T, T] for a sequence of {@code frames}, created in {@code manager}. */
+  NDArray compute(int frames, NDManager manager) {
+    int heads = (int) table.getShape().get(1);
+    int[] buckets = new int[2 * frames - 1];
+    for (int r = -(frames - 1); r < frames; r++) {
+      buckets[r + frames - 1] = bucket(r, numBuckets, maxDistance);
+    }
+    long[] flatIndex = new long[heads * frames * frames];
+    int n = 0;
+    for (int h = 0; h < heads; h++) {
+      for (int i = 0; i < frames; i++) {
+        for (int j = 0; j < frames; j++) {
+          flatIndex[n++] = (long) buckets[j - i + frames - 1] * heads + h;
+        }
+      }
+    }
+    NDArray index = manager.create(flatIndex, new Shape(heads, frames, frames));
+    // torch.take reads the table as flattened row-major [bucket, head], hence bucket * H + h.
+    return table.take(manager, index);
+  }
+}

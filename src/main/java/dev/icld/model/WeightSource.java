@@ -1,0 +1,105 @@
+package dev.icld.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.icld.model.io.TensorData;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The tensors a model is built from, in bare Hugging Face naming. Components take their
+ * parameters from here by name and expected shape; a missing or mis-shaped tensor is recorded
+ * (and replaced by zeros so construction can go on) so that one error can list every problem.
+ * Every parameter taken is registered, in order, as one of the model's named parameters.
+ */
+final class WeightSource {
+  private final Map<String, TensorData> tensors;
+  private final NDManager manager;
+  private final Set<String> used = new HashSet<>();
+  private final List<String> missing = new ArrayList<>();
+  private final List<String> misshaped = new ArrayList<>();
+  private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+
+  WeightSource(Map<String, TensorData> tensors, NDManager manager) {
+    this.tensors = tensors;
+    this.manager = manager;
+  }
+
+  NDManager manager() {
+    return manager;
+  }
+
+  /** The named tensor as a parameter of the given shape. */
+  NDArray take(String name, long... shape) {
+    NDArray array = read(name, shape);
+    if (array == null) {
+      missing.add(name + " " + Arrays.toString(shape));
+      array = manager.zeros(new Shape(shape));
+    }
+    register(name, array);
+    return array;
+  }
+
+  /** The named tensor, or null when the checkpoint does not have it. */
+  NDArray takeOptional(String name, long... shape) {
+    NDArray array = tensors.containsKey(name) ? read(name, shape) : null;
+    if (array != null) {
+      register(name, array);
+    }
+    return array;
+  }
+
+  /** The named tensor without registering it as a parameter (for tensors folded at load). */
+  NDArray read(String name, long... shape) {
+    TensorData data = tensors.get(name);
+    if (data == null) {
+      return null;
+    }
+    used.add(name);
+    if (!Arrays.equals(data.shape(), shape)) {
+      misshaped.add(name + ": expected " + Arrays.toString(shape) + ", found " + data.shapeString());
+      return manager.zeros(new Shape(shape));
+    }
+    return manager.create(data.values(), new Shape(shape));
+  }
+
+  boolean contains(String name) {
+    return tensors.containsKey(name);
+  }
+
+  void recordMissing(String description) {
+    missing.add(description);
+  }
+
+  /** Registers a parameter computed at load time (such as a folded weight-norm weight). */
+  void register(String name, NDArray array) {
+    array.setName(name);
+    parameters.put(name, array);
+  }
+
+  Map<String, NDArray> parameters() {
+    return Collections.unmodifiableMap(parameters);
+  }
+
+  Set<String> unused() {
+    Set<String> names = new TreeSet<>(tensors.keySet());
+    names.removeAll(used);
+    return names;
+  }
+
+  List<String> missing() {
+    return missing;
+  }
+
+  List<String> misshaped() {
+    return misshaped;
+  }
+}

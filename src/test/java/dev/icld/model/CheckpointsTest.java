@@ -1,0 +1,138 @@
+package dev.icld.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.icld.model.io.SafeTensors;
+import dev.icld.model.io.TensorData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointsTest {
+  @TempDir Path temp;
+
+  @Test
+  void mismatchedCheckpointGivesOneErrorListingEveryProblem() throws Exception {
+    Path source = Fixtures.dir("base");
+    Map<String, TensorData> tensors = new LinkedHashMap<>(
+        SafeTensors.read(source.resolve(Checkpoints.SAFETENSORS)));
+    tensors.remove("encoder.layers.1.attention.q_proj.bias");
+    tensors.remove("encoder.pos_conv_embed.conv.weight_v");
+    TensorData projection = tensors.get("feature_projection.projection.weight");
+    tensors.put("feature_projection.projection.weight",
+        TensorData.f32(new long[] {16, 32}, projection.values()));
+    tensors.put("encoder.layers.7.attention.q_proj.weight", projection);
+    tensors.put("lm_head.weight", projection); // a task head: ignored, not a problem
+    Path dir = temp.resolve("broken");
+    Files.createDirectories(dir);
+    Files.copy(source.resolve(Checkpoints.CONFIG), dir.resolve(Checkpoints.CONFIG));
+    SafeTensors.write(dir.resolve(Checkpoints.SAFETENSORS), tensors);
+
+    CheckpointMismatchException e =
+        assertThrows(CheckpointMismatchException.class, () -> Checkpoints.load(dir));
+    assertEquals(List.of(
+            "missing encoder.pos_conv_embed.conv.weight_v (or "
+                + "encoder.pos_conv_embed.conv.parametrizations.weight.original1) [32, 8, 8]",
+            "missing encoder.layers.1.attention.q_proj.bias [32]",
+            "mis-shaped feature_projection.projection.weight: expected [32, 16], found [16, 32]",
+            "unexpected encoder.layers.7.attention.q_proj.weight"),
+        e.problems());
+    assertTrue(e.getMessage().startsWith(dir.resolve(Checkpoints.SAFETENSORS) + ": "), e.getMessage());
+    assertTrue(e.getMessage().contains("(4 problems)"), e.getMessage());
+  }
+
+  @Test
+  void prefixedTaskModelLoadsAndReportsItsHead() throws Exception {
+    try (FoundationModel model = Checkpoints.load(Fixtures.dir("large"))) {
+      LoadSummary summary = model.loadSummary();
+      assertEquals("wav2vec2.", summary.naming());
+      assertEquals(List.of("lm_head.weight", "lm_head.bias"), summary.ignored());
+      assertTrue(summary.loadSeconds() > 0);
+      assertFalse(model.parameters().containsKey("masked_spec_embed"));
+    }
+  }
+
+  @Test
+  void prefixedTorchBinLoadsAndReportsItsHeads() throws Exception {
+    Path dir = Fixtures.dir("hubert");
+    try (FoundationModel model = Checkpoints.load(dir, dir.resolve(Checkpoints.TORCH_BIN))) {
+      LoadSummary summary = model.loadSummary();
+      assertEquals("hubert.", summary.naming());
+      assertEquals(List.of("classifier.bias", "classifier.weight", "projector.bias", "projector.weight"),
+          summary.ignored().stream().sorted().toList());
+    }
+  }
+
+  @Test
+  void saveThenLoadGivesTheSameOutputsAndHuggingFaceNames() throws Exception {
+    Path saved = temp.resolve("saved");
+    try (FoundationModel original = Checkpoints.load(Fixtures.dir("base"));
+        NDManager manager = Torch.newManager()) {
+      assertTrue(original.parameters().containsKey("masked_spec_embed"));
+      Checkpoints.save(original, saved);
+      Map<String, TensorData> written = SafeTensors.read(saved.resolve(Checkpoints.SAFETENSORS));
+      Map<String, TensorData> source =
+          SafeTensors.read(Fixtures.dir("base").resolve(Checkpoints.SAFETENSORS));
+      assertEquals(source.keySet(), written.keySet(), "same Hugging Face names as the source");
+      for (String name : source.keySet()) {
+        assertArrayEquals(source.get(name).shape(), written.get(name).shape(), name);
+        float[] expected = source.get(name).values();
+        float[] actual = written.get(name).values();
+        if (!name.endsWith("weight_v")) { // v is stored normalised to g's scale, same direction
+          assertArrayEquals(expected, actual, 1e-5f, name);
+        }
+      }
+      JsonObject config = JsonParser.parseString(
+          Files.readString(saved.resolve(Checkpoints.CONFIG))).getAsJsonObject();
+      assertEquals(6, config.get("vocab_size").getAsInt(), "fields this code ignores survive");
+      assertEquals("Wav2Vec2Model", config.getAsJsonArray("architectures").get(0).getAsString());
+      try (var files = Files.list(saved)) { // no temp files left behind
+        assertEquals(List.of("config.json", "model.safetensors"),
+            files.map(p -> p.getFileName().toString()).sorted().toList());
+      }
+
+      try (FoundationModel reloaded = Checkpoints.load(saved)) {
+        assertEquals(original.config(), reloaded.config());
+        int[] lengths = {400, 320};
+        NDArray waves = manager.randomNormal(new Shape(2, 400));
+        ModelOutput a = original.forward(waves, lengths);
+        ModelOutput b = reloaded.forward(waves, lengths);
+        for (int i = 0; i < a.hiddenStates().size(); i++) {
+          Fixtures.assertClose(b.hiddenStates().get(i), a.hiddenStates().get(i), 1e-5, "state " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void directoryWithoutWeightsIsRefusedByName() throws Exception {
+    Path dir = temp.resolve("empty");
+    Files.createDirectories(dir);
+    IOException e = assertThrows(IOException.class, () -> Checkpoints.load(dir));
+    assertEquals(dir + ": no model.safetensors or pytorch_model.bin (not a Hugging Face model "
+        + "directory?)", e.getMessage());
+  }
+
+  @Test
+  void missingConfigIsRefusedByName() throws Exception {
+    Path dir = temp.resolve("noconfig");
+    Files.createDirectories(dir);
+    Files.copy(Fixtures.dir("base").resolve(Checkpoints.SAFETENSORS), dir.resolve(Checkpoints.SAFETENSORS));
+    IOException e = assertThrows(IOException.class, () -> Checkpoints.load(dir));
+    assertEquals(dir + ": no config.json", e.getMessage());
+  }
+}
