@@ -52,6 +52,6 @@ public final class GumbelSigmoidGates {
     for (int i = 0; i < values.length; i++) {
       hard[i] = values[i] > 0 ? 1f : 0f;
     }
-    return manager.create(hard, logits.getShape()).add(soft).sub(soft.stopGradient());
+    return manager.create(hard, logits.getShape()).add(soft.sub(soft.stopGradient()));
   }
 }

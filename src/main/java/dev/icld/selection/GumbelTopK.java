@@ -74,6 +74,7 @@ public final class GumbelTopK {
         hard[b * layers + i] = top[b][i] ? 1f : 0f;
       }
     }
-    return manager.create(hard, new Shape(batch, layers)).add(soft).sub(soft.stopGradient());
+    // soft - stopGradient(soft) is exactly zero, so the forward values are exactly 0 and 1.
+    return manager.create(hard, new Shape(batch, layers)).add(soft.sub(soft.stopGradient()));
   }
 }
