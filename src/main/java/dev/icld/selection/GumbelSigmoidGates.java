@@ -46,7 +46,7 @@ public final class GumbelSigmoidGates {
     }
     NDManager manager = logits.getManager();
     NDArray perturbed = logits.add(manager.create(noise, logits.getShape()));
-    NDArray soft = Activation.sigmoid(perturbed.div(temperature));
+    NDArray soft = Activation.sigmoid(perturbed.div((float) temperature));
     float[] values = perturbed.toFloatArray();
     float[] hard = new float[values.length];
     for (int i = 0; i < values.length; i++) {

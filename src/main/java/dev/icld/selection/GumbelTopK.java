@@ -65,7 +65,7 @@ public final class GumbelTopK {
     for (int b = 0; b < batch; b++) {
       keepValues[b] = keep[b];
     }
-    NDArray soft = perturbed.div(temperature).softmax(1)
+    NDArray soft = perturbed.div((float) temperature).softmax(1)
         .mul(manager.create(keepValues, new Shape(batch, 1)));
     boolean[][] top = TopK.masks(perturbed.toFloatArray(), batch, layers, keep);
     float[] hard = new float[batch * layers];

@@ -27,6 +27,6 @@ public final class KeptFractionRegulariser {
    * @return a scalar loss term
    */
   public NDArray loss(NDArray keepProbabilities) {
-    return keepProbabilities.mean().sub(target).square();
+    return keepProbabilities.mean().sub((float) target).square();
   }
 }

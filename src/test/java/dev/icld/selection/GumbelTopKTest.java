@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.icld.model.Torch;
@@ -30,7 +31,9 @@ class GumbelTopKTest {
     try (NDManager manager = Torch.newManager()) {
       NDArray logits = manager.create(LOGITS, new Shape(BATCH, LAYERS));
       for (int draw = 0; draw < 20; draw++) {
-        float[] mask = gumbel.sample(logits, KEEP, 0.5).toFloatArray();
+        NDArray sampled = gumbel.sample(logits, KEEP, 0.5);
+        assertEquals(DataType.FLOAT32, sampled.getDataType());
+        float[] mask = sampled.toFloatArray();
         for (int b = 0; b < BATCH; b++) {
           int ones = 0;
           for (int i = 0; i < LAYERS; i++) {
