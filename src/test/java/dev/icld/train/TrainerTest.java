@@ -23,9 +23,9 @@ import dev.icld.model.TaskModel;
 import dev.icld.model.Torch;
 import dev.icld.model.io.SafeTensors;
 import dev.icld.model.io.TensorData;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -197,11 +197,11 @@ class TrainerTest {
 
   @Test
   void classificationLearnsAnEasyTask() throws IOException {
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    StringWriter printed = new StringWriter();
     try (TaskModel model = classifier(2, LayerDrop.none());
         BatchLoader trainLoader = TinySetup.trainLoader(train, labels, 1);
         BatchLoader devLoader = TinySetup.evalLoader(dev, labels)) {
-      TrainingSummary summary = new Trainer(new PrintStream(printed, true)).fit(
+      TrainingSummary summary = new Trainer(new PrintWriter(printed)).fit(
           objective(model, true), trainLoader, devLoader, temp, quiet().withEpochs(8)
               .withPatience(3).withProgress(true).withWarmupFraction(0.1));
       assertTrue(summary.best().score() >= 0.9, "dev accuracy " + summary.best());
