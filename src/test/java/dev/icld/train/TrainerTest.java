@@ -259,6 +259,23 @@ class TrainerTest {
     }
   }
 
+  @Test
+  void stopsEarlyWhenTheDevScoreStopsImproving() throws IOException {
+    try (TaskModel model = classifier(1, LayerDrop.none());
+        BatchLoader trainLoader = TinySetup.trainLoader(train, labels, 1);
+        BatchLoader devLoader = TinySetup.evalLoader(dev, labels)) {
+      int[] calls = {0};
+      FineTuning objective = new FineTuning(model, false,
+          d -> new Evaluation("accuracy", calls[0]++ == 0 ? 0.5 : 0.4, Map.of()));
+      TrainingSummary summary = new Trainer().fit(objective, trainLoader, devLoader, temp,
+          quiet().withEpochs(10).withPatience(2));
+      assertEquals("early stopping", summary.stopReason());
+      assertEquals(3, summary.epochs());
+      assertEquals(0.5, summary.best().score());
+      assertEquals(6, summary.bestStep());
+    }
+  }
+
   private static double crossEntropyByHand(NDArray hidden, int[] frameLengths, NDArray weight,
       NDArray bias, int[] labels) {
     long[] shape = hidden.getShape().getShape();
