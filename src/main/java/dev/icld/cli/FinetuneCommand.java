@@ -76,10 +76,11 @@ final class FinetuneCommand implements Callable<Integer> {
       description = "random layer drop: a mask per utterance instead of per batch")
   boolean perUtterance;
 
-  @Option(names = "--epochs", defaultValue = "10", description = "default: ${DEFAULT-VALUE}")
+  @Option(names = "--epochs", defaultValue = "10", paramLabel = "N",
+      description = "default: ${DEFAULT-VALUE}")
   int epochs;
 
-  @Option(names = "--max-steps", defaultValue = "0",
+  @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N",
       description = "stop after this many optimizer steps; 0 for no limit (default: ${DEFAULT-VALUE})")
   int maxSteps;
 
@@ -91,7 +92,8 @@ final class FinetuneCommand implements Callable<Integer> {
       description = "batches per optimizer step (default: ${DEFAULT-VALUE})")
   int accumulation;
 
-  @Option(names = "--lr", defaultValue = "1e-4", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+  @Option(names = "--lr", defaultValue = "1e-4", paramLabel = "X",
+      description = "peak learning rate (default: ${DEFAULT-VALUE})")
   double learningRate;
 
   @Option(names = "--warmup", defaultValue = "0.1", paramLabel = "F",
@@ -109,7 +111,8 @@ final class FinetuneCommand implements Callable<Integer> {
       description = "checkpoint every N steps, besides every epoch end (default: ${DEFAULT-VALUE})")
   int checkpointEvery;
 
-  @Option(names = "--seed", defaultValue = "0", description = "default: ${DEFAULT-VALUE}")
+  @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
+      description = "default: ${DEFAULT-VALUE}")
   long seed;
 
   @Option(names = "--unfreeze-feature-encoder", description = "train the conv feature encoder too")
