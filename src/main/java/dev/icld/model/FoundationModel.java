@@ -164,6 +164,16 @@ public final class FoundationModel implements AutoCloseable {
    * @param mask which layers run (inference form) or their per-utterance gates (training form)
    */
   public ModelOutput forward(NDArray waveforms, int[] sampleLengths, LayerMask mask) {
+    return encode(frontEnd(waveforms, sampleLengths), mask);
+  }
+
+  /**
+   * The first stage of {@link #forward}: the conv feature encoder and the feature projection.
+   *
+   * @param waveforms [B, S] at 16 kHz, zero-padded after each utterance's end
+   * @param sampleLengths valid samples per utterance
+   */
+  public FrontEndOutput frontEnd(NDArray waveforms, int[] sampleLengths) {
     Shape shape = waveforms.getShape();
     if (shape.dimension() != 2 || shape.get(0) != sampleLengths.length) {
       throw new IllegalArgumentException("waveforms must be [batch, samples] with one length per "
@@ -178,9 +188,18 @@ public final class FoundationModel implements AutoCloseable {
       }
       frameLengths[b] = featureEncoder.outputLength(sampleLengths[b]);
     }
-    List<NDArray> hidden = encoder.forward(featureProjection.forward(features), frameLengths, mask);
+    return new FrontEndOutput(features, featureProjection.forward(features), frameLengths);
+  }
+
+  /**
+   * The second stage of {@link #forward}: the transformer encoder (positional conv, layer norm and
+   * the layers under {@code mask}) on a front-end output.
+   */
+  public ModelOutput encode(FrontEndOutput input, LayerMask mask) {
+    int[] frameLengths = input.frameLengths();
+    List<NDArray> hidden = encoder.forward(input.projected(), frameLengths, mask);
     NDArray last = encoder.finish(hidden.get(hidden.size() - 1));
-    return new ModelOutput(features, frameLengths, hidden, last, mask);
+    return new ModelOutput(input.features(), frameLengths, hidden, last, mask);
   }
 
   @Override
