@@ -278,16 +278,46 @@ public final class DynamicSpeechModel implements AutoCloseable {
     return waveforms;
   }
 
-  private List<InferenceResult> run(List<Audio> inputs, InferenceBudget budget, String policyName) {
-    if (closed) {
-      throw new IllegalStateException("the model is closed");
+  /**
+   * Checks that this model can run {@code budget} with {@code policy} (null for the default), before
+   * any input: the policy exists, the budget fits the model's depth, an adaptive budget has the
+   * selector and a calibrated threshold.
+   *
+   * @return the policy
+   * @throws IllegalArgumentException naming the problem
+   */
+  public String check(InferenceBudget budget, String policy) {
+    LayerSelectionPolicy chosen = policy(policy);
+    checkBudget(chosen, budget);
+    if (budget.kind() == InferenceBudget.Kind.ADAPTIVE) {
+      Budget resolved = budget.resolve(layers());
+      if (!selector.config().adaptiveThresholds().containsKey(resolved.keep())) {
+        throw new IllegalArgumentException("the selector has no adaptive threshold for budget "
+            + resolved.keep() + " (calibrated: " + selector.config().adaptiveThresholds().keySet() + ")");
+      }
     }
-    long start = System.nanoTime();
-    LayerSelectionPolicy policy = policy(policyName);
+    return chosen.name();
+  }
+
+  private void checkBudget(LayerSelectionPolicy policy, InferenceBudget budget) {
     if (budget.kind() == InferenceBudget.Kind.ADAPTIVE && !policy.name().equals(SELECTOR)) {
       throw new IllegalArgumentException("an adaptive budget needs the input-conditioned selector"
           + (selector == null ? ", and this model has none" : " (policy " + SELECTOR + ")"));
     }
+    if (!budget.isDeadline()) {
+      budget.resolve(layers());
+    }
+  }
+
+  private List<InferenceResult> run(List<Audio> inputs, InferenceBudget budget, String policyName) {
+    if (closed) {
+      throw new IllegalStateException("the model is closed");
+    }
+    // Calibrating (once) is not part of a call's latency.
+    DeadlineController deadlines = budget.isDeadline() ? deadlineController() : null;
+    long start = System.nanoTime();
+    LayerSelectionPolicy policy = policy(policyName);
+    checkBudget(policy, budget);
     List<float[]> waveforms = prepared(inputs);
     int batch = waveforms.size();
     int[] lengths = new int[batch];
@@ -300,7 +330,7 @@ public final class DynamicSpeechModel implements AutoCloseable {
     DeadlinePlan plan = null;
     Budget layerBudget;
     if (budget.isDeadline()) {
-      plan = deadlineController().plan(budget.deadlineMillis(), shape);
+      plan = deadlines.plan(budget.deadlineMillis(), shape);
       layerBudget = Budget.of(plan.layers(), layers());
     } else {
       layerBudget = budget.resolve(layers());

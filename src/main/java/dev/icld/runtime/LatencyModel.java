@@ -51,37 +51,58 @@ public record LatencyModel(double fixedMs, double msPerSecond, double msPerLayer
   }
 
   /**
-   * Least squares over the measurements with every coefficient kept non-negative: a term whose
-   * unconstrained coefficient comes out negative (measurement noise) is dropped and the rest refit.
-   * Needs measurements at two lengths and two layer counts at least to separate the terms.
+   * Least squares of the relative error (each measurement weighted by 1 / its time², so that short
+   * calls are predicted as well as long ones) with every coefficient non-negative (measurement noise can
+   * make an unconstrained coefficient negative, which would predict faster calls for more work).
+   * With four terms the exact non-negative solution is found by trying every subset of terms:
+   * the unconstrained fit on each subset whose coefficients are all non-negative is feasible, and
+   * the best of them is the optimum. Separating all terms needs measurements at two lengths and two
+   * layer counts at least.
    */
   public static LatencyModel fit(List<Measurement> measurements) {
     if (measurements.isEmpty()) {
       throw new IllegalArgumentException("fitting a latency model needs measurements");
     }
-    boolean[] active = {true, true, true, true};
-    double[] coefficients = new double[TERMS];
-    for (int round = 0; round < TERMS; round++) {
-      coefficients = solve(measurements, active);
-      int mostNegative = -1;
+    double[] best = new double[TERMS];
+    double bestError = residual(measurements, best);
+    for (int subset = 1; subset < 1 << TERMS; subset++) {
+      boolean[] active = new boolean[TERMS];
       for (int j = 0; j < TERMS; j++) {
-        if (active[j] && coefficients[j] < 0
-            && (mostNegative < 0 || coefficients[j] < coefficients[mostNegative])) {
-          mostNegative = j;
-        }
+        active[j] = (subset & (1 << j)) != 0;
       }
-      if (mostNegative < 0) {
-        break;
+      double[] coefficients = solve(measurements, active);
+      boolean feasible = true;
+      for (double c : coefficients) {
+        feasible &= c >= 0 && Double.isFinite(c);
       }
-      active[mostNegative] = false;
+      double error = feasible ? residual(measurements, coefficients) : Double.POSITIVE_INFINITY;
+      if (error < bestError) {
+        bestError = error;
+        best = coefficients;
+      }
     }
-    for (int j = 0; j < TERMS; j++) {
-      coefficients[j] = active[j] ? Math.max(0, coefficients[j]) : 0;
-    }
-    return new LatencyModel(coefficients[0], coefficients[1], coefficients[2], coefficients[3]);
+    return new LatencyModel(best[0], best[1], best[2], best[3]);
   }
 
-  /** Normal equations over the active terms, by Gaussian elimination with partial pivoting. */
+  private static double weight(Measurement m) {
+    double ms = Math.max(m.milliseconds(), 1e-6);
+    return 1 / (ms * ms);
+  }
+
+  private static double residual(List<Measurement> measurements, double[] coefficients) {
+    double sum = 0;
+    for (Measurement m : measurements) {
+      double[] x = terms(m);
+      double predicted = 0;
+      for (int j = 0; j < TERMS; j++) {
+        predicted += coefficients[j] * x[j];
+      }
+      sum += weight(m) * (predicted - m.milliseconds()) * (predicted - m.milliseconds());
+    }
+    return sum;
+  }
+
+  /** Weighted normal equations over the active terms, by Gaussian elimination with partial pivoting. */
   private static double[] solve(List<Measurement> measurements, boolean[] active) {
     int[] index = new int[TERMS];
     int n = 0;
@@ -93,11 +114,12 @@ public record LatencyModel(double fixedMs, double msPerSecond, double msPerLayer
     double[][] a = new double[n][n + 1];
     for (Measurement m : measurements) {
       double[] x = terms(m);
+      double w = weight(m);
       for (int r = 0; r < n; r++) {
         for (int c = 0; c < n; c++) {
-          a[r][c] += x[index[r]] * x[index[c]];
+          a[r][c] += w * x[index[r]] * x[index[c]];
         }
-        a[r][n] += x[index[r]] * m.milliseconds();
+        a[r][n] += w * x[index[r]] * m.milliseconds();
       }
     }
     // A tiny ridge keeps the system solvable when a term is constant over the measurements
