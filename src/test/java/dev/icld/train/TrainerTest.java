@@ -255,7 +255,7 @@ class TrainerTest {
         sum += exitLoss;
       }
       assertEquals(sum, out.loss().getFloat(), 1e-5 * sum);
-      assertEquals(3.0, out.logValues().get("kept_layers"));
+      assertEquals(3.0, out.logValues().get("executed_layers"));
     }
   }
 
