@@ -146,7 +146,7 @@ class DynamicSpeechModelTest {
       assertEquals("first-k", model.defaultPolicy());
       InferenceResult r = model.infer(audio, InferenceBudget.layers(3));
       assertFalse(r.output().isClassification());
-      int frames = model.config() == null ? 0 : 8000 / 320;
+      int frames = Flops.of(model.config(), 0.5).frames();
       float[] logits = directLogits(dir, audio, mask(r.executedLayers(), 4), 0);
       String expected = CharacterVocabulary.decode(new CtcGreedyDecoder(CharacterVocabulary.BLANK)
           .decode(logits, CharacterVocabulary.SIZE, frames));
@@ -299,6 +299,26 @@ class DynamicSpeechModelTest {
       assertTrue(controller.model().predictMs(new CallShape(1, 0.01), 4) > 0);
       InferenceResult r = model.infer(TinyModels.tone(8000, 16_000, 440, 1), InferenceBudget.deadline(10_000));
       assertEquals(4, r.keptLayers(), "a generous deadline runs every layer");
+    }
+  }
+
+  @Test
+  void aSelectorReadingLogMelFilterbanksRunsOnTheWaveform() throws IOException {
+    Path dir = TinyModels.save(TinyModels.taskModel(Task.KWS, LayerDrop.Mode.RANDOM, 3), temp);
+    try (LayerSelector selector = LayerSelector.initialise(
+        SelectorConfig.of(SelectorInputKind.LOG_MEL, 80, TinyModels.LAYERS), 1)) {
+      selector.save(dir);
+    }
+    Audio audio = TinyModels.tone(16_000, 16_000, 440, 1);
+    try (DynamicSpeechModel model = DynamicSpeechModel.load(dir)) {
+      InferenceResult r = model.infer(audio, InferenceBudget.layers(3));
+      assertEquals("selector", r.policy());
+      assertEquals(3, r.keptLayers());
+      long withoutSelector = model.infer(audio, InferenceBudget.layers(3), "first-k").flops();
+      assertEquals(dev.icld.selection.SelectorFlops.of(SelectorConfig.of(SelectorInputKind.LOG_MEL,
+          80, TinyModels.LAYERS), model.config(), 1.0).total(), r.flops() - withoutSelector);
+      assertArrayEquals(softmax(directLogits(dir, audio, mask(r.executedLayers(), 4), 0)),
+          probabilities(r), 1e-6);
     }
   }
 }
