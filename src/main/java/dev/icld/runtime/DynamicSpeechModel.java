@@ -44,6 +44,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A fine-tuned model that runs as many of its transformer layers as each call's budget allows:
@@ -83,7 +85,9 @@ public final class DynamicSpeechModel implements AutoCloseable {
   private final CtcGreedyDecoder ctcDecoder = new CtcGreedyDecoder(CharacterVocabulary.BLANK);
   private final Object calibrationLock = new Object();
   private volatile DeadlineController deadlineController;
-  private volatile boolean closed;
+  /** Calls hold the read side; {@link #close} takes the write side, so it waits for calls in flight. */
+  private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed;
 
   private DynamicSpeechModel(TaskModel model, LayerSelector selector, StaticSubsets staticSubsets) {
     this.model = model;
@@ -310,9 +314,19 @@ public final class DynamicSpeechModel implements AutoCloseable {
   }
 
   private List<InferenceResult> run(List<Audio> inputs, InferenceBudget budget, String policyName) {
-    if (closed) {
-      throw new IllegalStateException("the model is closed");
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("the model is closed");
+      }
+      return runOpen(inputs, budget, policyName);
+    } finally {
+      lifecycle.readLock().unlock();
     }
+  }
+
+  private List<InferenceResult> runOpen(List<Audio> inputs, InferenceBudget budget,
+      String policyName) {
     // Calibrating (once) is not part of a call's latency.
     DeadlineController deadlines = budget.isDeadline() ? deadlineController() : null;
     long start = System.nanoTime();
@@ -541,14 +555,22 @@ public final class DynamicSpeechModel implements AutoCloseable {
     return n;
   }
 
-  /** Frees every native array; calls in flight must have returned. */
+  /** Waits for calls in flight, then frees every native array; later calls are refused. */
   @Override
   public void close() {
-    closed = true;
-    calls.close();
-    if (selector != null) {
-      selector.close();
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      calls.close();
+      if (selector != null) {
+        selector.close();
+      }
+      model.close();
+    } finally {
+      lifecycle.writeLock().unlock();
     }
-    model.close();
   }
 }

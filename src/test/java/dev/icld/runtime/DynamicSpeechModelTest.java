@@ -321,4 +321,15 @@ class DynamicSpeechModelTest {
           probabilities(r), 1e-6);
     }
   }
+
+  @Test
+  void aClosedModelRefusesCalls() throws IOException {
+    Path dir = TinyModels.save(TinyModels.taskModel(Task.KWS, LayerDrop.Mode.RANDOM, 3), temp);
+    DynamicSpeechModel model = DynamicSpeechModel.load(dir);
+    model.close();
+    model.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> model.infer(TinyModels.tone(4000, 16_000, 440, 1), InferenceBudget.layers(2)));
+    assertEquals("the model is closed", e.getMessage());
+  }
 }
