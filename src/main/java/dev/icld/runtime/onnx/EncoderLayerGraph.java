@@ -58,10 +58,10 @@ final class EncoderLayerGraph {
     String toHeads = g.longs("heads_shape", 0, 0, heads, headDim);
     String scale = g.scalar("attention_scale", (float) (1.0 / Math.sqrt(headDim)));
     // [B, T, D] -> [B, T, H, D/H], then queries and values to [B, H, T, D/H], keys to [B, H, D/H, T].
-    String q = g.transpose(g.op("Reshape", List.of(g.mul(g.linear(x, prefix + ".q_proj"), scale), toHeads)),
-        0, 2, 1, 3);
-    String k = g.transpose(g.op("Reshape", List.of(g.linear(x, prefix + ".k_proj"), toHeads)), 0, 2, 3, 1);
-    String v = g.transpose(g.op("Reshape", List.of(g.linear(x, prefix + ".v_proj"), toHeads)), 0, 2, 1, 3);
+    List<String> qkv = g.linears(x, prefix + ".q_proj", prefix + ".k_proj", prefix + ".v_proj");
+    String q = g.transpose(g.op("Reshape", List.of(g.mul(qkv.get(0), scale), toHeads)), 0, 2, 1, 3);
+    String k = g.transpose(g.op("Reshape", List.of(qkv.get(1), toHeads)), 0, 2, 3, 1);
+    String v = g.transpose(g.op("Reshape", List.of(qkv.get(2), toHeads)), 0, 2, 1, 3);
     String scores = g.add(g.op("MatMul", List.of(q, k)), keyMask);
     String weights = g.op("Softmax", List.of(scores), OnnxWire.intAttribute("axis", -1));
     String context = g.transpose(g.op("MatMul", List.of(weights, v)), 0, 2, 1, 3);

@@ -38,6 +38,7 @@ public final class OnnxBackbone implements AutoCloseable {
   private final OrtSession positionalEmbedding;
   private final List<OrtSession> layers;
   private final OrtSession finalLayerNorm;
+  private volatile boolean closed;
 
   /** Session settings. */
   public record Options(int intraOpThreads, boolean allowSpinning) {
@@ -162,6 +163,9 @@ public final class OnnxBackbone implements AutoCloseable {
    * @param keepHiddenStates also return the L + 1 hidden states (copied out of native memory)
    */
   public Output forward(float[] padded, int[] sampleLengths, LayerMask mask, boolean keepHiddenStates) {
+    if (closed) {
+      throw new IllegalStateException("this ONNX backbone is closed");
+    }
     int batch = sampleLengths.length;
     if (batch == 0 || padded.length % batch != 0) {
       throw new IllegalArgumentException("a batch of " + padded.length
@@ -296,6 +300,10 @@ public final class OnnxBackbone implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     List<OrtSession> all = new ArrayList<>(layers);
     all.add(0, positionalEmbedding);
     all.add(0, featureEncoder);

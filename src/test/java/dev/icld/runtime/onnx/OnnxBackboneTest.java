@@ -124,7 +124,7 @@ class OnnxBackboneTest {
   }
 
   @Test
-  void refusesBadInputWithAClearMessage() throws Exception {
+  void refusesBadInputAndUseAfterClose() throws Exception {
     try (FoundationModel model = Checkpoints.load(fixture("base"));
         OnnxBackbone onnx = OnnxBackbone.export(model, ONE_THREAD)) {
       float[][] one = {new float[800]};
@@ -138,6 +138,8 @@ class OnnxBackboneTest {
       assertTrue(tooShort.getMessage().contains("receptive field"), tooShort.getMessage());
       assertThrows(IllegalArgumentException.class,
           () -> onnx.forward(new float[800], new int[] {801}, LayerMask.all(3), false));
+      onnx.close();
+      assertThrows(IllegalStateException.class, () -> onnx.forward(one, LayerMask.all(3), false));
     }
   }
 
