@@ -1,6 +1,7 @@
 package dev.icld.runtime.onnx;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +25,7 @@ final class OnnxGraph {
   private final List<ByteString> initializers = new ArrayList<>();
   private final List<ByteString> inputs = new ArrayList<>();
   private final List<ByteString> outputs = new ArrayList<>();
-  private final Set<String> constants = new HashSet<>();
+  private final Set<String> initializerNames = new HashSet<>();
   private int nodeCount;
 
   /**
@@ -34,10 +35,6 @@ final class OnnxGraph {
   OnnxGraph(String name, Map<String, NDArray> parameters) {
     this.name = name;
     this.parameters = parameters;
-  }
-
-  String name() {
-    return name;
   }
 
   boolean hasParameter(String parameter) {
@@ -61,26 +58,6 @@ final class OnnxGraph {
     return initializer(parameter, array.getShape().getShape(), array.toFloatArray());
   }
 
-  /** A [out, in] linear weight as the [in, out] initializer MatMul needs. */
-  String transposedWeight(String parameter) {
-    NDArray array = parameter(parameter);
-    long[] shape = array.getShape().getShape();
-    if (shape.length != 2) {
-      throw new IllegalArgumentException(name + ": parameter " + parameter + " must be 2-d, is "
-          + array.getShape());
-    }
-    int rows = (int) shape[0];
-    int columns = (int) shape[1];
-    float[] values = array.toFloatArray();
-    float[] transposed = new float[values.length];
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < columns; c++) {
-        transposed[c * rows + r] = values[r * columns + c];
-      }
-    }
-    return initializer(parameter + ".T", new long[] {columns, rows}, transposed);
-  }
-
   private NDArray parameter(String parameter) {
     NDArray array = parameters.get(parameter);
     if (array == null) {
@@ -90,8 +67,15 @@ final class OnnxGraph {
   }
 
   String initializer(String value, long[] dims, float[] values) {
+    claim(value);
     initializers.add(OnnxWire.floatTensor(value, dims, values));
     return value;
+  }
+
+  private void claim(String initializer) {
+    if (!initializerNames.add(initializer)) {
+      throw new IllegalStateException(name + ": initializer " + initializer + " defined twice");
+    }
   }
 
   /** A float scalar constant. */
@@ -101,6 +85,7 @@ final class OnnxGraph {
 
   /** A 1-d int64 constant (axes, shapes, slice bounds). */
   String longs(String value, long... numbers) {
+    claim(value);
     initializers.add(OnnxWire.int64Tensor(value, new long[] {numbers.length}, numbers));
     return value;
   }
@@ -132,57 +117,64 @@ final class OnnxGraph {
 
   /** x W^T + b over the last axis, for the parameters {@code prefix.weight} and {@code prefix.bias}. */
   String linear(String x, String prefix) {
-    return add(op("MatMul", List.of(x, transposedWeight(prefix + ".weight"))),
-        weight(prefix + ".bias"));
+    return affine(x, prefix);
   }
 
   /**
-   * Several linear layers that share their input ({@code prefix.weight} [out_i, in] and
-   * {@code prefix.bias} for each prefix) as one MatMul with the weights side by side, split into
-   * one output per layer: one large product runs faster than several small ones.
+   * Several linear layers that share their input, computed as one MatMul with their weights side
+   * by side (one large product runs faster than several small ones), then split into one output
+   * per layer.
    */
   List<String> linears(String x, String... prefixes) {
-    List<float[]> weights = new ArrayList<>();
-    List<float[]> biases = new ArrayList<>();
     long[] sizes = new long[prefixes.length];
-    int in = -1;
-    int total = 0;
     for (int p = 0; p < prefixes.length; p++) {
-      long[] shape = parameter(prefixes[p] + ".weight").getShape().getShape();
-      if (shape.length != 2 || (in >= 0 && shape[1] != in)) {
-        throw new IllegalArgumentException(name + ": " + prefixes[p]
-            + ".weight must be a 2-d weight of the same input width as the others");
-      }
-      in = (int) shape[1];
-      sizes[p] = shape[0];
-      total += (int) shape[0];
-      weights.add(parameter(prefixes[p] + ".weight").toFloatArray());
-      biases.add(parameter(prefixes[p] + ".bias").toFloatArray());
+      sizes[p] = parameter(prefixes[p] + ".weight").getShape().get(0);
     }
-    float[] stacked = new float[in * total];
-    float[] bias = new float[total];
-    int offset = 0;
-    for (int p = 0; p < prefixes.length; p++) {
-      int out = (int) sizes[p];
-      float[] w = weights.get(p);
-      for (int o = 0; o < out; o++) {
-        for (int i = 0; i < in; i++) {
-          stacked[i * total + offset + o] = w[o * in + i];
-        }
-      }
-      System.arraycopy(biases.get(p), 0, bias, offset, out);
-      offset += out;
-    }
-    String joined = String.join("+", prefixes);
-    String product = add(op("MatMul", List.of(x, initializer(joined + ".weight.T", new long[] {in, total}, stacked))),
-        initializer(joined + ".bias", new long[] {total}, bias));
     List<String> parts = new ArrayList<>();
     for (String prefix : prefixes) {
       parts.add(name + "/" + prefix + ".out");
     }
-    op("Split", List.of(product, longs(joined + ".sizes", sizes)), parts,
+    String joined = String.join("+", prefixes);
+    op("Split", List.of(affine(x, prefixes), longs(joined + ".sizes", sizes)), parts,
         OnnxWire.intAttribute("axis", -1));
     return parts;
+  }
+
+  /**
+   * x [W_1; W_2; ...]^T + [b_1; b_2; ...] for torch.nn.Linear weights [out_i, in]: the weights are
+   * transposed into one [in, sum out_i] initializer, as MatMul needs.
+   */
+  private String affine(String x, String... prefixes) {
+    int in = -1;
+    int total = 0;
+    for (String prefix : prefixes) {
+      Shape shape = parameter(prefix + ".weight").getShape();
+      if (shape.dimension() != 2 || (in >= 0 && shape.get(1) != in)) {
+        throw new IllegalArgumentException(name + ": " + prefix + ".weight is " + shape
+            + ", expected [out, " + (in >= 0 ? in : "in") + "]");
+      }
+      in = (int) shape.get(1);
+      total += (int) shape.get(0);
+    }
+    float[] weight = new float[in * total];
+    float[] bias = new float[total];
+    int offset = 0;
+    for (String prefix : prefixes) {
+      float[] w = parameter(prefix + ".weight").toFloatArray();
+      float[] b = parameter(prefix + ".bias").toFloatArray();
+      int out = b.length;
+      for (int o = 0; o < out; o++) {
+        for (int i = 0; i < in; i++) {
+          weight[i * total + offset + o] = w[o * in + i];
+        }
+      }
+      System.arraycopy(b, 0, bias, offset, out);
+      offset += out;
+    }
+    String joined = String.join("+", prefixes);
+    String product = op("MatMul",
+        List.of(x, initializer(joined + ".weight.T", new long[] {in, total}, weight)));
+    return add(product, initializer(joined + ".bias", new long[] {total}, bias));
   }
 
   /** Layer norm over the last axis with {@code prefix.weight} and {@code prefix.bias}. */
@@ -211,7 +203,7 @@ final class OnnxGraph {
   /** A scalar shared by every node of this graph that uses the same number. */
   private String constant(String label, float number) {
     String value = name + "/const_" + label;
-    return constants.add(value) ? scalar(value, number) : value;
+    return initializerNames.contains(value) ? value : scalar(value, number);
   }
 
   /** The serialized ModelProto. */

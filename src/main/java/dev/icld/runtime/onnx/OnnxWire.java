@@ -17,7 +17,7 @@ import java.util.List;
  */
 final class OnnxWire {
   /** IR version 8 goes with opset 17 (ONNX 1.12). */
-  static final long IR_VERSION = 8;
+  private static final long IR_VERSION = 8;
 
   // ModelProto
   private static final int MODEL_IR_VERSION = 1;
@@ -53,8 +53,8 @@ final class OnnxWire {
   private static final int TENSOR_DATA_TYPE = 2;
   private static final int TENSOR_NAME = 8;
   private static final int TENSOR_RAW_DATA = 9;
-  static final int FLOAT = 1;
-  static final int INT64 = 7;
+  private static final int FLOAT = 1;
+  private static final int INT64 = 7;
   // ValueInfoProto, TypeProto, TypeProto.Tensor, TensorShapeProto, TensorShapeProto.Dimension
   private static final int VALUE_INFO_NAME = 1;
   private static final int VALUE_INFO_TYPE = 2;
