@@ -167,7 +167,10 @@ public final class OnnxBackbone implements AutoCloseable {
       throw new IllegalStateException("this ONNX backbone is closed");
     }
     int batch = sampleLengths.length;
-    if (batch == 0 || padded.length % batch != 0) {
+    if (batch == 0) {
+      throw new IllegalArgumentException("an empty batch: no utterances to run");
+    }
+    if (padded.length % batch != 0) {
       throw new IllegalArgumentException("a batch of " + padded.length
           + " samples cannot hold " + batch + " equally padded utterances");
     }

@@ -20,8 +20,13 @@ import dev.icld.model.io.TensorData;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,6 +99,36 @@ class OnnxBackboneTest {
         max = Math.max(max, Math.abs(alone.lastHiddenState()[i] - batch.lastHiddenState()[rowSize + i]));
       }
       assertTrue(max <= TOLERANCE, "padded vs alone: max abs difference " + max);
+    }
+  }
+
+  @Test
+  void concurrentCallersGetTheSameResultsAsOneAtATime() throws Exception {
+    try (FoundationModel model = Checkpoints.load(fixture("hubert"));
+        OnnxBackbone onnx = OnnxBackbone.export(model, ONE_THREAD)) {
+      float[][][] inputs = new float[4][1][];
+      float[][] expected = new float[inputs.length][];
+      for (int c = 0; c < inputs.length; c++) {
+        inputs[c][0] = new float[600 + 100 * c];
+        for (int i = 0; i < inputs[c][0].length; i++) {
+          inputs[c][0][i] = (float) Math.sin(i * 0.01 * (c + 1));
+        }
+        expected[c] = onnx.forward(inputs[c], LayerMask.all(3), false).lastHiddenState();
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(inputs.length);
+      try {
+        List<Future<float[]>> results = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+          for (float[][] input : inputs) {
+            results.add(pool.submit(() -> onnx.forward(input, LayerMask.all(3), false).lastHiddenState()));
+          }
+        }
+        for (int r = 0; r < results.size(); r++) {
+          assertArrayEquals(expected[r % inputs.length], results.get(r).get(), "call " + r);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
     }
   }
 
