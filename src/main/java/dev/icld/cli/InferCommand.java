@@ -3,7 +3,9 @@ package dev.icld.cli;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.icld.audio.Audio;
 import dev.icld.audio.AudioFiles;
+import dev.icld.model.FoundationModel;
 import dev.icld.runtime.DynamicSpeechModel;
 import dev.icld.runtime.InferenceBudget;
 import dev.icld.runtime.InferenceResult;
@@ -68,6 +70,10 @@ final class InferCommand implements Callable<Integer> {
       model.check(parsed, policy);
       if (parsed.isDeadline()) {
         model.deadlineController();
+      } else {
+        // So that the first file's latency is not the engine's start-up.
+        model.infer(new Audio(new float[FoundationModel.SAMPLE_RATE], FoundationModel.SAMPLE_RATE),
+            InferenceBudget.fraction(1.0), policy);
       }
       for (Path file : files) {
         try {
@@ -92,8 +98,11 @@ final class InferCommand implements Callable<Integer> {
         : "\"" + o.transcript() + "\"";
     String layers = IntStream.of(r.executedLayers()).mapToObj(Integer::toString)
         .collect(Collectors.joining(","));
-    return String.format(Locale.ROOT, "%s\t%s\tlayers %s (%d/%d)\t%.3f GFLOPs\t%.1f ms", file, output,
-        layers, r.keptLayers(), r.layerCount(), r.gigaFlops(), r.latency().totalMs());
+    String deadline = r.deadline() == null ? ""
+        : String.format(Locale.ROOT, " (deadline %.1f ms %s)", r.deadline().deadlineMs(),
+            r.metDeadline() ? "met" : "missed");
+    return String.format(Locale.ROOT, "%s\t%s\tlayers %s (%d/%d)\t%.3f GFLOPs\t%.1f ms%s", file,
+        output, layers, r.keptLayers(), r.layerCount(), r.gigaFlops(), r.latency().totalMs(), deadline);
   }
 
   private static String jsonLine(Path file, InferenceBudget budget, InferenceResult r) {

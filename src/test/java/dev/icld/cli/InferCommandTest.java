@@ -73,6 +73,9 @@ class InferCommandTest {
         + "\t(no|yes) \\(p=0\\.\\d{3}\\)\tlayers 0,1 \\(2/4\\)\t\\d+\\.\\d{3} GFLOPs\t\\d+\\.\\d ms"),
         lines[0]);
     assertTrue(lines[1].startsWith(tone8k + "\t"), lines[1]);
+    r = run("infer", "--model", model.toString(), "--budget", "deadline:1000ms", tone16k.toString());
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].trim().matches(".* ms \\(deadline 1000\\.0 ms (met|missed)\\)"), r[1]);
   }
 
   @Test
