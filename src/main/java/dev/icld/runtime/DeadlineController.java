@@ -22,7 +22,7 @@ public final class DeadlineController {
   private double loadFactor = 1;
 
   /**
-   * @param model latency predicted on an unloaded machine
+   * @param model latency predicted under the load seen at calibration
    * @param layers L, the most layers a call can run
    * @param smoothing the newest observation's weight in the load factor, in (0, 1]
    */
@@ -46,7 +46,7 @@ public final class DeadlineController {
     return layers;
   }
 
-  /** The current observed / predicted latency ratio (1 on a machine as quiet as at calibration). */
+  /** The current observed / predicted latency ratio (1 on a machine as busy as at calibration). */
   public synchronized double loadFactor() {
     return loadFactor;
   }

@@ -492,7 +492,7 @@ public final class DynamicSpeechModel implements AutoCloseable {
   /**
    * The deadline controller, calibrated on first use: a warm-up call, then calls on synthetic
    * audio of {@code CALIBRATION_SECONDS} at 1, L/2 and L layers with the default policy, whose
-   * fastest latencies fit the {@link LatencyModel}. Every later call updates its load factor.
+   * median latencies fit the {@link LatencyModel}. Every later call updates its load factor.
    */
   public DeadlineController deadlineController() {
     DeadlineController controller = deadlineController;
@@ -533,9 +533,12 @@ public final class DynamicSpeechModel implements AutoCloseable {
         for (int r = 0; r < totals.length; r++) {
           totals[r] = run(List.of(audio), InferenceBudget.layers(k), null).get(0).latency().totalMs();
         }
-        // The fastest repeat: the cost on an unloaded machine, which the load factor then scales.
+        // The median repeat: the cost under the load of the moment, robust to one stray spike. (The
+        // fastest repeat would describe an idle machine that a busy host never gives, and the first
+        // calls after calibration would all overrun until the load factor caught up.)
+        Arrays.sort(totals);
         measurements.add(new LatencyModel.Measurement(
-            CallShape.of(backbone.config(), List.of(seconds)), k, Arrays.stream(totals).min().orElseThrow()));
+            CallShape.of(backbone.config(), List.of(seconds)), k, totals[totals.length / 2]));
       }
     }
     return measurements;
