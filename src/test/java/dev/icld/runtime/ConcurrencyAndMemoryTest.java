@@ -64,14 +64,14 @@ class ConcurrencyAndMemoryTest {
   }
 
   @Test
-  void aThousandCallsLeaveNoArrayBehind() throws IOException {
+  void twoThousandCallsLeaveNoArrayBehind() throws IOException {
     Path dir = TinyModels.classifierWithSelector(temp);
     try (DynamicSpeechModel model = DynamicSpeechModel.load(dir)) {
       Audio audio = TinyModels.tone(1600, 16_000, 440, 1);
       model.infer(audio, InferenceBudget.layers(2));
       int arrays = model.liveArrayCount();
       String[] policies = {"selector", "static", "first-k", "full"};
-      for (int call = 0; call < 1000; call++) {
+      for (int call = 0; call < 2000; call++) {
         model.infer(audio, InferenceBudget.layers(1 + call % 4), policies[call % 4]);
         if (call % 100 == 0) {
           model.inferBatch(List.of(audio, TinyModels.tone(2400, 16_000, 880, call)),
