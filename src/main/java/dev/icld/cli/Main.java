@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Input-conditioned layer dropping for speech foundation models.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, SynthCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
