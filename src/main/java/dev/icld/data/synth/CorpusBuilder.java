@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -178,10 +180,18 @@ public final class CorpusBuilder {
             .thenComparingInt(ClipPlan::index))
         .toList();
     chunk(festival, FESTIVAL_BATCH, batches);
-    for (Engine engine : List.of(Engine.FLITE, Engine.ESPEAK)) {
-      chunk(plans.stream()
-          .filter(p -> p.speech() != null && p.speech().voice().engine() == engine)
-          .toList(), SPEECH_BATCH, batches);
+    chunk(plans.stream()
+        .filter(p -> p.speech() != null && p.speech().voice().engine() == Engine.FLITE)
+        .toList(), SPEECH_BATCH, batches);
+    // espeak-ng batches hold one speaker each: SpeechSynthesizer speaks them in one go.
+    Map<Voice, List<ClipPlan>> espeak = new TreeMap<>(Comparator.comparing(Voice::id));
+    for (ClipPlan p : plans) {
+      if (p.speech() != null && p.speech().voice().engine() == Engine.ESPEAK) {
+        espeak.computeIfAbsent(p.speech().voice(), v -> new ArrayList<>()).add(p);
+      }
+    }
+    for (List<ClipPlan> speaker : espeak.values()) {
+      chunk(speaker, SPEECH_BATCH, batches);
     }
     chunk(plans.stream().filter(p -> p.speech() == null).toList(), OTHER_BATCH, batches);
     return batches;

@@ -1,6 +1,8 @@
 package dev.icld.data.synth;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /** Small deterministic signal operations used to assemble clips. Samples are floats in [-1, 1]. */
 final class Signals {
@@ -39,6 +41,48 @@ final class Signals {
     int from = Math.max(0, (first - 2) * FRAME);
     int to = Math.min(x.length, (last + 3) * FRAME);
     return Arrays.copyOfRange(x, from, to);
+  }
+
+  /**
+   * Cuts a recording of several utterances apart at pauses of at least {@code minPause} samples.
+   * A 10 ms frame counts as silent when it is 50 dB or more under the loudest frame; each piece
+   * keeps 20 ms of margin.
+   */
+  static List<float[]> splitAtPauses(float[] x, int minPause) {
+    int frames = x.length / FRAME;
+    double[] energy = new double[frames];
+    double max = 0;
+    for (int f = 0; f < frames; f++) {
+      energy[f] = meanSquare(x, f * FRAME, (f + 1) * FRAME);
+      max = Math.max(max, energy[f]);
+    }
+    double threshold = max * 1e-5;
+    int minPauseFrames = Math.max(1, minPause / FRAME);
+    List<float[]> pieces = new ArrayList<>();
+    int f = 0;
+    while (f < frames) {
+      while (f < frames && energy[f] <= threshold) {
+        f++;
+      }
+      if (f == frames) {
+        break;
+      }
+      int first = f;
+      int last = f;
+      int silent = 0;
+      while (f < frames && silent < minPauseFrames) {
+        if (energy[f] > threshold) {
+          last = f;
+          silent = 0;
+        } else {
+          silent++;
+        }
+        f++;
+      }
+      pieces.add(Arrays.copyOfRange(x, Math.max(0, (first - 2) * FRAME),
+          Math.min(x.length, (last + 3) * FRAME)));
+    }
+    return pieces;
   }
 
   static double meanSquare(float[] x, int from, int to) {

@@ -14,6 +14,10 @@ import java.util.Locale;
  * because its start-up costs more than synthesising a word.
  */
 final class SpeechSynthesizer {
+  /** SSML break between batched utterances, and the shortest pause taken as that break. */
+  private static final int BREAK_MS = 900;
+  private static final int MIN_PAUSE_MS = 400;
+
   private final Tools tools;
   private final Sox sox;
   private final EspeakVoiceDirs espeakDirs;
@@ -40,9 +44,43 @@ final class SpeechSynthesizer {
       if (request.voice().engine() != engine) {
         throw new IllegalArgumentException("a batch must use one engine");
       }
+    }
+    if (engine == Engine.ESPEAK && batch.size() > 1
+        && batch.stream().allMatch(r -> r.voice().equals(batch.get(0).voice()))) {
+      List<float[]> parts = espeakTogether(batch, scratch);
+      if (parts != null) {
+        return parts;
+      }
+    }
+    for (SpeechRequest request : batch) {
       out.add(engine == Engine.ESPEAK ? espeak(request, scratch) : flite(request, scratch));
     }
     return out;
+  }
+
+  /**
+   * One espeak-ng and one sox process for a whole batch of one speaker: the utterances are
+   * spoken in a row with long SSML breaks and cut apart at the breaks. Starting the programs
+   * costs more than synthesising a keyword. Returns null when the cut does not give one piece
+   * per utterance, and the caller synthesises them one by one instead.
+   */
+  List<float[]> espeakTogether(List<SpeechRequest> batch, Path scratch)
+      throws IOException {
+    Voice voice = batch.get(0).voice();
+    StringBuilder ssml = new StringBuilder("<speak>");
+    for (SpeechRequest request : batch) {
+      ssml.append(String.format(Locale.ROOT, "<prosody rate=\"%d%%\">%s</prosody>",
+          Math.round(100 * request.rate()), xmlText(request.text())));
+      ssml.append("<break time=\"").append(BREAK_MS).append("ms\"/>");
+    }
+    ssml.append("</speak>");
+    byte[] wav = Exec.run(List.of(tools.program(Tools.ESPEAK), "-m",
+        "--path=" + espeakDirs.pathFor(voice), "-v", voice.engineVoice() + "+" + voice.id(),
+        "-s", String.valueOf(voice.wordsPerMinute()), "--stdout", ssml.toString()), null,
+        scratch);
+    float[] all = sox.read(wav, "wav", perturbation(voice), scratch);
+    List<float[]> parts = Signals.splitAtPauses(all, Sox.RATE * MIN_PAUSE_MS / 1000);
+    return parts.size() == batch.size() ? parts : null;
   }
 
   private float[] espeak(SpeechRequest request, Path scratch) throws IOException {
@@ -106,6 +144,10 @@ final class SpeechSynthesizer {
     }
     return List.of("speed", String.format(Locale.ROOT, "%.3f", voice.soxSpeed()),
         "pitch", String.valueOf(voice.soxPitchCents()));
+  }
+
+  private static String xmlText(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   private static String schemeString(String text) {

@@ -52,7 +52,10 @@ final class TextSources {
     return new ArrayList<>(sentences);
   }
 
-  /** The normalised form of one sentence, or null when it is not usable as a prompt. */
+  /**
+   * The normalised form of one sentence, or null when it is not usable as a prompt. Apostrophes
+   * inside words stay (don't); those at word edges go, since they are mostly quotation marks.
+   */
   static String normalise(String sentence) {
     if (!PLAIN.matcher(sentence).matches() || sentence.contains("--")) {
       return null;
