@@ -98,10 +98,10 @@ public final class CorpusBuilder {
       case KWS -> new KwsRecipe(request.size(), request.classes(), request.seed(),
           noiseBank(pool, work), TextSources.dictionaryWords(tools.dictionary(),
               Set.copyOf(KwsRecipe.VOCABULARY)));
-      case SID -> new SidRecipe(request.size(), request.seed(),
-          TextSources.fortuneSentences(tools.fortunes()));
-      case ASR -> new AsrRecipe(request.size(), request.seed(),
-          TextSources.fortuneSentences(tools.fortunes()));
+      case SID -> new SidRecipe(request.size(), request.seed(), TextSources.fortuneSentences(
+          tools.fortunes(), TextSources.lexicon(tools.dictionary())));
+      case ASR -> new AsrRecipe(request.size(), request.seed(), TextSources.fortuneSentences(
+          tools.fortunes(), TextSources.lexicon(tools.dictionary())));
       case SOUND -> {
         List<Recording> recordings = DebianRecordings.load(tools, pool, work);
         yield new SoundRecipe(request.size(), request.seed(), recordings,

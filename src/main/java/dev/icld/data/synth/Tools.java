@@ -111,7 +111,7 @@ public final class Tools {
     if (task == SynthTask.SID || task == SynthTask.ASR) {
       checkData(fortunes().resolve("fortunes"), "fortune texts", "fortunes", missing, packages);
     }
-    if (task == SynthTask.KWS) {
+    if (speech) {
       checkData(dictionary(), "dictionary words", "wamerican", missing, packages);
     }
     if (task == SynthTask.KWS || task == SynthTask.SOUND) {

@@ -39,13 +39,28 @@ class TextSourcesTest {
     Files.writeString(dir.resolve("a"), "The first sentence is this one. The second one\n"
         + "spans two lines of text!\n%\n\t\t-- An Attribution, 1999\n%\nShort.\n%\n");
     Files.writeString(dir.resolve("a.dat"), "binary index, ignored");
+    Set<String> lexicon = Set.of("the", "first", "sentence", "is", "this", "one", "second",
+        "spans", "two", "lines", "of", "text", "file", "here");
     assertEquals(List.of("the first sentence is this one", "the second one spans two lines of text",
-        "second file sentence is here"), TextSources.fortuneSentences(dir));
+        "second file sentence is here"), TextSources.fortuneSentences(dir, lexicon));
+  }
+
+  @Test
+  void sentencesTheEnginesWouldNotReadWordForWordAreDropped() {
+    Set<String> lexicon = Set.of("a", "i", "q", "mr", "xxxvii", "what", "do", "monsters", "eat",
+        "smith", "said", "so", "mix", "it", "up", "ninety", "percent");
+    assertTrue(TextSources.speakable("i said mix it up", lexicon));
+    assertTrue(!TextSources.speakable("q what do monsters eat", lexicon));
+    assertTrue(!TextSources.speakable("mr smith said so", lexicon));
+    assertTrue(!TextSources.speakable("xxxvii ninety percent", lexicon));
+    assertTrue(!TextSources.speakable("what do zorglubs eat", lexicon));
   }
 
   @Test
   void theInstalledFortunesGiveThousandsOfSentences() throws IOException {
-    List<String> sentences = TextSources.fortuneSentences(Tools.fromEnvironment().fortunes());
+    Tools tools = Tools.fromEnvironment();
+    List<String> sentences = TextSources.fortuneSentences(tools.fortunes(),
+        TextSources.lexicon(tools.dictionary()));
     assertTrue(sentences.size() > 5000, "only " + sentences.size() + " sentences");
     for (String s : sentences) {
       assertTrue(s.matches("[a-z']+( [a-z']+){3,13}"), s);
@@ -54,7 +69,7 @@ class TextSourcesTest {
 
   @Test
   void dictionaryWordsExcludeTheKeywords() throws IOException {
-    Files.writeString(dir.resolve("words"), "Aaron\nstop\nhouse\nzebra\nit's\nabacus\nxy\n");
+    Files.writeString(dir.resolve("words"), "Aaron\nstop\nhouse\nzebra\nit's\nxxxvii\nabacus\nxy\n");
     assertEquals(List.of("zebra", "abacus"),
         TextSources.dictionaryWords(dir.resolve("words"), Set.of("stop", "house")));
   }
