@@ -89,14 +89,29 @@ final class CorpusCard {
       if (note.getValue() instanceof Map<?, ?> map) {
         md.append('\n');
         for (Map.Entry<?, ?> item : map.entrySet()) {
-          md.append("  - ").append(item.getKey()).append(": ").append(item.getValue())
+          md.append("  - ").append(item.getKey()).append(": ").append(inline(item.getValue()))
               .append('\n');
         }
       } else {
-        md.append(note.getValue()).append('\n');
+        md.append(inline(note.getValue())).append('\n');
       }
     }
     return md.toString();
+  }
+
+  /** Lists as comma-separated items, maps as "key: value" pairs separated by semicolons. */
+  private static String inline(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      List<String> parts = new ArrayList<>();
+      map.forEach((k, v) -> parts.add(k + ": " + inline(v)));
+      return String.join("; ", parts);
+    }
+    if (value instanceof List<?> list) {
+      List<String> parts = new ArrayList<>();
+      list.forEach(v -> parts.add(inline(v)));
+      return String.join(", ", parts);
+    }
+    return String.valueOf(value);
   }
 
   private static String countTable(String title, CorpusStats stats,

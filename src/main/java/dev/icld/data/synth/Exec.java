@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /** Runs an external program to completion and returns its standard output. */
 final class Exec {
@@ -27,14 +26,17 @@ final class Exec {
         builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       }
       Process process = builder.start();
-      CompletableFuture<Void> feeding = CompletableFuture.completedFuture(null);
+      Thread feeder = null;
       if (stdin != null) {
         // Fed from another thread: a program that writes while reading would otherwise block.
-        feeding = CompletableFuture.runAsync(() -> feed(process, stdin));
+        feeder = new Thread(() -> feed(process, stdin), "exec-stdin");
+        feeder.start();
       }
       byte[] out = process.getInputStream().readAllBytes();
       int status = process.waitFor();
-      feeding.join();
+      if (feeder != null) {
+        feeder.join();
+      }
       if (status != 0) {
         String err = Files.readString(errors, StandardCharsets.UTF_8).strip();
         if (err.length() > STDERR_SHOWN) {

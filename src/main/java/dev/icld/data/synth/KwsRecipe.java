@@ -135,7 +135,7 @@ final class KwsRecipe implements Recipe {
     int offset = r.nextInt(CLIP - word.length + 1);
     System.arraycopy(word, 0, clip, offset, word.length);
     NoiseBank.Segment segment = noise.draw(r, CLIP);
-    double snr = Math.round(MAX_SNR_DB * r.nextDouble() * 10) / 10.0;
+    double snr = Math.floor(MAX_SNR_DB * r.nextDouble() * 10) / 10.0;
     Signals.addAtSnr(clip, offset, offset + word.length, segment.samples(), snr);
     Signals.normalizePeak(clip, Math.pow(10, (-12 + 11 * r.nextDouble()) / 20));
     String source = plan.speech().voice().describe() + "; noise " + segment.source()

@@ -109,7 +109,7 @@ final class SoundRecipe implements Recipe {
     Recording noise = stationaryNoise.get(r.nextInt(stationaryNoise.size()));
     float[] segment = Signals.loopedSegment(noise.samples(), r.nextInt(noise.samples().length),
         CLIP);
-    double snr = Math.round((5 + 25 * r.nextDouble()) * 10) / 10.0;
+    double snr = Math.floor((5 + 25 * r.nextDouble()) * 10) / 10.0;
     Signals.addAtSnr(clip, from, to, segment, snr);
     Signals.normalizePeak(clip, Math.pow(10, (-20 + 19 * r.nextDouble()) / 20));
     String description = String.format(Locale.ROOT, "%s; speed %.3f; noise %s at %.1f dB",
