@@ -32,6 +32,8 @@ public final class CorpusBuilder {
   private static final int SPEECH_BATCH = 16;
   private static final int FESTIVAL_BATCH = 48;
   private static final int OTHER_BATCH = 64;
+  /** Mean power (-70 dBFS) under which an engine's output is taken to be silence. */
+  private static final double AUDIBLE_SPEECH = 1e-7;
 
   private final Tools tools;
   private final PrintStream err;
@@ -153,6 +155,11 @@ public final class CorpusBuilder {
       }
       for (int i = 0; i < batch.size(); i++) {
         ClipPlan plan = batch.get(i);
+        if (speech != null && Signals.meanSquare(speech.get(i), 0, speech.get(i).length)
+            < AUDIBLE_SPEECH) {
+          throw new IOException(plan.speech().voice().describe() + " produced no audible speech"
+              + " for \"" + plan.speech().text() + "\"");
+        }
         Clip clip = recipe.render(plan, speech == null ? null : speech.get(i));
         String tag = plan.label() != null ? plan.label() : plan.speaker();
         String audio = String.format(Locale.ROOT, "audio/%s/%06d_%s.wav", plan.split().id(),
