@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = "Compare layer-dropping methods (full, random, early-exit, dynamic-exit, "
-        + "static, selector, adaptive) at several budgets on the test split: metric with 95% "
+        + "static, selector, adaptive) at several budgets on the test split: metric with 95%% "
         + "bootstrap intervals, executed layers, GFLOPs per audio second and measured latency; "
         + "writes report.json, report.md and plots to --out.")
 final class EvalCommand implements Callable<Integer> {
@@ -128,7 +128,8 @@ final class EvalCommand implements Callable<Integer> {
 
   private String commandLine() {
     List<String> args = spec.commandLine().getParseResult().originalArgs();
-    StringBuilder line = new StringBuilder("icld eval");
+    // The parse started at the root command, so the arguments begin with "eval".
+    StringBuilder line = new StringBuilder("icld");
     for (String arg : args) {
       line.append(' ').append(arg.matches("[A-Za-z0-9_./=,:+-]+") ? arg : "'" + arg + "'");
     }

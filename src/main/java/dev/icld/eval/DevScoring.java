@@ -40,7 +40,7 @@ public final class DevScoring {
   }
 
   /**
-   * Greedy drop search from all layers (L(L+1)/2 - 1 dev passes): for every k, the fixed subset
+   * Greedy drop search from all layers (L(L+1)/2 dev passes): for every k, the fixed subset
    * of k layers with the best dev accuracy (or lowest WER) reachable by removing one layer at a
    * time.
    */
@@ -48,7 +48,7 @@ public final class DevScoring {
     int layers = dev.model().backbone().layerCount();
     boolean classification = dev.model().task().classification();
     try (NDManager manager = Torch.newManager();
-        ProgressBar bar = new ProgressBar("static subsets", (long) layers * (layers + 1) / 2 - 1)) {
+        ProgressBar bar = new ProgressBar("static subsets", (long) layers * (layers + 1) / 2)) {
       List<FrontEndOutput> frontEnds = frontEnds(dev, manager);
       return StaticSubsetSearch.greedyDrop(layers, mask -> {
         MetricTally tally = new MetricTally();
