@@ -92,21 +92,31 @@ public final class EvaluationReport {
     return metricNames.get(0);
   }
 
-  private boolean better(double a, double b) {
-    return classification ? a > b : a < b;
+  /**
+   * Orders results from best to worst: by the primary metric (higher accuracy, lower WER), ties
+   * broken by the next metric (CER for ASR).
+   */
+  private int compare(MethodResult a, MethodResult b) {
+    for (String name : metricNames) {
+      int c = Double.compare(a.metrics().get(name), b.metrics().get(name));
+      if (c != 0) {
+        return classification ? -c : c;
+      }
+    }
+    return 0;
   }
 
-  /** Per budget, the methods with the best primary metric (ties all count). */
+  /** Per budget, the methods with the best metrics (exact ties all count). */
   Map<Integer, Set<String>> best() {
     Map<Integer, Set<String>> best = new TreeMap<>();
-    Map<Integer, Double> bestValue = new TreeMap<>();
+    Map<Integer, MethodResult> leader = new TreeMap<>();
     for (MethodResult r : comparison.results()) {
-      double v = r.metrics().get(primary());
-      Double current = bestValue.get(r.budget());
-      if (current == null || better(v, current)) {
-        bestValue.put(r.budget(), v);
+      MethodResult current = leader.get(r.budget());
+      int c = current == null ? -1 : compare(r, current);
+      if (c < 0) {
+        leader.put(r.budget(), r);
         best.put(r.budget(), new LinkedHashSet<>(List.of(r.method())));
-      } else if (v == current) {
+      } else if (c == 0) {
         best.get(r.budget()).add(r.method());
       }
     }
@@ -207,8 +217,9 @@ public final class EvaluationReport {
         context.testUtterances(), context.testSeconds() / 60, context.data(), context.model()));
     md.append(String.format("Intervals: 95%% bootstrap over utterances (%d resamples, seed %d). "
         + "Random: mean ± standard deviation over %d draws. Latency: median per utterance at "
-        + "batch size 1, after warm-up. **Bold**: best %s at that budget.%n%n",
-        context.resamples(), context.seed(), context.randomDraws(), primary()));
+        + "batch size 1, after warm-up. **Bold**: best %s at that budget%s.%n%n",
+        context.resamples(), context.seed(), context.randomDraws(), primary(),
+        classification ? "" : " (ties broken by CER)"));
     StringBuilder header = new StringBuilder("| k | method |");
     StringBuilder rule = new StringBuilder("|---:|---|");
     for (String name : metricNames) {
@@ -302,7 +313,7 @@ public final class EvaluationReport {
     Path budgetPlot = outDir.resolve(METRIC_VS_BUDGET);
     ReportFiles.writePng(budgetPlot, LineChart.draw(
         context.task() + ": " + label + " versus budget", "budget k (layers kept of "
-            + context.layers() + ")", label, vsBudget));
+            + context.layers() + ")", label, vsBudget, budgetTicks()));
     written.add(budgetPlot);
     Path latencyPlot = outDir.resolve(METRIC_VS_LATENCY);
     ReportFiles.writePng(latencyPlot, LineChart.draw(
@@ -325,13 +336,27 @@ public final class EvaluationReport {
     return written;
   }
 
+  /** Every whole budget up to 12 layers; above that, the budgets evaluated and L. */
+  private double[] budgetTicks() {
+    Set<Integer> ticks = new java.util.TreeSet<>();
+    if (context.layers() <= 12) {
+      for (int k = 1; k <= context.layers(); k++) {
+        ticks.add(k);
+      }
+    } else {
+      comparison.results().forEach(r -> ticks.add(r.budget()));
+      ticks.add(context.layers());
+    }
+    return ticks.stream().mapToDouble(Integer::doubleValue).toArray();
+  }
+
   /** The results as an aligned text table for the terminal. */
   public String table() {
     StringBuilder t = new StringBuilder();
     Map<Integer, Set<String>> best = best();
     t.append(String.format("%-4s %-14s", "k", "method"));
     for (String name : metricNames) {
-      t.append(String.format(" %-26s", name + " (95% CI)"));
+      t.append(String.format(" %-30s", name + " (95% CI)"));
     }
     t.append(String.format(" %7s %10s %9s%n", "layers", "GFLOPs/s", "p50 ms"));
     List<MethodResult> ordered = new ArrayList<>(comparison.results());
@@ -347,7 +372,7 @@ public final class EvaluationReport {
         if (r.deviations().containsKey(metric)) {
           value += String.format("±%.4f", r.deviations().get(metric));
         }
-        t.append(String.format(" %-26s", value + String.format(" (%.3f-%.3f)", ci[0], ci[1])));
+        t.append(String.format(" %-30s", value + String.format(" (%.3f-%.3f)", ci[0], ci[1])));
       }
       t.append(String.format(" %7.2f %10.4f %9.2f%n", r.meanExecutedLayers(),
           r.gflopsPerAudioSecond(), r.latencyMsP50()));

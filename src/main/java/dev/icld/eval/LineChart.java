@@ -34,6 +34,12 @@ final class LineChart {
   private LineChart() {}
 
   static BufferedImage draw(String title, String xLabel, String yLabel, List<Series> series) {
+    return draw(title, xLabel, yLabel, series, null);
+  }
+
+  /** @param xTicks where to put the x ticks (whole budgets, say), or null for round numbers */
+  static BufferedImage draw(String title, String xLabel, String yLabel, List<Series> series,
+      double[] xTicks) {
     BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
@@ -44,9 +50,18 @@ final class LineChart {
       g.fillRect(0, 0, WIDTH, HEIGHT);
       double[] xRange = range(series, true);
       double[] yRange = range(series, false);
-      double[] xTicks = ticks(xRange[0], xRange[1]);
       double[] yTicks = ticks(yRange[0], yRange[1]);
-      xRange = new double[] {Math.min(xRange[0], xTicks[0]), Math.max(xRange[1], xTicks[xTicks.length - 1])};
+      if (xTicks == null) {
+        xTicks = ticks(xRange[0], xRange[1]);
+        xRange = new double[] {Math.min(xRange[0], xTicks[0]),
+            Math.max(xRange[1], xTicks[xTicks.length - 1])};
+      } else {
+        double[] sorted = xTicks.clone();
+        Arrays.sort(sorted);
+        double pad = Math.max(0.5, (sorted[sorted.length - 1] - sorted[0]) * 0.03);
+        xRange = new double[] {Math.min(xRange[0], sorted[0]) - pad,
+            Math.max(xRange[1], sorted[sorted.length - 1]) + pad};
+      }
       yRange = new double[] {Math.min(yRange[0], yTicks[0]), Math.max(yRange[1], yTicks[yTicks.length - 1])};
       Axis x = new Axis(xRange[0], xRange[1], LEFT, RIGHT);
       Axis y = new Axis(yRange[0], yRange[1], BOTTOM, TOP);

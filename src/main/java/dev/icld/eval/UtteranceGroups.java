@@ -31,9 +31,11 @@ public record UtteranceGroups(String kind, List<String> names, int[] groupOf) {
     for (int b = 0; b <= LENGTH_BUCKETS; b++) {
       edges[b] = Bootstrap.percentile(sorted, b / (double) LENGTH_BUCKETS);
     }
+    // Hundredths for short clips, whose quartiles a tenth of a second cannot tell apart.
+    String format = edges[LENGTH_BUCKETS] < 10 ? "%.2f-%.2f s" : "%.1f-%.1f s";
     List<String> names = new ArrayList<>();
     for (int b = 0; b < LENGTH_BUCKETS; b++) {
-      names.add(String.format("%.1f-%.1f s", edges[b], edges[b + 1]));
+      names.add(String.format(format, edges[b], edges[b + 1]));
     }
     for (int u = 0; u < corpus.size(); u++) {
       double d = corpus.get(u).durationSeconds();
