@@ -126,7 +126,9 @@ final class FinetuneCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Task chosen = Task.fromId(task);
-    LayerDrop drop = new LayerDrop(LayerDrop.Mode.fromId(layerDrop), keepProbability, perUtterance);
+    LayerDrop.Mode mode = LayerDrop.Mode.fromId(layerDrop);
+    LayerDrop drop = new LayerDrop(mode, mode == LayerDrop.Mode.RANDOM ? keepProbability : 1,
+        perUtterance);
     if (!(batchSeconds > 0)) {
       throw new IllegalArgumentException("--batch-seconds must be positive, got " + batchSeconds);
     }

@@ -81,7 +81,7 @@ public final class FineTuning implements TrainingObjective {
         logs.put("loss_exit_" + model.exits().get(head), (double) loss.getFloat());
       }
     }
-    logs.put("kept_layers", (double) mask.executedCount());
+    logs.put("executed_layers", (double) mask.executedCount());
     Set<String> active = new HashSet<>(alwaysActive);
     for (int layer = 0; layer < layerParameters.size(); layer++) {
       if (mask.executes(layer)) {

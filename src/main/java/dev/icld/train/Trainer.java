@@ -78,6 +78,11 @@ public final class Trainer {
         new CheckpointStore(runDir.resolve("checkpoints"), options.keepCheckpoints());
     Path metricsFile = runDir.resolve(METRICS);
     TrainingState state = resumeOrStart(store, parameters, optimizer, metricsFile);
+    if (state.globalStep > 0 && options.progress()) {
+      out.printf("resuming     %s from its checkpoint at step %d (epoch %d)%n", runDir,
+          state.globalStep, state.epoch + 1);
+      out.flush();
+    }
     if (state.stopReason != null) {
       return finish(state, parameters, runDir, options);
     }

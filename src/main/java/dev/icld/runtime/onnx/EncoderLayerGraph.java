@@ -1,0 +1,76 @@
+package dev.icld.runtime.onnx;
+
+import dev.icld.model.FoundationModel;
+import dev.icld.model.ModelConfig;
+import dev.icld.model.ModelType;
+import java.util.List;
+
+/**
+ * One transformer layer as its own graph, so that a skipped layer's session is simply not run:
+ * multi-head self-attention and the feed-forward block with residual connections, post-LN or
+ * pre-LN as the model's config says.
+ *
+ * <p>Inputs: hidden [B, T, D] and the additive key mask [B, 1, 1, T] (0 for valid keys, a large
+ * negative number for padded ones). Output: the layer's output [B, T, D].
+ */
+final class EncoderLayerGraph {
+  static final String HIDDEN = "hidden";
+  static final String KEY_MASK = "key_mask";
+  static final String OUTPUT = "layer_output";
+
+  private EncoderLayerGraph() {}
+
+  static String component(int layer) {
+    return "layer " + layer;
+  }
+
+  static byte[] export(FoundationModel model, int layer) {
+    ModelConfig config = model.config();
+    if (config.modelType() == ModelType.WAVLM) {
+      throw new IllegalArgumentException("ONNX export of " + component(layer)
+          + ": WavLM's gated relative position bias is not supported yet");
+    }
+    String d = String.valueOf(config.hiddenSize());
+    String prefix = "encoder.layers." + layer;
+    OnnxGraph g = new OnnxGraph(component(layer), model.parameters());
+    String x = g.input(HIDDEN, "batch", "frames", d);
+    String keyMask = g.input(KEY_MASK, "batch", "1", "1", "frames");
+    String out;
+    if (config.doStableLayerNorm()) {
+      String normed = g.layerNorm(x, prefix + ".layer_norm", config.layerNormEps());
+      String h = g.add(x, attention(g, normed, keyMask, prefix + ".attention", config));
+      String ffInput = g.layerNorm(h, prefix + ".final_layer_norm", config.layerNormEps());
+      out = g.add(h, feedForward(g, ffInput, prefix + ".feed_forward", config));
+    } else {
+      String h = g.layerNorm(g.add(x, attention(g, x, keyMask, prefix + ".attention", config)),
+          prefix + ".layer_norm", config.layerNormEps());
+      out = g.layerNorm(g.add(h, feedForward(g, h, prefix + ".feed_forward", config)),
+          prefix + ".final_layer_norm", config.layerNormEps());
+    }
+    g.output(out, OUTPUT, "batch", "frames", d);
+    return g.toModel();
+  }
+
+  private static String attention(OnnxGraph g, String x, String keyMask, String prefix,
+      ModelConfig config) {
+    long heads = config.numAttentionHeads();
+    long headDim = config.headDim();
+    String toHeads = g.longs("heads_shape", 0, 0, heads, headDim);
+    String scale = g.scalar("attention_scale", (float) (1.0 / Math.sqrt(headDim)));
+    // [B, T, D] -> [B, T, H, D/H], then queries and values to [B, H, T, D/H], keys to [B, H, D/H, T].
+    List<String> qkv = g.linears(x, prefix + ".q_proj", prefix + ".k_proj", prefix + ".v_proj");
+    String q = g.transpose(g.op("Reshape", List.of(g.mul(qkv.get(0), scale), toHeads)), 0, 2, 1, 3);
+    String k = g.transpose(g.op("Reshape", List.of(qkv.get(1), toHeads)), 0, 2, 3, 1);
+    String v = g.transpose(g.op("Reshape", List.of(qkv.get(2), toHeads)), 0, 2, 1, 3);
+    String scores = g.add(g.op("MatMul", List.of(q, k)), keyMask);
+    String weights = g.op("Softmax", List.of(scores), OnnxWire.intAttribute("axis", -1));
+    String context = g.transpose(g.op("MatMul", List.of(weights, v)), 0, 2, 1, 3);
+    String merged = g.op("Reshape", List.of(context, g.longs("merged_shape", 0, 0, config.hiddenSize())));
+    return g.linear(merged, prefix + ".out_proj");
+  }
+
+  private static String feedForward(OnnxGraph g, String x, String prefix, ModelConfig config) {
+    String hidden = g.activation(g.linear(x, prefix + ".intermediate_dense"), config.hiddenAct());
+    return g.linear(hidden, prefix + ".output_dense");
+  }
+}
