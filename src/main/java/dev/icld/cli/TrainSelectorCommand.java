@@ -21,8 +21,10 @@ import dev.icld.train.TrainerOptions;
 import dev.icld.train.TrainingSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,6 +48,7 @@ import picocli.CommandLine.Spec;
         + "batch); saves selector.safetensors and selector.json beside the model.")
 final class TrainSelectorCommand implements Callable<Integer> {
   static final String RUN_DIR = "selector-training";
+  private static final String OPTIONS_FILE = "options.txt";
 
   @Option(names = "--model", required = true, paramLabel = "DIR",
       description = "model directory from icld finetune (ideally with --layer-drop random)")
@@ -157,6 +160,7 @@ final class TrainSelectorCommand implements Callable<Integer> {
             .withMaxSteps(maxSteps).withLearningRate(learningRate).withWarmupFraction(0.05)
             .withSeed(seed);
         Path runDir = model.resolve(RUN_DIR);
+        guardRun(runDir, kind, trained);
         TemperatureSchedule temperature = new TemperatureSchedule(initialTemperature,
             minimumTemperature, Math.max(1, totalSteps(trainLoader, epochs, maxSteps)));
         SelectorTraining stage2 = new SelectorTraining(taskModel, selector,
@@ -200,6 +204,36 @@ final class TrainSelectorCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * A rerun resumes the run in {@code runDir}; that is only right when it was started with the
+   * same options, so they are recorded there and a different set is refused.
+   */
+  private void guardRun(Path runDir, SelectorInputKind kind, List<Integer> trained)
+      throws IOException {
+    String options = String.format("input %s, budgets %s, epochs %d, max steps %d, lr %s, "
+        + "tau %s to %s, distillation %s, joint steps %d, seed %d%n", kind.label(), trained,
+        epochs, maxSteps, learningRate, initialTemperature, minimumTemperature,
+        distill ? distillWeight : 0, jointSteps, seed);
+    Path file = runDir.resolve(OPTIONS_FILE);
+    if (Files.exists(file)) {
+      String previous = Files.readString(file, StandardCharsets.UTF_8);
+      if (!previous.equals(options)) {
+        throw new IOException(runDir + ": holds a selector run with other options ("
+            + previous.strip() + "); delete that directory to start afresh, or train the "
+            + "variant on a copy of the model directory");
+      }
+      return;
+    }
+    Files.createDirectories(runDir);
+    Path tmp = Files.createTempFile(runDir, OPTIONS_FILE, ".tmp");
+    try {
+      Files.writeString(tmp, options, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   /** The trainer's step count for these options: the temperature anneals over all of it. */

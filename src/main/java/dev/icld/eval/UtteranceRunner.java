@@ -16,6 +16,7 @@ import dev.icld.selection.LogMelFilterbanks;
 import dev.icld.selection.Selection;
 import dev.icld.selection.SelectionInput;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -99,7 +100,7 @@ public final class UtteranceRunner {
     int exit = rule.exitFor(exitEntropies(utterance, parent));
     float[] samples = corpus.samples(utterance);
     boolean[] mask = new boolean[model.backbone().layerCount()];
-    java.util.Arrays.fill(mask, 0, exit, true);
+    Arrays.fill(mask, 0, exit, true);
     long start = System.nanoTime();
     try (NDManager manager = parent.newSubManager()) {
       FrontEndOutput frontEnd = frontEnd(samples, manager);
@@ -172,7 +173,7 @@ public final class UtteranceRunner {
     }
     float[][] perFrame = new float[frames][];
     for (int t = 0; t < frames; t++) {
-      perFrame[t] = java.util.Arrays.copyOfRange(p, t * classes, (t + 1) * classes);
+      perFrame[t] = Arrays.copyOfRange(p, t * classes, (t + 1) * classes);
     }
     return EntropyExit.meanFrameEntropy(perFrame, frames);
   }

@@ -252,5 +252,10 @@ class SelectorAndEvalCommandTest {
         "--joint-finetune-steps", "3");
     assertEquals(1, r.code());
     assertTrue(r.err().contains("needs --out"), r.err());
+    // Another variant must not silently resume the finished run.
+    r = run("train-selector", "--model", layerDropModel.toString(), "--data", data.toString(),
+        "--budgets", "1", "--max-steps", "20", "--epochs", "20", "--batch-seconds", "1.5");
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("holds a selector run with other options"), r.err());
   }
 }
