@@ -50,6 +50,11 @@ final class EvalCommand implements Callable<Integer> {
       description = "layers to keep, e.g. 12,9,6,3 or 1..12 (default: L, 3L/4, L/2, L/4)")
   String budgets;
 
+  @Option(names = "--selector-dir", paramLabel = "DIR",
+      description = "where the selector is (default: the model directory), as train-selector "
+          + "--selector-dir wrote it")
+  Path selectorDir;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "report directory")
   Path out;
 
@@ -99,10 +104,11 @@ final class EvalCommand implements Callable<Integer> {
           test.size(), test.totalSeconds() / 60, String.join(",", chosenMethods), chosenBudgets);
       printed.flush();
       MethodComparison.Comparison comparison =
-          new MethodComparison(taskModel, model, test, dev, options).run();
+          new MethodComparison(taskModel, model,
+              selectorDir == null ? model : selectorDir, test, dev, options).run();
       EvaluationReport.Context context = new EvaluationReport.Context(taskModel.task().id(),
           taskModel.backbone().config().modelType().id(), model.toString(), data.toString(),
-          layers, test.size(), test.totalSeconds(), seed, resamples, randomDraws, commandLine());
+          (selectorDir == null ? model : selectorDir).toString(), layers, test.size(), test.totalSeconds(), seed, resamples, randomDraws, commandLine());
       EvaluationReport report = new EvaluationReport(context, comparison,
           UtteranceGroups.of(taskModel, test), taskModel.task().classification());
       List<Path> written = report.write(out);

@@ -112,6 +112,11 @@ final class TrainSelectorCommand implements Callable<Integer> {
           + "go (the input model, the baselines' backbone, stays unchanged)")
   Path out;
 
+  @Option(names = "--selector-dir", paramLabel = "DIR",
+      description = "where the selector and its training run go (default: the model directory); "
+          + "one directory per variant keeps ablations apart (icld eval --selector-dir reads it)")
+  Path selectorDir;
+
   @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
       description = "default: ${DEFAULT-VALUE}")
   long seed;
@@ -159,7 +164,8 @@ final class TrainSelectorCommand implements Callable<Integer> {
         TrainerOptions options = TrainerOptions.defaults().withEpochs(epochs)
             .withMaxSteps(maxSteps).withLearningRate(learningRate).withWarmupFraction(0.05)
             .withSeed(seed);
-        Path runDir = model.resolve(RUN_DIR);
+        Path home = selectorDir == null ? model : selectorDir;
+        Path runDir = home.resolve(RUN_DIR);
         guardRun(runDir, kind, trained);
         TemperatureSchedule temperature = new TemperatureSchedule(initialTemperature,
             minimumTemperature, Math.max(1, totalSteps(trainLoader, epochs, maxSteps)));
@@ -169,7 +175,7 @@ final class TrainSelectorCommand implements Callable<Integer> {
             loader -> DevScoring.selectorScore(devRunner, selector, trained));
         TrainingSummary summary = new Trainer(printed).fit(stage2, trainLoader, devLoader, runDir,
             options);
-        Path target = model;
+        Path target = home;
         if (jointSteps > 0) {
           Files.createDirectories(out);
           Path jointDir = out.resolve(RUN_DIR + "-joint");

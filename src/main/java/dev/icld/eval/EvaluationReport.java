@@ -46,6 +46,7 @@ public final class EvaluationReport {
    * @param modelType wav2vec2, hubert or wavlm
    * @param model the model directory
    * @param data the corpus directory
+   * @param selector the directory the selector was read from
    * @param layers L
    * @param testUtterances utterances in the test split
    * @param testSeconds their total duration
@@ -54,7 +55,8 @@ public final class EvaluationReport {
    * @param randomDraws draws of random layer dropping
    * @param command the command line that produced the report
    */
-  public record Context(String task, String modelType, String model, String data, int layers,
+  public record Context(String task, String modelType, String model, String data, String selector,
+      int layers,
       int testUtterances, double testSeconds, long seed, int resamples, int randomDraws,
       String command) {}
 
@@ -134,6 +136,7 @@ public final class EvaluationReport {
     root.addProperty("model", context.model());
     root.addProperty("model_type", context.modelType());
     root.addProperty("data", context.data());
+    root.addProperty("selector_dir", context.selector());
     root.addProperty("test_utterances", context.testUtterances());
     root.addProperty("test_seconds", context.testSeconds());
     root.addProperty("seed", context.seed());

@@ -85,6 +85,7 @@ public final class MethodComparison {
 
   private final TaskModel model;
   private final Path modelDir;
+  private final Path selectorDir;
   private final Corpus test;
   private final Corpus dev;
   private final Options options;
@@ -93,14 +94,16 @@ public final class MethodComparison {
   private final int layers;
 
   /**
-   * @param modelDir the model's directory (its selector and static subsets live there)
+   * @param modelDir the model's directory (its static subsets live there)
+   * @param selectorDir where the selector is (usually the model's directory)
    * @param dev the dev set, for the static subset search and the dynamic exit's calibration;
    *     null skips what needs it
    */
-  public MethodComparison(TaskModel model, Path modelDir, Corpus test, Corpus dev,
-      Options options) {
+  public MethodComparison(TaskModel model, Path modelDir, Path selectorDir, Corpus test,
+      Corpus dev, Options options) {
     this.model = model;
     this.modelDir = modelDir;
+    this.selectorDir = selectorDir;
     this.test = test;
     this.dev = dev;
     this.options = options;
@@ -123,9 +126,11 @@ public final class MethodComparison {
     List<SkippedMethod> skipped = new ArrayList<>();
     boolean exitHeads = model.exits().size() == layers;
     String noExitHeads = "the model has no exit heads (fine-tune it with --layer-drop early-exit)";
-    LayerSelector selector = LayerSelector.existsIn(modelDir) ? LayerSelector.load(modelDir) : null;
+    LayerSelector selector =
+        LayerSelector.existsIn(selectorDir) ? LayerSelector.load(selectorDir) : null;
     try (selector) {
-      String noSelector = "no layer selector beside the model (train one with icld train-selector)";
+      String noSelector = "no layer selector in " + selectorDir
+          + " (train one with icld train-selector)";
       List<String> methods = new ArrayList<>();
       for (String method : options.methods()) {
         String reason = switch (method) {

@@ -239,6 +239,26 @@ class SelectorAndEvalCommandTest {
   }
 
   @Test
+  void aSelectorVariantTrainsIntoItsOwnDirectoryAndEvalReadsItFromThere() throws IOException {
+    Path variant = temp.resolve("variant-log-mel");
+    Run trained = run("train-selector", "--model", earlyExitModel.toString(), "--data",
+        data.toString(), "--input", "logmel", "--budgets", "3,1", "--max-steps", "4",
+        "--batch-seconds", "1.5", "--selector-dir", variant.toString());
+    assertEquals(0, trained.code(), trained.err());
+    assertTrue(LayerSelector.existsIn(variant));
+    assertFalse(LayerSelector.existsIn(earlyExitModel));
+    Path out = temp.resolve("report-variant");
+    Run r = run("eval", "--model", earlyExitModel.toString(), "--data", data.toString(),
+        "--selector-dir", variant.toString(), "--methods", "selector,adaptive", "--budgets", "1",
+        "--out", out.toString(), "--resamples", "50", "--warmup", "0");
+    assertEquals(0, r.code(), r.err());
+    JsonObject report = readReport(out);
+    assertEquals(variant.toString(), report.get("selector_dir").getAsString());
+    assertEquals(2, report.getAsJsonArray("results").size());
+    assertEquals(0, report.getAsJsonArray("skipped").size());
+  }
+
+  @Test
   void badArgumentsAreOneClearLine() {
     Run r = run("eval", "--model", layerDropModel.toString(), "--data", data.toString(),
         "--budgets", "9", "--out", temp.resolve("bad").toString());
