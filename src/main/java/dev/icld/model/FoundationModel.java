@@ -168,7 +168,9 @@ public final class FoundationModel implements AutoCloseable {
   }
 
   /**
-   * The first stage of {@link #forward}: the conv feature encoder and the feature projection.
+   * The part of a forward pass that every layer mask shares: the conv feature encoder and the
+   * feature projection. Its output feeds {@link #encode} any number of times (one utterance under
+   * several masks, or the layer selector's input computed once before choosing the mask).
    *
    * @param waveforms [B, S] at 16 kHz, zero-padded after each utterance's end
    * @param sampleLengths valid samples per utterance
@@ -192,14 +194,13 @@ public final class FoundationModel implements AutoCloseable {
   }
 
   /**
-   * The second stage of {@link #forward}: the transformer encoder (positional conv, layer norm and
-   * the layers under {@code mask}) on a front-end output.
+   * The transformer encoder on a front end's output, under {@code mask}; results belong to the
+   * manager of the front end's arrays.
    */
-  public ModelOutput encode(FrontEndOutput input, LayerMask mask) {
-    int[] frameLengths = input.frameLengths();
-    List<NDArray> hidden = encoder.forward(input.projected(), frameLengths, mask);
+  public ModelOutput encode(FrontEndOutput frontEnd, LayerMask mask) {
+    List<NDArray> hidden = encoder.forward(frontEnd.projected(), frontEnd.frameLengths(), mask);
     NDArray last = encoder.finish(hidden.get(hidden.size() - 1));
-    return new ModelOutput(input.features(), frameLengths, hidden, last, mask);
+    return new ModelOutput(frontEnd.features(), frontEnd.frameLengths(), hidden, last, mask);
   }
 
   @Override
