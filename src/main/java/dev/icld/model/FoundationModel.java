@@ -164,6 +164,18 @@ public final class FoundationModel implements AutoCloseable {
    * @param mask which layers run (inference form) or their per-utterance gates (training form)
    */
   public ModelOutput forward(NDArray waveforms, int[] sampleLengths, LayerMask mask) {
+    return encode(frontEnd(waveforms, sampleLengths), mask);
+  }
+
+  /**
+   * The part of a forward pass that every layer mask shares: the conv feature encoder and the
+   * feature projection. Its output feeds {@link #encode} any number of times (one utterance under
+   * several masks, or the layer selector's input computed once before choosing the mask).
+   *
+   * @param waveforms [B, S] at 16 kHz, zero-padded after each utterance's end
+   * @param sampleLengths valid samples per utterance
+   */
+  public FrontEndOutput frontEnd(NDArray waveforms, int[] sampleLengths) {
     Shape shape = waveforms.getShape();
     if (shape.dimension() != 2 || shape.get(0) != sampleLengths.length) {
       throw new IllegalArgumentException("waveforms must be [batch, samples] with one length per "
@@ -178,9 +190,17 @@ public final class FoundationModel implements AutoCloseable {
       }
       frameLengths[b] = featureEncoder.outputLength(sampleLengths[b]);
     }
-    List<NDArray> hidden = encoder.forward(featureProjection.forward(features), frameLengths, mask);
+    return new FrontEndOutput(features, featureProjection.forward(features), frameLengths);
+  }
+
+  /**
+   * The transformer encoder on a front end's output, under {@code mask}; results belong to the
+   * manager of the front end's arrays.
+   */
+  public ModelOutput encode(FrontEndOutput frontEnd, LayerMask mask) {
+    List<NDArray> hidden = encoder.forward(frontEnd.projected(), frontEnd.frameLengths(), mask);
     NDArray last = encoder.finish(hidden.get(hidden.size() - 1));
-    return new ModelOutput(features, frameLengths, hidden, last, mask);
+    return new ModelOutput(frontEnd.features(), frontEnd.frameLengths(), hidden, last, mask);
   }
 
   @Override

@@ -126,7 +126,7 @@ public final class FineTuning implements TrainingObjective {
     return kept;
   }
 
-  private NDArray loss(NDArray logits, int[] frameLengths, Batch batch, NDManager manager) {
+  NDArray loss(NDArray logits, int[] frameLengths, Batch batch, NDManager manager) {
     return model.task().classification()
         ? crossEntropy(logits, batch.labels(), manager)
         : ctcLoss(logits, frameLengths, batch, manager);

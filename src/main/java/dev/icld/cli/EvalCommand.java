@@ -1,0 +1,144 @@
+package dev.icld.cli;
+
+import dev.icld.data.Corpus;
+import dev.icld.eval.EvaluationReport;
+import dev.icld.eval.MethodComparison;
+import dev.icld.eval.UtteranceGroups;
+import dev.icld.model.TaskModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code icld eval}: every layer-dropping method at every budget on the test split, written as
+ * report.json, report.md and PNG plots. The static subsets are searched on the dev split the
+ * first time the static method runs and stored beside the model (static_subsets.json); later
+ * runs reuse them (delete the file to search again).
+ */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = "Compare layer-dropping methods (full, random, early-exit, dynamic-exit, "
+        + "static, selector, adaptive) at several budgets on the test split: metric with 95%% "
+        + "bootstrap intervals, executed layers, GFLOPs per audio second and measured latency; "
+        + "writes report.json, report.md and plots to --out.")
+final class EvalCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "DIR",
+      description = "model directory from icld finetune (with train-selector's selector)")
+  Path model;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR",
+      description = "corpus directory with test.jsonl (and dev.jsonl for the static subset "
+          + "search and the dynamic exit's calibration)")
+  Path data;
+
+  @Option(names = "--methods", defaultValue = "all", paramLabel = "LIST",
+      description = "all, or a comma list of full, random, early-exit, dynamic-exit, static, "
+          + "selector, adaptive (default: ${DEFAULT-VALUE})")
+  String methods;
+
+  @Option(names = "--budgets", paramLabel = "LIST",
+      description = "layers to keep, e.g. 12,9,6,3 or 1..12 (default: L, 3L/4, L/2, L/4)")
+  String budgets;
+
+  @Option(names = "--selector-dir", paramLabel = "DIR",
+      description = "where the selector is (default: the model directory), as train-selector "
+          + "--selector-dir wrote it")
+  Path selectorDir;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "report directory")
+  Path out;
+
+  @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
+      description = "random layers and bootstrap resampling (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--random-draws", defaultValue = "5", paramLabel = "N",
+      description = "seeded draws of random layer dropping, at least 5 (default: ${DEFAULT-VALUE})")
+  int randomDraws;
+
+  @Option(names = "--resamples", defaultValue = "1000", paramLabel = "N",
+      description = "bootstrap resamples (default: ${DEFAULT-VALUE})")
+  int resamples;
+
+  @Option(names = "--warmup", defaultValue = "3", paramLabel = "N",
+      description = "untimed passes before each method and budget (default: ${DEFAULT-VALUE})")
+  int warmup;
+
+  @Option(names = "--engine", defaultValue = "djl", paramLabel = "NAME",
+      description = "inference engine; djl (PyTorch through DJL) is the only one (default: ${DEFAULT-VALUE})")
+  String engine;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    if (!engine.equals("djl")) {
+      throw new IllegalArgumentException("--engine " + engine + ": only djl is available");
+    }
+    PrintWriter printed = spec.commandLine().getOut();
+    try (TaskModel taskModel = TaskModel.load(model)) {
+      int layers = taskModel.backbone().layerCount();
+      List<Integer> chosenBudgets = budgets == null
+          ? defaultBudgets(layers) : BudgetList.parse(budgets, layers);
+      List<String> chosenMethods = methods.equals("all") ? MethodComparison.METHODS
+          : Arrays.stream(methods.split(",")).map(String::trim).toList();
+      MethodComparison.Options options = new MethodComparison.Options(chosenMethods,
+          chosenBudgets, seed, randomDraws, resamples, warmup);
+      Corpus test = CorpusSplits.load(data, "test", taskModel);
+      Corpus dev = Files.exists(data.resolve("dev.jsonl"))
+          ? CorpusSplits.load(data, "dev", taskModel) : null;
+      printed.printf("model        %s: %s, %s, %d layers%n", model, taskModel.task().id(),
+          taskModel.backbone().config().modelType().id(), layers);
+      printed.printf("test         %d utterances (%.1f min); methods %s; budgets %s%n",
+          test.size(), test.totalSeconds() / 60, String.join(",", chosenMethods), chosenBudgets);
+      printed.flush();
+      MethodComparison.Comparison comparison =
+          new MethodComparison(taskModel, model,
+              selectorDir == null ? model : selectorDir, test, dev, options).run();
+      EvaluationReport.Context context = new EvaluationReport.Context(taskModel.task().id(),
+          taskModel.backbone().config().modelType().id(), model.toString(), data.toString(),
+          (selectorDir == null ? model : selectorDir).toString(), layers, test.size(), test.totalSeconds(), seed, resamples, randomDraws, commandLine());
+      EvaluationReport report = new EvaluationReport(context, comparison,
+          UtteranceGroups.of(taskModel, test), taskModel.task().classification());
+      List<Path> written = report.write(out);
+      printed.print(report.table());
+      printed.printf("wrote        %s%n", String.join(", ",
+          written.stream().map(Path::toString).toList()));
+      printed.flush();
+    }
+    return 0;
+  }
+
+  /** L, 3L/4, L/2, L/4 (rounded, at least 1, without repeats). */
+  static List<Integer> defaultBudgets(int layers) {
+    List<Integer> budgets = new ArrayList<>();
+    for (int quarters = 4; quarters >= 1; quarters--) {
+      int k = Math.max(1, (int) Math.round(layers * quarters / 4.0));
+      if (!budgets.contains(k)) {
+        budgets.add(k);
+      }
+    }
+    return budgets;
+  }
+
+  private String commandLine() {
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    // The parse started at the root command, so the arguments begin with "eval".
+    StringBuilder line = new StringBuilder("icld");
+    for (String arg : args) {
+      line.append(' ').append(arg.matches("[A-Za-z0-9_./=,:+-]+") ? arg : "'" + arg + "'");
+    }
+    return line.toString();
+  }
+}

@@ -1,0 +1,146 @@
+package dev.icld.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.icld.audio.Audio;
+import dev.icld.audio.AudioFiles;
+import dev.icld.model.FoundationModel;
+import dev.icld.runtime.DynamicSpeechModel;
+import dev.icld.runtime.InferenceBudget;
+import dev.icld.runtime.InferenceResult;
+import dev.icld.runtime.Latency;
+import dev.icld.runtime.TaskOutput;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code icld infer --model DIR --budget B FILE...}: runs a fine-tuned model on audio files under
+ * a layer budget, one line per file. A file that cannot be read or run gets one error line on
+ * stderr and the others still run; the exit code is 1 when any failed.
+ */
+@Command(
+    name = "infer",
+    mixinStandardHelpOptions = true,
+    description = "Run a model on audio files (WAV or FLAC, any sample rate) under a layer budget; "
+        + "print per file the output, the executed layers, GFLOPs and the latency.")
+final class InferCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "DIR",
+      description = "model directory written by icld finetune (with an optional layer selector "
+          + "and static subsets)")
+  Path modelDir;
+
+  @Option(names = "--budget", required = true, paramLabel = "BUDGET",
+      description = "layers to run: a count (6), a fraction (0.5), adaptive:FRACTION (the "
+          + "selector's adaptive mode) or deadline:MILLISECONDS (deadline:40ms)")
+  String budget;
+
+  @Option(names = "--policy", paramLabel = "NAME",
+      description = "selector, early-exit, static, first-k or full (default: the first the model "
+          + "has of selector, early-exit, static, first-k)")
+  String policy;
+
+  @Option(names = "--json", description = "print one JSON object per line")
+  boolean json;
+
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "audio files")
+  List<Path> files;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    InferenceBudget parsed = InferenceBudget.parse(budget);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    int failed = 0;
+    try (DynamicSpeechModel model = DynamicSpeechModel.load(modelDir)) {
+      model.check(parsed, policy);
+      if (parsed.isDeadline()) {
+        model.deadlineController();
+      } else {
+        // So that the first file's latency is not the engine's start-up.
+        model.infer(new Audio(new float[FoundationModel.SAMPLE_RATE], FoundationModel.SAMPLE_RATE),
+            InferenceBudget.fraction(1.0), policy);
+      }
+      for (Path file : files) {
+        try {
+          InferenceResult result = model.infer(AudioFiles.read(file), parsed, policy);
+          out.println(json ? jsonLine(file, parsed, result) : textLine(file, result));
+        } catch (IOException | IllegalArgumentException e) {
+          String message = e.getMessage();
+          err.println("icld infer: " + (message.startsWith(file.toString()) ? message : file + ": " + message));
+          failed++;
+        }
+        out.flush();
+        err.flush();
+      }
+    }
+    return failed == 0 ? 0 : 1;
+  }
+
+  private static String textLine(Path file, InferenceResult r) {
+    TaskOutput o = r.output();
+    String output = o.isClassification()
+        ? String.format(Locale.ROOT, "%s (p=%.3f)", o.label(), o.confidence())
+        : "\"" + o.transcript() + "\"";
+    String layers = IntStream.of(r.executedLayers()).mapToObj(Integer::toString)
+        .collect(Collectors.joining(","));
+    String deadline = r.deadline() == null ? ""
+        : String.format(Locale.ROOT, " (deadline %.1f ms %s)", r.deadline().deadlineMs(),
+            r.metDeadline() ? "met" : "missed");
+    return String.format(Locale.ROOT, "%s\t%s\tlayers %s (%d/%d)\t%.3f GFLOPs\t%.1f ms%s", file,
+        output, layers, r.keptLayers(), r.layerCount(), r.gigaFlops(), r.latency().totalMs(), deadline);
+  }
+
+  private static String jsonLine(Path file, InferenceBudget budget, InferenceResult r) {
+    JsonObject o = new JsonObject();
+    o.addProperty("file", file.toString());
+    TaskOutput output = r.output();
+    if (output.isClassification()) {
+      o.addProperty("label", output.label());
+      JsonObject p = new JsonObject();
+      for (Map.Entry<String, Double> e : output.probabilities().entrySet()) {
+        p.addProperty(e.getKey(), e.getValue());
+      }
+      o.add("probabilities", p);
+    } else {
+      o.addProperty("transcript", output.transcript());
+    }
+    JsonArray layers = new JsonArray();
+    for (int layer : r.executedLayers()) {
+      layers.add(layer);
+    }
+    o.add("executed_layers", layers);
+    o.addProperty("layer_count", r.layerCount());
+    o.addProperty("policy", r.policy());
+    o.addProperty("budget", budget.toString());
+    o.addProperty("gflops", r.gigaFlops());
+    Latency l = r.latency();
+    JsonObject latency = new JsonObject();
+    latency.addProperty("total", l.totalMs());
+    latency.addProperty("front_end", l.frontEndMs());
+    latency.addProperty("selector", l.selectorMs());
+    latency.addProperty("layers", l.layersMs());
+    latency.addProperty("head", l.headMs());
+    o.add("latency_ms", latency);
+    if (r.deadline() != null) {
+      o.addProperty("deadline_ms", r.deadline().deadlineMs());
+      o.addProperty("predicted_ms", r.deadline().predictedMs());
+      o.addProperty("met_deadline", r.metDeadline());
+    }
+    return new Gson().toJson(o);
+  }
+}

@@ -1,0 +1,59 @@
+package dev.icld.eval;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Percentile bootstrap intervals for a ratio statistic over utterances, sum(numerator) /
+ * sum(denominator): accuracy (correct over 1 per utterance) and corpus error rates (edits over
+ * reference length). Utterances are resampled with replacement from a seeded generator, so the
+ * same seed gives the same interval.
+ */
+public final class Bootstrap {
+  public static final int DEFAULT_RESAMPLES = 1000;
+
+  private Bootstrap() {}
+
+  /**
+   * @param numerators per utterance
+   * @param denominators per utterance, same length
+   * @param level the interval's coverage, e.g. 0.95
+   * @return {low, high}
+   */
+  public static double[] interval(double[] numerators, double[] denominators, int resamples,
+      double level, long seed) {
+    if (numerators.length != denominators.length || numerators.length == 0) {
+      throw new IllegalArgumentException("need one numerator and one denominator per utterance, got "
+          + numerators.length + " and " + denominators.length);
+    }
+    if (resamples < 1 || !(level > 0 && level < 1)) {
+      throw new IllegalArgumentException("need resamples >= 1 and a level in (0, 1), got "
+          + resamples + " and " + level);
+    }
+    Random random = new Random(seed);
+    int n = numerators.length;
+    double[] statistics = new double[resamples];
+    for (int r = 0; r < resamples; r++) {
+      double num = 0;
+      double den = 0;
+      for (int i = 0; i < n; i++) {
+        int pick = random.nextInt(n);
+        num += numerators[pick];
+        den += denominators[pick];
+      }
+      statistics[r] = den == 0 ? (num == 0 ? 0 : Double.POSITIVE_INFINITY) : num / den;
+    }
+    Arrays.sort(statistics);
+    double tail = (1 - level) / 2;
+    return new double[] {percentile(statistics, tail), percentile(statistics, 1 - tail)};
+  }
+
+  /** Linear interpolation between the closest ranks of a sorted array. */
+  static double percentile(double[] sorted, double q) {
+    double position = q * (sorted.length - 1);
+    int below = (int) Math.floor(position);
+    int above = Math.min(sorted.length - 1, below + 1);
+    double weight = position - below;
+    return sorted[below] * (1 - weight) + sorted[above] * weight;
+  }
+}

@@ -1,0 +1,138 @@
+package dev.icld.eval;
+
+import ai.djl.ndarray.NDManager;
+import dev.icld.data.ProgressBar;
+import dev.icld.model.FrontEndOutput;
+import dev.icld.model.Torch;
+import dev.icld.selection.Budget;
+import dev.icld.selection.InputConditionedPolicy;
+import dev.icld.selection.LayerSelector;
+import dev.icld.selection.LogMelFilterbanks;
+import dev.icld.selection.Selection;
+import dev.icld.selection.SelectionInput;
+import dev.icld.selection.SelectorInputKind;
+import dev.icld.selection.StaticSubsetSearch;
+import dev.icld.selection.StaticSubsets;
+import dev.icld.train.Evaluation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What is decided on the dev set: the static subsets (greedy search with the task metric as the
+ * score), the selector's dev score during its training, and the adaptive-mode thresholds. The
+ * front end of every dev utterance is computed once and reused under every mask.
+ */
+public final class DevScoring {
+  private DevScoring() {}
+
+  /** Front ends of every utterance of the runner's corpus, kept in {@code manager}. */
+  private static List<FrontEndOutput> frontEnds(UtteranceRunner dev, NDManager manager)
+      throws IOException {
+    List<FrontEndOutput> frontEnds = new ArrayList<>();
+    for (int u = 0; u < dev.corpus().size(); u++) {
+      frontEnds.add(dev.frontEnd(dev.corpus().samples(u), manager));
+    }
+    return frontEnds;
+  }
+
+  /**
+   * Greedy drop search from all layers (L(L+1)/2 dev passes): for every k, the fixed subset
+   * of k layers with the best dev accuracy (or lowest WER) reachable by removing one layer at a
+   * time.
+   */
+  public static StaticSubsets searchStaticSubsets(UtteranceRunner dev) throws IOException {
+    int layers = dev.model().backbone().layerCount();
+    boolean classification = dev.model().task().classification();
+    try (NDManager manager = Torch.newManager();
+        ProgressBar bar = new ProgressBar("static subsets", (long) layers * (layers + 1) / 2)) {
+      List<FrontEndOutput> frontEnds = frontEnds(dev, manager);
+      return StaticSubsetSearch.greedyDrop(layers, mask -> {
+        MetricTally tally = new MetricTally();
+        for (int u = 0; u < frontEnds.size(); u++) {
+          tally.add(dev.score(u, frontEnds.get(u), mask, manager));
+        }
+        bar.step();
+        return tally.score(classification);
+      });
+    }
+  }
+
+  /**
+   * The selector's top-k dev metric averaged over {@code budgets}: the score that picks the best
+   * selector checkpoint. Metrics: the mean and each budget's value (accuracy_k3, wer_k6...).
+   */
+  public static Evaluation selectorScore(UtteranceRunner dev, LayerSelector selector,
+      List<Integer> budgets) {
+    boolean classification = dev.model().task().classification();
+    int layers = dev.model().backbone().layerCount();
+    InputConditionedPolicy policy = new InputConditionedPolicy(selector);
+    Map<Integer, MetricTally> tallies = new LinkedHashMap<>();
+    budgets.forEach(k -> tallies.put(k, new MetricTally()));
+    try (NDManager manager = Torch.newManager()) {
+      for (int u = 0; u < dev.corpus().size(); u++) {
+        try (NDManager utterance = manager.newSubManager()) {
+          FrontEndOutput frontEnd = dev.frontEnd(dev.corpus().samples(u), utterance);
+          SelectionInput input = selectionInput(dev, u, frontEnd, selector, utterance);
+          for (int k : budgets) {
+            Selection selection = policy.select(input, Budget.of(k, layers));
+            tallies.get(k).add(dev.score(u, frontEnd, selection.mask(0), utterance));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    double sum = 0;
+    String name = classification ? "accuracy" : "wer";
+    for (Map.Entry<Integer, MetricTally> t : tallies.entrySet()) {
+      double value = classification ? t.getValue().accuracy() : t.getValue().wer();
+      metrics.put(name + "_k" + t.getKey(), value);
+      sum += value;
+    }
+    double mean = sum / budgets.size();
+    metrics.put("mean_" + name, mean);
+    return new Evaluation(classification ? "mean_accuracy" : "negative_mean_wer",
+        classification ? mean : -mean, metrics);
+  }
+
+  /**
+   * Calibrates and records in the selector the adaptive threshold of every budget in
+   * {@code budgets} on the dev utterances.
+   *
+   * @return the thresholds by budget
+   */
+  public static Map<Integer, Double> calibrateAdaptive(UtteranceRunner dev, LayerSelector selector,
+      List<Integer> budgets) throws IOException {
+    Map<Integer, Double> thresholds = new LinkedHashMap<>();
+    try (NDManager manager = Torch.newManager()) {
+      List<SelectionInput> inputs = new ArrayList<>();
+      for (int u = 0; u < dev.corpus().size(); u++) {
+        FrontEndOutput frontEnd = dev.frontEnd(dev.corpus().samples(u), manager);
+        inputs.add(selectionInput(dev, u, frontEnd, selector, manager));
+      }
+      InputConditionedPolicy policy = new InputConditionedPolicy(selector);
+      for (int k : budgets) {
+        thresholds.put(k, policy.calibrateAdaptive(inputs, k));
+      }
+    }
+    return thresholds;
+  }
+
+  /** The selector's input for one utterance: the front end's features, and log-mel if it reads them. */
+  static SelectionInput selectionInput(UtteranceRunner runner, int utterance,
+      FrontEndOutput frontEnd, LayerSelector selector, NDManager manager) throws IOException {
+    SelectionInput input = SelectionInput.ofFeatures(frontEnd.features(), frontEnd.frameLengths());
+    if (selector.config().input() == SelectorInputKind.LOG_MEL) {
+      float[] samples = runner.corpus().samples(utterance);
+      SelectionInput filterbanks = new LogMelFilterbanks()
+          .compute(new float[][] {samples}, new int[] {samples.length}, manager);
+      input = input.withLogMel(filterbanks.logMel(), filterbanks.logMelLengths());
+    }
+    return input;
+  }
+}

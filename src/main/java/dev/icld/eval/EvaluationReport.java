@@ -1,0 +1,390 @@
+package dev.icld.eval;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Writes a {@link MethodComparison}'s results: report.json (for programs), report.md (a table a
+ * person reads at a glance, best method per budget in bold) and PNG plots (metric versus budget,
+ * metric versus measured latency, and the selector's layer choices per group and budget). Every
+ * file is written atomically.
+ */
+public final class EvaluationReport {
+  public static final String JSON = "report.json";
+  public static final String MARKDOWN = "report.md";
+  public static final String METRIC_VS_BUDGET = "metric_vs_budget.png";
+  public static final String METRIC_VS_LATENCY = "metric_vs_latency.png";
+  public static final String SELECTION_HEATMAP = "selection_heatmap.png";
+
+  /** The fields of the result entries that are measured times, so differ between runs. */
+  public static final Set<String> TIMING_FIELDS = Set.of("latency_ms_p50");
+
+  private static final Map<String, Color> COLORS = Map.of(
+      "full", Color.BLACK,
+      "random", new Color(150, 150, 150),
+      "early-exit", new Color(230, 120, 20),
+      "dynamic-exit", new Color(150, 80, 30),
+      "static", new Color(40, 150, 60),
+      "selector", new Color(30, 90, 200),
+      "adaptive", new Color(150, 60, 180));
+
+  /**
+   * Where the results come from.
+   *
+   * @param task kws, sid, sound or asr
+   * @param modelType wav2vec2, hubert or wavlm
+   * @param model the model directory
+   * @param data the corpus directory
+   * @param selector the directory the selector was read from
+   * @param layers L
+   * @param testUtterances utterances in the test split
+   * @param testSeconds their total duration
+   * @param seed the evaluation's seed
+   * @param resamples bootstrap resamples
+   * @param randomDraws draws of random layer dropping
+   * @param command the command line that produced the report
+   */
+  public record Context(String task, String modelType, String model, String data, String selector,
+      int layers,
+      int testUtterances, double testSeconds, long seed, int resamples, int randomDraws,
+      String command) {}
+
+  private final Context context;
+  private final MethodComparison.Comparison comparison;
+  private final UtteranceGroups groups;
+  private final boolean classification;
+  private final List<String> metricNames;
+
+  public EvaluationReport(Context context, MethodComparison.Comparison comparison,
+      UtteranceGroups groups, boolean classification) {
+    this.context = context;
+    this.comparison = comparison;
+    this.groups = groups;
+    this.classification = classification;
+    this.metricNames = classification ? List.of("accuracy") : List.of("wer", "cer");
+  }
+
+  /** Writes every file into {@code outDir} and returns the files written. */
+  public List<Path> write(Path outDir) throws IOException {
+    List<Path> written = new ArrayList<>();
+    Path json = outDir.resolve(JSON);
+    ReportFiles.writeString(json, new GsonBuilder().setPrettyPrinting()
+        .serializeSpecialFloatingPointValues().create().toJson(json()) + "\n");
+    written.add(json);
+    Path markdown = outDir.resolve(MARKDOWN);
+    written.add(markdown);
+    List<Path> plots = writePlots(outDir);
+    written.addAll(plots);
+    ReportFiles.writeString(markdown, markdown(plots));
+    return written;
+  }
+
+  private String primary() {
+    return metricNames.get(0);
+  }
+
+  /**
+   * Orders results from best to worst: by the primary metric (higher accuracy, lower WER), ties
+   * broken by the next metric (CER for ASR).
+   */
+  private int compare(MethodResult a, MethodResult b) {
+    for (String name : metricNames) {
+      int c = Double.compare(a.metrics().get(name), b.metrics().get(name));
+      if (c != 0) {
+        return classification ? -c : c;
+      }
+    }
+    return 0;
+  }
+
+  /** Per budget, the methods with the best metrics (exact ties all count). */
+  Map<Integer, Set<String>> best() {
+    Map<Integer, Set<String>> best = new TreeMap<>();
+    Map<Integer, MethodResult> leader = new TreeMap<>();
+    for (MethodResult r : comparison.results()) {
+      MethodResult current = leader.get(r.budget());
+      int c = current == null ? -1 : compare(r, current);
+      if (c < 0) {
+        leader.put(r.budget(), r);
+        best.put(r.budget(), new LinkedHashSet<>(List.of(r.method())));
+      } else if (c == 0) {
+        best.get(r.budget()).add(r.method());
+      }
+    }
+    return best;
+  }
+
+  JsonObject json() {
+    JsonObject root = new JsonObject();
+    root.addProperty("task", context.task());
+    root.addProperty("metric", primary());
+    JsonArray names = new JsonArray();
+    metricNames.forEach(names::add);
+    root.add("metrics", names);
+    root.addProperty("layers", context.layers());
+    root.addProperty("model", context.model());
+    root.addProperty("model_type", context.modelType());
+    root.addProperty("data", context.data());
+    root.addProperty("selector_dir", context.selector());
+    root.addProperty("test_utterances", context.testUtterances());
+    root.addProperty("test_seconds", context.testSeconds());
+    root.addProperty("seed", context.seed());
+    root.addProperty("bootstrap_resamples", context.resamples());
+    root.addProperty("random_draws", context.randomDraws());
+    root.addProperty("command", context.command());
+    if (comparison.staticSubsets() != null) {
+      root.addProperty("static_subsets", comparison.staticSubsets());
+    }
+    Map<Integer, Set<String>> best = best();
+    JsonArray results = new JsonArray();
+    for (MethodResult r : comparison.results()) {
+      JsonObject entry = new JsonObject();
+      entry.addProperty("method", r.method());
+      entry.addProperty("budget", r.budget());
+      for (String name : metricNames) {
+        entry.addProperty(name, r.metrics().get(name));
+        JsonArray interval = new JsonArray();
+        interval.add(r.intervals().get(name)[0]);
+        interval.add(r.intervals().get(name)[1]);
+        entry.add(name + "_ci95", interval);
+        if (r.deviations().containsKey(name)) {
+          entry.addProperty(name + "_std", r.deviations().get(name));
+        }
+      }
+      if (!r.draws().isEmpty()) {
+        JsonArray draws = new JsonArray();
+        r.draws().forEach(draws::add);
+        entry.add("draws", draws);
+      }
+      entry.addProperty("mean_executed_layers", r.meanExecutedLayers());
+      entry.addProperty("gflops_per_audio_second", r.gflopsPerAudioSecond());
+      entry.addProperty("latency_ms_p50", r.latencyMsP50());
+      entry.addProperty("best", best.get(r.budget()).contains(r.method()));
+      results.add(entry);
+    }
+    root.add("results", results);
+    JsonArray skipped = new JsonArray();
+    for (SkippedMethod s : comparison.skipped()) {
+      JsonObject entry = new JsonObject();
+      entry.addProperty("method", s.method());
+      if (s.budget() != null) {
+        entry.addProperty("budget", s.budget());
+      }
+      entry.addProperty("reason", s.reason());
+      skipped.add(entry);
+    }
+    root.add("skipped", skipped);
+    JsonObject selection = new JsonObject();
+    selection.addProperty("group_by", groups.kind());
+    JsonArray groupNames = new JsonArray();
+    groups.names().forEach(groupNames::add);
+    selection.add("groups", groupNames);
+    for (MethodResult r : comparison.results()) {
+      if (r.method().equals("selector") || r.method().equals("adaptive")) {
+        JsonObject method = selection.has(r.method())
+            ? selection.getAsJsonObject(r.method()) : new JsonObject();
+        JsonObject byGroup = new JsonObject();
+        double[][] f = groups.selectionFrequencies(r.outcomes(), context.layers());
+        for (int gi = 0; gi < f.length; gi++) {
+          JsonArray row = new JsonArray();
+          for (double v : f[gi]) {
+            row.add(v);
+          }
+          byGroup.add(groups.names().get(gi), row);
+        }
+        method.add(String.valueOf(r.budget()), byGroup);
+        selection.add(r.method(), method);
+      }
+    }
+    root.add("layer_selection", selection);
+    return root;
+  }
+
+  private String markdown(List<Path> plots) {
+    StringBuilder md = new StringBuilder();
+    md.append("# icld evaluation: ").append(context.task()).append(", ")
+        .append(context.modelType()).append(", ").append(context.layers()).append(" layers\n\n");
+    md.append("```\n").append(context.command()).append("\n```\n\n");
+    md.append(String.format("Test set: %d utterances (%.1f min) from `%s`; model `%s`. ",
+        context.testUtterances(), context.testSeconds() / 60, context.data(), context.model()));
+    md.append(String.format("Intervals: 95%% bootstrap over utterances (%d resamples, seed %d). "
+        + "Random: mean ± standard deviation over %d draws. Latency: median per utterance at "
+        + "batch size 1, after warm-up. **Bold**: best %s at that budget%s.%n%n",
+        context.resamples(), context.seed(), context.randomDraws(), primary(),
+        classification ? "" : " (ties broken by CER)"));
+    StringBuilder header = new StringBuilder("| k | method |");
+    StringBuilder rule = new StringBuilder("|---:|---|");
+    for (String name : metricNames) {
+      header.append(" ").append(name.equals("accuracy") ? name : name.toUpperCase())
+          .append(" (95% CI) |");
+      rule.append("---|");
+    }
+    header.append(" mean layers | GFLOPs / audio s | latency p50 (ms) |\n");
+    rule.append("---:|---:|---:|\n");
+    md.append(header).append(rule);
+    Map<Integer, Set<String>> best = best();
+    List<MethodResult> ordered = new ArrayList<>(comparison.results());
+    ordered.sort((a, b) -> a.budget() != b.budget() ? Integer.compare(b.budget(), a.budget())
+        : Integer.compare(MethodComparison.METHODS.indexOf(a.method()),
+            MethodComparison.METHODS.indexOf(b.method())));
+    for (MethodResult r : ordered) {
+      boolean top = best.get(r.budget()).contains(r.method());
+      String bold = top ? "**" : "";
+      md.append("| ").append(r.budget()).append(" | ").append(bold).append(r.method()).append(bold)
+          .append(" |");
+      for (String name : metricNames) {
+        double[] ci = r.intervals().get(name);
+        String value = String.format("%.4f", r.metrics().get(name));
+        if (r.deviations().containsKey(name)) {
+          value += String.format(" ± %.4f", r.deviations().get(name));
+        }
+        md.append(' ').append(name.equals(primary()) ? bold : "").append(value)
+            .append(name.equals(primary()) ? bold : "")
+            .append(String.format(" (%.4f–%.4f)", ci[0], ci[1])).append(" |");
+      }
+      md.append(String.format(" %.2f | %.4f | %.2f |%n", r.meanExecutedLayers(),
+          r.gflopsPerAudioSecond(), r.latencyMsP50()));
+    }
+    if (!comparison.skipped().isEmpty()) {
+      md.append("\nSkipped:\n\n");
+      for (SkippedMethod s : comparison.skipped()) {
+        md.append("- ").append(s.method()).append(s.budget() == null ? "" : " (k = " + s.budget() + ")")
+            .append(": ").append(s.reason()).append('\n');
+      }
+    }
+    if (comparison.staticSubsets() != null) {
+      md.append("\nStatic subsets: ").append(comparison.staticSubsets().equals("loaded")
+          ? "loaded from the model directory (searched on the dev set earlier)."
+          : "searched greedily on the dev set by this run and stored beside the model.")
+          .append('\n');
+    }
+    md.append('\n');
+    for (Path plot : plots) {
+      String name = plot.getFileName().toString();
+      md.append("![").append(name.replace(".png", "").replace('_', ' ')).append("](")
+          .append(name).append(")\n\n");
+    }
+    if (plots.stream().noneMatch(p -> p.getFileName().toString().equals(SELECTION_HEATMAP))) {
+      md.append("No selection heatmap: the selector did not run.\n");
+    }
+    return md.toString();
+  }
+
+  private List<Path> writePlots(Path outDir) throws IOException {
+    List<Path> written = new ArrayList<>();
+    String label = classification ? "accuracy" : "WER";
+    Map<String, List<MethodResult>> byMethod = new LinkedHashMap<>();
+    for (MethodResult r : comparison.results()) {
+      byMethod.computeIfAbsent(r.method(), m -> new ArrayList<>()).add(r);
+    }
+    if (byMethod.isEmpty()) {
+      return written;
+    }
+    int minBudget = comparison.results().stream().mapToInt(MethodResult::budget).min().orElse(1);
+    List<LineChart.Series> vsBudget = new ArrayList<>();
+    List<LineChart.Series> vsLatency = new ArrayList<>();
+    for (Map.Entry<String, List<MethodResult>> e : byMethod.entrySet()) {
+      List<MethodResult> rs = e.getValue();
+      double[] budgets = rs.stream().mapToDouble(MethodResult::budget).toArray();
+      double[] values = rs.stream().mapToDouble(r -> r.metrics().get(primary())).toArray();
+      double[] latency = rs.stream().mapToDouble(MethodResult::latencyMsP50).toArray();
+      double[] errors = rs.stream()
+          .mapToDouble(r -> r.deviations().getOrDefault(primary(), 0.0)).toArray();
+      Color color = COLORS.get(e.getKey());
+      boolean full = e.getKey().equals("full");
+      if (full && minBudget < context.layers()) {
+        vsBudget.add(new LineChart.Series("full (k = " + context.layers() + ")", color,
+            new double[] {minBudget, context.layers()}, new double[] {values[0], values[0]}, null,
+            true));
+      } else {
+        vsBudget.add(new LineChart.Series(e.getKey() + (e.getKey().equals("random") ? " (± std)" : ""),
+            color, budgets, values, errors, false));
+      }
+      vsLatency.add(new LineChart.Series(e.getKey(), color, latency, values, null, false));
+    }
+    Path budgetPlot = outDir.resolve(METRIC_VS_BUDGET);
+    ReportFiles.writePng(budgetPlot, LineChart.draw(
+        context.task() + ": " + label + " versus budget", "budget k (layers kept of "
+            + context.layers() + ")", label, vsBudget, budgetTicks()));
+    written.add(budgetPlot);
+    Path latencyPlot = outDir.resolve(METRIC_VS_LATENCY);
+    ReportFiles.writePng(latencyPlot, LineChart.draw(
+        context.task() + ": " + label + " versus measured latency", "latency p50 per utterance (ms)",
+        label, vsLatency));
+    written.add(latencyPlot);
+    List<MethodResult> selector = byMethod.getOrDefault("selector", List.of());
+    if (!selector.isEmpty()) {
+      List<SelectionHeatmap.Panel> panels = new ArrayList<>();
+      for (MethodResult r : selector) {
+        panels.add(new SelectionHeatmap.Panel(r.budget(),
+            groups.selectionFrequencies(r.outcomes(), context.layers())));
+      }
+      Path heatmap = outDir.resolve(SELECTION_HEATMAP);
+      ReportFiles.writePng(heatmap, SelectionHeatmap.draw(context.task()
+          + ": how often the selector runs each layer, per " + groups.kind() + " (%)",
+          groups.names(), panels, context.layers()));
+      written.add(heatmap);
+    }
+    return written;
+  }
+
+  /** Every whole budget up to 12 layers; above that, the budgets evaluated and L. */
+  private double[] budgetTicks() {
+    Set<Integer> ticks = new java.util.TreeSet<>();
+    if (context.layers() <= 12) {
+      for (int k = 1; k <= context.layers(); k++) {
+        ticks.add(k);
+      }
+    } else {
+      comparison.results().forEach(r -> ticks.add(r.budget()));
+      ticks.add(context.layers());
+    }
+    return ticks.stream().mapToDouble(Integer::doubleValue).toArray();
+  }
+
+  /** The results as an aligned text table for the terminal. */
+  public String table() {
+    StringBuilder t = new StringBuilder();
+    Map<Integer, Set<String>> best = best();
+    t.append(String.format("%-4s %-14s", "k", "method"));
+    for (String name : metricNames) {
+      t.append(String.format(" %-30s", name + " (95% CI)"));
+    }
+    t.append(String.format(" %7s %10s %9s%n", "layers", "GFLOPs/s", "p50 ms"));
+    List<MethodResult> ordered = new ArrayList<>(comparison.results());
+    ordered.sort((a, b) -> a.budget() != b.budget() ? Integer.compare(b.budget(), a.budget())
+        : Integer.compare(MethodComparison.METHODS.indexOf(a.method()),
+            MethodComparison.METHODS.indexOf(b.method())));
+    for (MethodResult r : ordered) {
+      String name = r.method() + (best.get(r.budget()).contains(r.method()) ? " *" : "");
+      t.append(String.format("%-4d %-14s", r.budget(), name));
+      for (String metric : metricNames) {
+        double[] ci = r.intervals().get(metric);
+        String value = String.format("%.4f", r.metrics().get(metric));
+        if (r.deviations().containsKey(metric)) {
+          value += String.format("±%.4f", r.deviations().get(metric));
+        }
+        t.append(String.format(" %-30s", value + String.format(" (%.3f-%.3f)", ci[0], ci[1])));
+      }
+      t.append(String.format(" %7.2f %10.4f %9.2f%n", r.meanExecutedLayers(),
+          r.gflopsPerAudioSecond(), r.latencyMsP50()));
+    }
+    for (SkippedMethod s : comparison.skipped()) {
+      t.append("skipped ").append(s.method()).append(s.budget() == null ? "" : " k=" + s.budget())
+          .append(": ").append(s.reason()).append('\n');
+    }
+    t.append("* best at that budget\n");
+    return t.toString();
+  }
+}

@@ -1,0 +1,363 @@
+package dev.icld.eval;
+
+import ai.djl.ndarray.NDManager;
+import dev.icld.data.Corpus;
+import dev.icld.data.ProgressBar;
+import dev.icld.model.Flops;
+import dev.icld.model.ModelConfig;
+import dev.icld.model.TaskModel;
+import dev.icld.model.Torch;
+import dev.icld.selection.Budget;
+import dev.icld.selection.EarlyExitPolicy;
+import dev.icld.selection.EntropyExit;
+import dev.icld.selection.FullDepthPolicy;
+import dev.icld.selection.InputConditionedPolicy;
+import dev.icld.selection.LayerSelectionPolicy;
+import dev.icld.selection.LayerSelector;
+import dev.icld.selection.RandomLayersPolicy;
+import dev.icld.selection.SelectorConfig;
+import dev.icld.selection.SelectorFlops;
+import dev.icld.selection.SelectorInputKind;
+import dev.icld.selection.StaticSubsetPolicy;
+import dev.icld.selection.StaticSubsets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Runs every requested layer-dropping method at every budget on a test set, one utterance at a
+ * time, and summarises each run (METHOD design point 7). What a method needs and a model lacks
+ * (exit heads, a selector, a dev set for searches and calibration) makes it skipped with the
+ * reason, never silently dropped. The static subsets are searched on the dev set the first time
+ * and stored beside the model ({@link StaticSubsets#FILE}); later runs reuse them. Everything
+ * random (random layers, bootstrap resampling) derives from the seed, so the same seed gives the
+ * same results except the measured latencies.
+ */
+public final class MethodComparison {
+  public static final List<String> METHODS =
+      List.of("full", "random", "early-exit", "dynamic-exit", "static", "selector", "adaptive");
+
+  /**
+   * @param methods a subset of {@link #METHODS}
+   * @param budgets the budgets k, each in 1..L
+   * @param seed random layers and bootstrap resampling derive from it
+   * @param randomDraws how many seeded draws random layer dropping is run with (at least 5)
+   * @param resamples bootstrap resamples for the 95% intervals
+   * @param warmup untimed passes before each method and budget
+   */
+  public record Options(List<String> methods, List<Integer> budgets, long seed, int randomDraws,
+      int resamples, int warmup) {
+    public Options {
+      methods = List.copyOf(methods);
+      budgets = List.copyOf(budgets);
+      for (String m : methods) {
+        if (!METHODS.contains(m)) {
+          throw new IllegalArgumentException("unknown method \"" + m + "\" (expected all or some of "
+              + String.join(", ", METHODS) + ")");
+        }
+      }
+      if (methods.isEmpty() || budgets.isEmpty()) {
+        throw new IllegalArgumentException("need at least one method and one budget");
+      }
+      if (randomDraws < 5) {
+        throw new IllegalArgumentException("random layer dropping needs at least 5 draws, got "
+            + randomDraws);
+      }
+      if (resamples < 1 || warmup < 0) {
+        throw new IllegalArgumentException("need resamples >= 1 and warm-up >= 0");
+      }
+    }
+  }
+
+  /**
+   * What a comparison produced.
+   *
+   * @param staticSubsets "loaded" or "searched" when the static method ran, else null
+   */
+  public record Comparison(List<MethodResult> results, List<SkippedMethod> skipped,
+      String staticSubsets) {}
+
+  private final TaskModel model;
+  private final Path modelDir;
+  private final Path selectorDir;
+  private final Corpus test;
+  private final Corpus dev;
+  private final Options options;
+  private final UtteranceRunner runner;
+  private final Flops[] flops;
+  private final int layers;
+
+  /**
+   * @param modelDir the model's directory (its static subsets live there)
+   * @param selectorDir where the selector is (usually the model's directory)
+   * @param dev the dev set, for the static subset search and the dynamic exit's calibration;
+   *     null skips what needs it
+   */
+  public MethodComparison(TaskModel model, Path modelDir, Path selectorDir, Corpus test,
+      Corpus dev, Options options) {
+    this.model = model;
+    this.modelDir = modelDir;
+    this.selectorDir = selectorDir;
+    this.test = test;
+    this.dev = dev;
+    this.options = options;
+    this.runner = new UtteranceRunner(model, test);
+    this.layers = model.backbone().layerCount();
+    for (int k : options.budgets()) {
+      if (k < 1 || k > layers) {
+        throw new IllegalArgumentException("budget " + k + " outside 1.." + layers
+            + " (the model has " + layers + " layers)");
+      }
+    }
+    ModelConfig config = model.backbone().config();
+    this.flops = new Flops[test.size()];
+    for (int u = 0; u < test.size(); u++) {
+      flops[u] = Flops.of(config, test.get(u).durationSeconds());
+    }
+  }
+
+  public Comparison run() throws IOException {
+    List<SkippedMethod> skipped = new ArrayList<>();
+    boolean exitHeads = model.exits().size() == layers;
+    String noExitHeads = "the model has no exit heads (fine-tune it with --layer-drop early-exit)";
+    LayerSelector selector =
+        LayerSelector.existsIn(selectorDir) ? LayerSelector.load(selectorDir) : null;
+    try (selector) {
+      String noSelector = "no layer selector in " + selectorDir
+          + " (train one with icld train-selector)";
+      List<String> methods = new ArrayList<>();
+      for (String method : options.methods()) {
+        String reason = switch (method) {
+          case "early-exit" -> exitHeads ? null : noExitHeads;
+          case "dynamic-exit" -> !exitHeads ? noExitHeads
+              : dev == null ? "no dev set to calibrate the entropy threshold on" : null;
+          case "static" -> dev == null && !Files.exists(modelDir.resolve(StaticSubsets.FILE))
+              ? "no stored static subsets and no dev set to search them on" : null;
+          case "selector", "adaptive" -> selector == null ? noSelector : null;
+          default -> null;
+        };
+        if (reason == null) {
+          methods.add(method);
+        } else {
+          skipped.add(new SkippedMethod(method, null, reason));
+        }
+      }
+      Map<Integer, Boolean> adaptiveBudgets = new LinkedHashMap<>();
+      if (methods.contains("adaptive")) {
+        for (int k : options.budgets()) {
+          boolean calibrated = selector.config().adaptiveThresholds().containsKey(k);
+          adaptiveBudgets.put(k, calibrated);
+          if (!calibrated) {
+            skipped.add(new SkippedMethod("adaptive", k, "no adaptive threshold for budget " + k
+                + " (train-selector calibrates the budgets it trains: "
+                + selector.config().trainedBudgets() + ")"));
+          }
+        }
+      }
+      String staticSource = null;
+      StaticSubsets subsets = null;
+      if (methods.contains("static")) {
+        if (Files.exists(modelDir.resolve(StaticSubsets.FILE))) {
+          subsets = StaticSubsets.load(modelDir);
+          staticSource = "loaded";
+        } else {
+          subsets = DevScoring.searchStaticSubsets(new UtteranceRunner(model, dev));
+          subsets.save(modelDir);
+          staticSource = "searched";
+        }
+        if (subsets.layers() != layers) {
+          throw new IOException(modelDir.resolve(StaticSubsets.FILE) + ": subsets for "
+              + subsets.layers() + " layers, the model has " + layers);
+        }
+      }
+      Map<Integer, EntropyExit> exitRules = methods.contains("dynamic-exit")
+          ? calibrateExits() : Map.of();
+
+      long passes = 0;
+      for (String method : methods) {
+        passes += switch (method) {
+          case "full" -> 1;
+          case "random" -> (long) options.randomDraws() * options.budgets().size();
+          case "adaptive" -> adaptiveBudgets.values().stream().filter(b -> b).count();
+          default -> options.budgets().size();
+        };
+      }
+      List<MethodResult> results = new ArrayList<>();
+      try (NDManager manager = Torch.newManager();
+          ProgressBar bar = new ProgressBar("eval", passes * test.size())) {
+        for (String method : methods) {
+          List<Integer> budgets = method.equals("full") ? List.of(layers) : options.budgets();
+          for (int k : budgets) {
+            if (method.equals("adaptive") && !adaptiveBudgets.get(k)) {
+              continue;
+            }
+            bar.status(method + " k=" + k);
+            results.add(runMethod(method, k, selector, subsets, exitRules, manager, bar));
+          }
+        }
+      }
+      return new Comparison(results, skipped, staticSource);
+    }
+  }
+
+  /** Per budget, the entropy threshold whose mean exit on the dev set is at most k. */
+  private Map<Integer, EntropyExit> calibrateExits() throws IOException {
+    UtteranceRunner devRunner = new UtteranceRunner(model, dev);
+    double[][] entropies = new double[dev.size()][];
+    try (NDManager manager = Torch.newManager();
+        ProgressBar bar = new ProgressBar("exit entropies (dev)", dev.size())) {
+      for (int u = 0; u < dev.size(); u++) {
+        entropies[u] = devRunner.exitEntropies(u, manager);
+        bar.step();
+      }
+    }
+    Map<Integer, EntropyExit> rules = new LinkedHashMap<>();
+    for (int k : options.budgets()) {
+      rules.put(k, EntropyExit.calibrate(entropies, k));
+    }
+    return rules;
+  }
+
+  private MethodResult runMethod(String method, int k, LayerSelector selector,
+      StaticSubsets subsets, Map<Integer, EntropyExit> exitRules, NDManager manager,
+      ProgressBar bar) throws IOException {
+    Budget budget = method.equals("adaptive") ? Budget.adaptive(k, layers) : Budget.of(k, layers);
+    boolean logMel = selector != null && selector.config().input() == SelectorInputKind.LOG_MEL
+        && (method.equals("selector") || method.equals("adaptive"));
+    SelectorConfig selectorCost =
+        method.equals("selector") || method.equals("adaptive") ? selector.config() : null;
+    if (method.equals("dynamic-exit")) {
+      EntropyExit rule = exitRules.get(k);
+      for (int u = 0; u < Math.min(options.warmup(), test.size()); u++) {
+        runner.runDynamicExit(u, rule, manager);
+      }
+      List<Outcome> outcomes = new ArrayList<>();
+      for (int u = 0; u < test.size(); u++) {
+        outcomes.add(runner.runDynamicExit(u, rule, manager));
+        bar.step();
+      }
+      return summarise(method, k, List.of(outcomes), null);
+    }
+    List<Supplier<LayerSelectionPolicy>> draws = new ArrayList<>();
+    switch (method) {
+      case "full" -> draws.add(FullDepthPolicy::new);
+      case "random" -> {
+        for (int d = 0; d < options.randomDraws(); d++) {
+          long drawSeed = options.seed() * 1_000_003L + 7919L * d + k;
+          draws.add(() -> new RandomLayersPolicy(drawSeed));
+        }
+      }
+      case "early-exit" -> draws.add(EarlyExitPolicy::new);
+      case "static" -> draws.add(() -> new StaticSubsetPolicy(subsets));
+      case "selector", "adaptive" -> draws.add(() -> new InputConditionedPolicy(selector));
+      default -> throw new IllegalArgumentException("unknown method " + method);
+    }
+    List<List<Outcome>> all = new ArrayList<>();
+    for (Supplier<LayerSelectionPolicy> draw : draws) {
+      LayerSelectionPolicy warmupPolicy = draw.get();
+      for (int u = 0; u < Math.min(options.warmup(), test.size()); u++) {
+        runner.run(u, warmupPolicy, budget, logMel, manager);
+      }
+      LayerSelectionPolicy policy = draw.get();
+      List<Outcome> outcomes = new ArrayList<>();
+      for (int u = 0; u < test.size(); u++) {
+        outcomes.add(runner.run(u, policy, budget, logMel, manager));
+        bar.step();
+      }
+      all.add(outcomes);
+    }
+    return summarise(method, k, all, selectorCost);
+  }
+
+  /** Metrics, intervals, compute and latency over one or more draws of the same method. */
+  private MethodResult summarise(String method, int k, List<List<Outcome>> draws,
+      SelectorConfig selectorCost) {
+    boolean classification = model.task().classification();
+    List<String> names = classification ? List.of("accuracy") : List.of("wer", "cer");
+    int n = test.size();
+    Map<String, double[]> numerators = new LinkedHashMap<>();
+    Map<String, double[]> denominators = new LinkedHashMap<>();
+    names.forEach(name -> {
+      numerators.put(name, new double[n]);
+      denominators.put(name, new double[n]);
+    });
+    Map<String, double[]> perDraw = new LinkedHashMap<>();
+    names.forEach(name -> perDraw.put(name, new double[draws.size()]));
+    double layerSum = 0;
+    double flopSum = 0;
+    double seconds = 0;
+    List<Long> nanos = new ArrayList<>();
+    List<Outcome> every = new ArrayList<>();
+    for (int d = 0; d < draws.size(); d++) {
+      MetricTally tally = MetricTally.of(draws.get(d));
+      if (classification) {
+        perDraw.get("accuracy")[d] = tally.accuracy();
+      } else {
+        perDraw.get("wer")[d] = tally.wer();
+        perDraw.get("cer")[d] = tally.cer();
+      }
+      for (Outcome o : draws.get(d)) {
+        int u = o.utterance();
+        if (classification) {
+          numerators.get("accuracy")[u] += (o.correct() ? 1.0 : 0.0) / draws.size();
+          denominators.get("accuracy")[u] = 1;
+        } else {
+          numerators.get("wer")[u] += o.words().edits() / (double) draws.size();
+          denominators.get("wer")[u] = o.words().referenceLength();
+          numerators.get("cer")[u] += o.characters().edits() / (double) draws.size();
+          denominators.get("cer")[u] = o.characters().referenceLength();
+        }
+        int executed = o.executedLayers();
+        layerSum += executed;
+        double duration = test.get(u).durationSeconds();
+        flopSum += flops[u].total(executed);
+        if (selectorCost != null) {
+          flopSum += SelectorFlops.of(selectorCost, model.backbone().config(), duration).total();
+        }
+        seconds += duration;
+        nanos.add(o.nanos());
+        every.add(o);
+      }
+    }
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    Map<String, double[]> intervals = new LinkedHashMap<>();
+    Map<String, Double> deviations = new LinkedHashMap<>();
+    long bootstrapSeed = options.seed() * 1_000_003L + 131L * method.hashCode() + k;
+    for (String name : names) {
+      double[] values = perDraw.get(name);
+      metrics.put(name, Arrays.stream(values).average().orElse(0));
+      intervals.put(name, Bootstrap.interval(numerators.get(name), denominators.get(name),
+          options.resamples(), 0.95, bootstrapSeed));
+      if (draws.size() > 1) {
+        deviations.put(name, standardDeviation(values));
+      }
+    }
+    List<Double> drawValues = new ArrayList<>();
+    if (draws.size() > 1) {
+      for (double v : perDraw.get(names.get(0))) {
+        drawValues.add(v);
+      }
+    }
+    long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+    double medianNanos = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
+    return new MethodResult(method, k, metrics, intervals, deviations, drawValues,
+        layerSum / every.size(), flopSum / seconds / 1e9, medianNanos / 1e6, every);
+  }
+
+  /** The sample standard deviation (n - 1). */
+  static double standardDeviation(double[] values) {
+    double mean = Arrays.stream(values).average().orElse(0);
+    double squares = 0;
+    for (double v : values) {
+      squares += (v - mean) * (v - mean);
+    }
+    return values.length < 2 ? 0 : Math.sqrt(squares / (values.length - 1));
+  }
+}
