@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.icld.data.Batch;
 import dev.icld.data.BatchLoader;
 import dev.icld.data.CharacterVocabulary;
+import dev.icld.data.ProgressBar;
 import dev.icld.model.LayerMask;
 import dev.icld.model.ModelOutput;
 import dev.icld.model.TaskModel;
@@ -40,8 +41,11 @@ public final class TaskEvaluator {
     List<String> references = new ArrayList<>();
     List<String> hypotheses = new ArrayList<>();
     CtcGreedyDecoder decoder = new CtcGreedyDecoder(CharacterVocabulary.BLANK);
-    try (NDManager root = Torch.newManager()) {
-      for (int[] indices : loader.plan(0)) {
+    List<int[]> plan = loader.plan(0);
+    try (NDManager root = Torch.newManager();
+        ProgressBar bar = new ProgressBar(
+            "evaluating " + loader.corpus().manifest().getFileName(), plan.size())) {
+      for (int[] indices : plan) {
         Batch batch = loader.load(indices);
         try (NDManager manager = root.newSubManager()) {
           ModelOutput output =
@@ -64,6 +68,7 @@ public final class TaskEvaluator {
             }
           }
         }
+        bar.step();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
