@@ -2,6 +2,7 @@ package dev.icld.eval;
 
 import ai.djl.ndarray.NDManager;
 import dev.icld.data.ProgressBar;
+import dev.icld.model.FoundationModel;
 import dev.icld.model.FrontEndOutput;
 import dev.icld.model.Torch;
 import dev.icld.selection.Budget;
@@ -29,31 +30,53 @@ import java.util.Map;
 public final class DevScoring {
   private DevScoring() {}
 
-  /** Front ends of every utterance of the runner's corpus, kept in {@code manager}. */
-  private static List<FrontEndOutput> frontEnds(UtteranceRunner dev, NDManager manager)
-      throws IOException {
-    List<FrontEndOutput> frontEnds = new ArrayList<>();
-    for (int u = 0; u < dev.corpus().size(); u++) {
-      frontEnds.add(dev.frontEnd(dev.corpus().samples(u), manager));
-    }
-    return frontEnds;
-  }
+  /** Utterances per batch of the static subset search. */
+  static final int SEARCH_BATCH = 16;
 
   /**
    * Greedy drop search from all layers (L(L+1)/2 dev passes): for every k, the fixed subset
    * of k layers with the best dev accuracy (or lowest WER) reachable by removing one layer at a
-   * time.
+   * time. Each pass runs the dev set in batches of utterances of exactly the same length (fixed
+   * length clips, as keyword spotting has, batch fully): padding would change the conv feature
+   * encoder's group norm statistics, so a padded batch would not score as single utterances do.
    */
   public static StaticSubsets searchStaticSubsets(UtteranceRunner dev) throws IOException {
     int layers = dev.model().backbone().layerCount();
     boolean classification = dev.model().task().classification();
+    Integer[] order = new Integer[dev.corpus().size()];
+    for (int u = 0; u < order.length; u++) {
+      order[u] = u;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Integer.compare(dev.corpus().get(a).samples(),
+        dev.corpus().get(b).samples()));
     try (NDManager manager = Torch.newManager();
         ProgressBar bar = new ProgressBar("static subsets", (long) layers * (layers + 1) / 2)) {
-      List<FrontEndOutput> frontEnds = frontEnds(dev, manager);
+      List<int[]> batches = new ArrayList<>();
+      List<FrontEndOutput> frontEnds = new ArrayList<>();
+      for (int start = 0; start < order.length; ) {
+        int end = start + 1;
+        while (end < order.length && end - start < SEARCH_BATCH
+            && dev.corpus().get(order[end]).samples() == dev.corpus().get(order[start]).samples()) {
+          end++;
+        }
+        int[] batch = new int[end - start];
+        List<float[]> waves = new ArrayList<>();
+        int[] lengths = new int[batch.length];
+        for (int i = 0; i < batch.length; i++) {
+          batch[i] = order[start + i];
+          float[] samples = dev.corpus().samples(batch[i]);
+          waves.add(samples);
+          lengths[i] = samples.length;
+        }
+        batches.add(batch);
+        frontEnds.add(dev.model().backbone().frontEnd(FoundationModel.padBatch(waves, manager),
+            lengths));
+        start = end;
+      }
       return StaticSubsetSearch.greedyDrop(layers, mask -> {
         MetricTally tally = new MetricTally();
-        for (int u = 0; u < frontEnds.size(); u++) {
-          tally.add(dev.score(u, frontEnds.get(u), mask, manager));
+        for (int b = 0; b < batches.size(); b++) {
+          dev.scoreBatch(batches.get(b), frontEnds.get(b), mask, manager).forEach(tally::add);
         }
         bar.step();
         return tally.score(classification);

@@ -16,6 +16,7 @@ import dev.icld.selection.LogMelFilterbanks;
 import dev.icld.selection.Selection;
 import dev.icld.selection.SelectionInput;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -143,9 +144,39 @@ public final class UtteranceRunner {
     return head;
   }
 
+  /**
+   * Untimed passes of a batch from its precomputed front end under a fixed mask, read after the
+   * last layer.
+   *
+   * @param utterances the corpus indices of the front end's rows
+   */
+  public List<Outcome> scoreBatch(int[] utterances, FrontEndOutput frontEnd, boolean[] mask,
+      NDManager parent) {
+    try (NDManager manager = parent.newSubManager()) {
+      frontEnd.projected().tempAttach(manager);
+      frontEnd.features().tempAttach(manager);
+      ModelOutput output = model.backbone().encode(frontEnd, LayerMask.keep(mask));
+      NDArray logits = model.logits(output, model.finalHead());
+      float[] scores = logits.toFloatArray();
+      long[] shape = logits.getShape().getShape();
+      int row = Math.toIntExact(scores.length / shape[0]);
+      List<Outcome> outcomes = new ArrayList<>();
+      for (int b = 0; b < utterances.length; b++) {
+        outcomes.add(judge(utterances[b], Arrays.copyOfRange(scores, b * row, (b + 1) * row),
+            (int) shape[shape.length - 1], output.frameLengths()[b], mask, mask.length));
+      }
+      return outcomes;
+    }
+  }
+
   private Outcome judge(int utterance, NDArray logits, int frames, boolean[] mask, int exit) {
-    float[] scores = logits.toFloatArray();
-    int classes = (int) logits.getShape().get(logits.getShape().dimension() - 1);
+    return judge(utterance, logits.toFloatArray(),
+        (int) logits.getShape().get(logits.getShape().dimension() - 1), frames, mask, exit);
+  }
+
+  /** Scores one utterance's logits: [classes], or [T, classes] of which the first frames count. */
+  private Outcome judge(int utterance, float[] scores, int classes, int frames, boolean[] mask,
+      int exit) {
     if (model.task().classification()) {
       int best = 0;
       for (int c = 1; c < classes; c++) {
