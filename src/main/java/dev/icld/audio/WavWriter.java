@@ -1,13 +1,11 @@
 package dev.icld.audio;
 
+import dev.icld.files.AtomicFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** Writes mono 16-bit PCM WAV files atomically (temp file in the same directory, then a rename). */
 public final class WavWriter {
@@ -43,7 +41,7 @@ public final class WavWriter {
     for (int i = 0; i < samples.length; i++) {
       wav.putShort(toPcm16(samples[i], i));
     }
-    writeAtomically(file, wav.array());
+    AtomicFiles.write(file, out -> out.write(wav.array()));
   }
 
   static short toPcm16(float sample, int index) {
@@ -53,20 +51,5 @@ public final class WavWriter {
     }
     long value = Math.round(sample * 32768.0);
     return (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, value));
-  }
-
-  private static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-    try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        out.write(bytes);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
   }
 }

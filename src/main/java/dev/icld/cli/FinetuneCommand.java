@@ -11,6 +11,7 @@ import dev.icld.data.Manifest;
 import dev.icld.data.ManifestEntry;
 import dev.icld.data.TargetKind;
 import dev.icld.eval.TaskEvaluator;
+import dev.icld.files.AtomicFiles;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.LayerDrop;
@@ -23,10 +24,8 @@ import dev.icld.train.TrainerOptions;
 import dev.icld.train.TrainingSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -179,7 +178,7 @@ final class FinetuneCommand implements Callable<Integer> {
             report.add("test", evaluate("test", taskModel, testLoader, printed));
           }
         }
-        writeAtomically(out.resolve("evaluation.json"),
+        AtomicFiles.writeString(out.resolve("evaluation.json"),
             new GsonBuilder().setPrettyPrinting().create().toJson(report) + "\n");
         printed.printf("wrote        %s (backbone, heads, icld.json, evaluation.json, training/)%n",
             out);
@@ -231,15 +230,5 @@ final class FinetuneCommand implements Callable<Integer> {
     printed.printf("%-12s full depth (%d layers):%s%n", split, model.backbone().layerCount(), line);
     printed.flush();
     return o;
-  }
-
-  private static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-    try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 }

@@ -5,6 +5,7 @@ import dev.icld.data.BatchSampler;
 import dev.icld.data.Corpus;
 import dev.icld.eval.DevScoring;
 import dev.icld.eval.UtteranceRunner;
+import dev.icld.files.AtomicFiles;
 import dev.icld.model.Flops;
 import dev.icld.model.LayerDrop;
 import dev.icld.model.ModelConfig;
@@ -24,7 +25,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -232,14 +232,7 @@ final class TrainSelectorCommand implements Callable<Integer> {
       }
       return;
     }
-    Files.createDirectories(runDir);
-    Path tmp = Files.createTempFile(runDir, OPTIONS_FILE, ".tmp");
-    try {
-      Files.writeString(tmp, options, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.writeString(file, options);
   }
 
   /** The trainer's step count for these options: the temperature anneals over all of it. */

@@ -1,10 +1,10 @@
 package dev.icld.data;
 
+import dev.icld.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -83,16 +83,9 @@ public final class LabelVocabulary {
 
   /** Writes one label per line, in index order (atomically). */
   public void write(Path file) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-    try {
-      Files.write(tmp, labels, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    StringBuilder text = new StringBuilder();
+    labels.forEach(label -> text.append(label).append('\n'));
+    AtomicFiles.writeString(file, text.toString());
   }
 
   /** Reads a file written by {@link #write}. */

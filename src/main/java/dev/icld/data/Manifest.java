@@ -2,12 +2,14 @@ package dev.icld.data;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import dev.icld.files.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** JSON-lines manifests: one {@link ManifestEntry} per line. Writes are atomic. */
@@ -17,19 +19,14 @@ public final class Manifest {
   private Manifest() {}
 
   public static void write(Path file, List<ManifestEntry> entries) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+    AtomicFiles.write(file, out -> {
+      Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
       for (ManifestEntry e : entries) {
         w.write(GSON.toJson(e));
         w.write('\n');
       }
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      w.flush();
+    });
   }
 
   /** Parses every line; a line that is not a manifest entry is an error naming file and line. */

@@ -26,7 +26,7 @@ public final class ProgressBar implements AutoCloseable {
     this(task, total, System.err);
   }
 
-  ProgressBar(String task, long total, PrintStream out) {
+  public ProgressBar(String task, long total, PrintStream out) {
     this.task = task;
     this.total = total;
     this.out = out;
@@ -54,13 +54,14 @@ public final class ProgressBar implements AutoCloseable {
     double seconds = (now - start) / 1e9;
     double rate = count / seconds;
     int filled = total > 0 ? (int) (WIDTH * count / total) : WIDTH;
-    String eta = rate > 0 && count < total ? formatSeconds((total - count) / rate) : "0s";
+    String eta = rate > 0 && count < total ? formatDuration((total - count) / rate) : "0s";
     out.printf("\r%s [%s%s] %d/%d %.1f/s ETA %s %s  ", task, "#".repeat(filled),
         " ".repeat(WIDTH - filled), count, total, rate, eta, status);
     out.flush();
   }
 
-  private static String formatSeconds(double seconds) {
+  /** "42s" or "3m07s": how the bar and summaries print durations. */
+  public static String formatDuration(double seconds) {
     long s = Math.round(seconds);
     return s >= 60 ? (s / 60) + "m" + (s % 60) + "s" : s + "s";
   }

@@ -3,6 +3,7 @@ package dev.icld.eval;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.icld.files.AtomicFiles;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -79,14 +80,14 @@ public final class EvaluationReport {
   public List<Path> write(Path outDir) throws IOException {
     List<Path> written = new ArrayList<>();
     Path json = outDir.resolve(JSON);
-    ReportFiles.writeString(json, new GsonBuilder().setPrettyPrinting()
+    AtomicFiles.writeString(json, new GsonBuilder().setPrettyPrinting()
         .serializeSpecialFloatingPointValues().create().toJson(json()) + "\n");
     written.add(json);
     Path markdown = outDir.resolve(MARKDOWN);
     written.add(markdown);
     List<Path> plots = writePlots(outDir);
     written.addAll(plots);
-    ReportFiles.writeString(markdown, markdown(plots));
+    AtomicFiles.writeString(markdown, markdown(plots));
     return written;
   }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.icld.files.AtomicFiles;
 import dev.icld.model.io.SafeTensors;
 import dev.icld.model.io.TensorData;
 import dev.icld.model.io.TorchCheckpoint;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,20 +154,11 @@ public final class Checkpoints {
     SafeTensors.write(dir.resolve(SAFETENSORS), tensors);
     String json = new GsonBuilder().setPrettyPrinting().create()
         .toJson(model.config().toJson(model.configJson()));
-    writeAtomically(dir.resolve(CONFIG), json + "\n");
+    AtomicFiles.writeString(dir.resolve(CONFIG), json + "\n");
   }
 
   private static TensorData tensorData(NDArray array) {
     return TensorData.f32(array.getShape().getShape(), array.toFloatArray());
   }
 
-  private static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-    try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
 }

@@ -10,13 +10,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.icld.data.CharacterVocabulary;
 import dev.icld.data.LabelVocabulary;
+import dev.icld.files.AtomicFiles;
 import dev.icld.model.io.SafeTensors;
 import dev.icld.model.io.TensorData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -185,14 +185,7 @@ public final class TaskModel implements AutoCloseable {
     exits.forEach(exitLayers::add);
     o.add("exits", exitLayers);
     Path file = dir.resolve(DESCRIPTION);
-    Path tmp = Files.createTempFile(dir.toAbsolutePath(), DESCRIPTION, ".tmp");
-    try {
-      Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n",
-          StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n");
   }
 
   /** Reads a directory written by {@link #save}. */

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv1d;
+import dev.icld.files.AtomicFiles;
 import dev.icld.model.Torch;
 import dev.icld.model.io.SafeTensors;
 import dev.icld.model.io.TensorData;
@@ -143,7 +144,7 @@ public final class LayerSelector implements AutoCloseable {
           TensorData.f32(p.getValue().getShape().getShape(), p.getValue().toFloatArray()));
     }
     SafeTensors.write(modelDir.resolve(WEIGHTS), tensors);
-    JsonFiles.writeAtomically(modelDir.resolve(CONFIG), config.toJson());
+    AtomicFiles.writeString(modelDir.resolve(CONFIG), config.toJson());
   }
 
   public SelectorConfig config() {

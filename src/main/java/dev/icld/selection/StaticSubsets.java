@@ -7,6 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.icld.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,7 +112,7 @@ public final class StaticSubsets {
     }
     root.add("subsets", subsets);
     Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
-    JsonFiles.writeAtomically(modelDir.resolve(FILE), gson.toJson(root) + "\n");
+    AtomicFiles.writeString(modelDir.resolve(FILE), gson.toJson(root) + "\n");
   }
 
   /** Reads {@value #FILE} from {@code modelDir}. */

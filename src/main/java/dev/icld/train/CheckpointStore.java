@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import dev.icld.files.AtomicFiles;
 import dev.icld.model.io.SafeTensors;
 import dev.icld.model.io.TensorData;
 import java.io.IOException;

@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import dev.icld.data.Batch;
 import dev.icld.data.BatchLoader;
 import dev.icld.data.ProgressBar;
+import dev.icld.files.AtomicFiles;
 import dev.icld.model.Torch;
 import dev.icld.model.io.SafeTensors;
 import dev.icld.model.io.TensorData;

@@ -4,6 +4,7 @@ import dev.icld.audio.Audio;
 import dev.icld.audio.WavWriter;
 import dev.icld.data.Manifest;
 import dev.icld.data.ManifestEntry;
+import dev.icld.data.ProgressBar;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ public final class CorpusBuilder {
       s.append(String.format(Locale.ROOT, "  total %7d clips  %7.3f h  %4d speakers%n",
           stats.clips(), stats.hours(), stats.speakers()));
       s.append(String.format(Locale.ROOT, "built in %s (%.1f clips/s); card: %s%n",
-          ProgressBar.clock(seconds), stats.clips() / Math.max(seconds, 1e-9),
+          ProgressBar.formatDuration(seconds), stats.clips() / Math.max(seconds, 1e-9),
           request.out().resolve("CARD.md")));
       return s.toString();
     }
@@ -128,8 +129,8 @@ public final class CorpusBuilder {
     SpeechSynthesizer synthesizer = new SpeechSynthesizer(tools,
         new EspeakVoiceDirs(tools.espeakData(), espeakVoices, work));
     ManifestEntry[] entries = new ManifestEntry[plans.size()];
-    ProgressBar progress = new ProgressBar(err, request.task().id() + " " + request.size().id(),
-        plans.size());
+    ProgressBar progress = new ProgressBar(request.task().id() + " " + request.size().id(),
+        plans.size(), err);
     List<Future<?>> pending = new ArrayList<>();
     for (List<ClipPlan> batch : batches(plans)) {
       pending.add(pool.submit(() -> {
@@ -140,7 +141,7 @@ public final class CorpusBuilder {
     for (Future<?> f : pending) {
       Futures.get(f);
     }
-    progress.finish();
+    progress.close();
     return entries;
   }
 

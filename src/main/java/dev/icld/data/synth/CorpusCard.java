@@ -1,6 +1,7 @@
 package dev.icld.data.synth;
 
 import com.google.gson.GsonBuilder;
+import dev.icld.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -9,17 +9,18 @@ import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import dev.icld.files.AtomicFiles;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -115,10 +116,8 @@ public final class SafeTensors {
                 t -> t.getKey().getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned));
 
     byte[] header = headerBytes(ordered);
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+    AtomicFiles.writeDurably(file, stream -> {
+      WritableByteChannel out = Channels.newChannel(stream);
       ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       length.putLong(header.length).flip();
       writeFully(out, length);
@@ -135,12 +134,7 @@ public final class SafeTensors {
           writeFully(out, chunk);
         }
       }
-      out.force(true);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    });
   }
 
   private static byte[] headerBytes(List<Map.Entry<String, TensorData>> ordered) {
@@ -363,7 +357,7 @@ public final class SafeTensors {
     return buffer.flip();
   }
 
-  private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+  private static void writeFully(WritableByteChannel channel, ByteBuffer buffer) throws IOException {
     while (buffer.hasRemaining()) {
       channel.write(buffer);
     }
