@@ -20,6 +20,7 @@ public final class ProgressBar implements AutoCloseable {
   private final AtomicLong done = new AtomicLong();
   private long lastDraw;
   private long lastDrawnCount = -1;
+  private volatile String status = "";
 
   public ProgressBar(String task, long total) {
     this(task, total, System.err);
@@ -29,6 +30,11 @@ public final class ProgressBar implements AutoCloseable {
     this.task = task;
     this.total = total;
     this.out = out;
+  }
+
+  /** Extra text shown after the ETA from the next redraw on (a training loss, say). */
+  public void status(String text) {
+    status = text;
   }
 
   public void step() {
@@ -49,8 +55,8 @@ public final class ProgressBar implements AutoCloseable {
     double rate = count / seconds;
     int filled = total > 0 ? (int) (WIDTH * count / total) : WIDTH;
     String eta = rate > 0 && count < total ? formatSeconds((total - count) / rate) : "0s";
-    out.printf("\r%s [%s%s] %d/%d %.1f/s ETA %s   ", task, "#".repeat(filled),
-        " ".repeat(WIDTH - filled), count, total, rate, eta);
+    out.printf("\r%s [%s%s] %d/%d %.1f/s ETA %s %s  ", task, "#".repeat(filled),
+        " ".repeat(WIDTH - filled), count, total, rate, eta, status);
     out.flush();
   }
 

@@ -115,6 +115,24 @@ public final class Checkpoints {
   }
 
   /**
+   * A backbone of the given architecture with fresh weights, initialised as Hugging Face does
+   * (see {@link RandomInitialiser}) from {@code seed} alone: the same config and seed give
+   * bit-identical weights. It includes masked_spec_embed, like a transformers model built for
+   * pretraining. Its {@link FoundationModel#loadSummary()} is null: it was not loaded.
+   */
+  public static FoundationModel randomlyInitialised(ModelConfig config, long seed) {
+    NDManager manager = Torch.newManager();
+    try {
+      WeightSource weights =
+          new WeightSource(Map.of(), manager, new RandomInitialiser(config, seed));
+      return FoundationModel.build(config, config.toJson(null), weights);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /**
    * Writes config.json and model.safetensors (F32, bare Hugging Face naming, the positional conv
    * weight split back into weight_g/weight_v) so that transformers loads the directory unchanged.
    * Both files are written atomically.

@@ -13,7 +13,8 @@ import java.util.Map;
  * transformer encoder, with its parameters as plain NDArrays (named as in Hugging Face's bare
  * model) so that training can attach gradients to them. Forward passes are plain NDArray math;
  * their results belong to the manager of the input waveforms. Obtain one from
- * {@link Checkpoints#load}; close it to free the parameters.
+ * {@link Checkpoints#load} or {@link Checkpoints#randomlyInitialised}; close it to free the
+ * parameters.
  */
 public final class FoundationModel implements AutoCloseable {
   /** The sample rate every wav2vec 2.0 family checkpoint is trained on. */
@@ -70,6 +71,7 @@ public final class FoundationModel implements AutoCloseable {
     return configJson.deepCopy();
   }
 
+  /** How it was loaded; null for a model built by {@link Checkpoints#randomlyInitialised}. */
   public LoadSummary loadSummary() {
     return loadSummary;
   }

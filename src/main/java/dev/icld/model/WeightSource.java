@@ -27,10 +27,20 @@ final class WeightSource {
   private final List<String> missing = new ArrayList<>();
   private final List<String> misshaped = new ArrayList<>();
   private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+  private final RandomInitialiser initialiser;
 
   WeightSource(Map<String, TensorData> tensors, NDManager manager) {
+    this(tensors, manager, null);
+  }
+
+  /**
+   * @param initialiser when not null, every tensor absent from {@code tensors} (optional ones
+   *     included) is drawn from it instead of being missing
+   */
+  WeightSource(Map<String, TensorData> tensors, NDManager manager, RandomInitialiser initialiser) {
     this.tensors = tensors;
     this.manager = manager;
+    this.initialiser = initialiser;
   }
 
   NDManager manager() {
@@ -50,7 +60,7 @@ final class WeightSource {
 
   /** The named tensor, or null when the checkpoint does not have it. */
   NDArray takeOptional(String name, long... shape) {
-    NDArray array = tensors.containsKey(name) ? read(name, shape) : null;
+    NDArray array = tensors.containsKey(name) || initialiser != null ? read(name, shape) : null;
     if (array != null) {
       register(name, array);
     }
@@ -60,6 +70,9 @@ final class WeightSource {
   /** The named tensor without registering it as a parameter (for tensors folded at load). */
   NDArray read(String name, long... shape) {
     TensorData data = tensors.get(name);
+    if (data == null && initialiser != null) {
+      data = initialiser.tensor(name, shape);
+    }
     if (data == null) {
       return null;
     }
