@@ -171,8 +171,8 @@ public final class FoundationModel implements AutoCloseable {
     NDArray features = featureEncoder.forward(waveforms);
     if (featureGradientScale != 1.0) {
       // Same values, gradient scaled: s * f + (1 - s) * f with the second term detached.
-      features = features.mul(featureGradientScale)
-          .add(features.stopGradient().mul(1 - featureGradientScale));
+      float scale = (float) featureGradientScale;
+      features = features.mul(scale).add(features.stopGradient().mul(1 - scale));
     }
     int[] frameLengths = new int[sampleLengths.length];
     for (int b = 0; b < sampleLengths.length; b++) {

@@ -19,6 +19,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -49,12 +50,28 @@ public final class ClusterTargets {
   private static final String CENTROIDS = "centroids";
   private static final String MAGIC = "icld-cluster-labels-1";
 
-  private final int[][] labels;
+  /** One utterance to label: an index into one of the corpora. */
+  private record Source(Corpus corpus, int index) {
+    Path file() {
+      return corpus.get(index).file();
+    }
+
+    float[] samples() {
+      try {
+        return corpus.samples(index);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private final Map<Path, int[]> labels;
   private final int frameRate;
   private final float[][] centroids;
   private final boolean fromCache;
 
-  private ClusterTargets(int[][] labels, int frameRate, float[][] centroids, boolean fromCache) {
+  private ClusterTargets(Map<Path, int[]> labels, int frameRate, float[][] centroids,
+      boolean fromCache) {
     this.labels = labels;
     this.frameRate = frameRate;
     this.centroids = centroids;
@@ -62,29 +79,43 @@ public final class ClusterTargets {
   }
 
   /**
-   * The targets of every utterance of {@code corpus}, read from {@code cacheDir} when it holds
-   * targets made the same way from the same utterances, else computed and written there.
+   * Fits k-means on frames of {@code train} and labels every utterance of {@code train} and
+   * {@code dev} (null for none); reads all of it from {@code cacheDir} when that holds targets
+   * made the same way from the same utterances, else writes it there.
    */
-  public static ClusterTargets build(Corpus corpus, FrameFeatures features, Options options,
-      Path cacheDir) throws IOException {
-    String key = cacheKey(corpus, features, options);
-    ClusterTargets cached = readCache(cacheDir, key, corpus.size(), features.frameRate());
+  public static ClusterTargets build(Corpus train, Corpus dev, FrameFeatures features,
+      Options options, Path cacheDir) throws IOException {
+    List<Source> sources = new ArrayList<>();
+    for (Corpus corpus : dev == null ? List.of(train) : List.of(train, dev)) {
+      for (int i = 0; i < corpus.size(); i++) {
+        sources.add(new Source(corpus, i));
+      }
+    }
+    String key = cacheKey(sources, features, options);
+    ClusterTargets cached = readCache(cacheDir, key, sources, features.frameRate());
     if (cached != null) {
       return cached;
     }
-    KMeans.Model kmeans = KMeans.fit(fittingFrames(corpus, features, options), options.clusters(),
+    KMeans.Model kmeans = KMeans.fit(fittingFrames(train, features, options), options.clusters(),
         options.maxIterations(), options.seed());
-    int[][] labels = new int[corpus.size()][];
-    try (ProgressBar progress = new ProgressBar("labelling frames", corpus.size())) {
-      IntStream.range(0, corpus.size()).parallel().forEach(i -> {
-        labels[i] = kmeans.assignAll(features.compute(samples(corpus, i)));
+    int[][] labels = new int[sources.size()][];
+    try (ProgressBar progress = new ProgressBar("labelling frames", sources.size())) {
+      IntStream.range(0, sources.size()).parallel().forEach(i -> {
+        labels[i] = kmeans.assignAll(features.compute(sources.get(i).samples()));
         progress.step();
       });
     }
-    ClusterTargets targets =
-        new ClusterTargets(labels, features.frameRate(), kmeans.centroids(), false);
-    targets.writeCache(cacheDir, key);
-    return targets;
+    writeCache(cacheDir, key, labels, features.frameRate(), kmeans.centroids());
+    return new ClusterTargets(byFile(sources, labels), features.frameRate(), kmeans.centroids(),
+        false);
+  }
+
+  private static Map<Path, int[]> byFile(List<Source> sources, int[][] labels) {
+    Map<Path, int[]> out = new HashMap<>();
+    for (int i = 0; i < sources.size(); i++) {
+      out.put(sources.get(i).file(), labels[i]);
+    }
+    return out;
   }
 
   /** Frames of whole utterances in a seeded random order, up to the fitting budget. */
@@ -94,19 +125,19 @@ public final class ClusterTargets {
       order.add(i);
     }
     Collections.shuffle(order, new Random(options.seed()));
-    List<Integer> chosen = new ArrayList<>();
+    List<Source> chosen = new ArrayList<>();
     double expectedFrames = 0;
     for (int i : order) {
       if (expectedFrames >= options.maxFitFrames()) {
         break;
       }
-      chosen.add(i);
+      chosen.add(new Source(corpus, i));
       expectedFrames += corpus.get(i).durationSeconds() * features.frameRate();
     }
     float[][][] perUtterance = new float[chosen.size()][][];
     try (ProgressBar progress = new ProgressBar("features for k-means", chosen.size())) {
       IntStream.range(0, chosen.size()).parallel().forEach(k -> {
-        perUtterance[k] = features.compute(samples(corpus, chosen.get(k)));
+        perUtterance[k] = features.compute(chosen.get(k).samples());
         progress.step();
       });
     }
@@ -125,17 +156,17 @@ public final class ClusterTargets {
     return frames.toArray(float[][]::new);
   }
 
-  private static float[] samples(Corpus corpus, int index) {
-    try {
-      return corpus.samples(index);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * Cluster label per feature frame of the utterance in {@code file}.
+   *
+   * @throws IllegalArgumentException for a file these targets were not made for
+   */
+  public int[] labels(Path file) {
+    int[] out = labels.get(file);
+    if (out == null) {
+      throw new IllegalArgumentException(file + ": no pretraining targets for this utterance");
     }
-  }
-
-  /** Cluster label per feature frame of utterance {@code index} of the corpus. */
-  public int[] labels(int index) {
-    return labels[index];
+    return out;
   }
 
   /** Feature frames (and so labels) per second. */
@@ -161,7 +192,7 @@ public final class ClusterTargets {
   public double[] clusterShares() {
     double[] shares = new double[centroids.length];
     long total = 0;
-    for (int[] utterance : labels) {
+    for (int[] utterance : labels.values()) {
       for (int label : utterance) {
         shares[label]++;
         total++;
@@ -175,6 +206,10 @@ public final class ClusterTargets {
 
   /** Writes the k-means model (F32 centroids [clusters, dimensions]) as safetensors. */
   public void saveKMeans(Path file) throws IOException {
+    saveCentroids(file, centroids);
+  }
+
+  private static void saveCentroids(Path file, float[][] centroids) throws IOException {
     int dims = centroids[0].length;
     float[] flat = new float[centroids.length * dims];
     for (int c = 0; c < centroids.length; c++) {
@@ -184,11 +219,13 @@ public final class ClusterTargets {
         TensorData.f32(new long[] {centroids.length, dims}, flat)));
   }
 
-  private static String cacheKey(Corpus corpus, FrameFeatures features, Options options) {
+  private static String cacheKey(List<Source> sources, FrameFeatures features,
+      Options options) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       digest.update((features.description() + "|" + options + "\n").getBytes(StandardCharsets.UTF_8));
-      for (Utterance u : corpus.utterances()) {
+      for (Source source : sources) {
+        Utterance u = source.corpus().get(source.index());
         digest.update((u.file() + "|" + u.samples() + "\n").getBytes(StandardCharsets.UTF_8));
       }
       return HexFormat.of().formatHex(digest.digest());
@@ -197,8 +234,9 @@ public final class ClusterTargets {
     }
   }
 
-  private static ClusterTargets readCache(Path dir, String key, int utterances, int frameRate)
-      throws IOException {
+  private static ClusterTargets readCache(Path dir, String key, List<Source> sources,
+      int frameRate) throws IOException {
+    int utterances = sources.size();
     Path labelsFile = dir.resolve(LABELS_FILE);
     Path kmeansFile = dir.resolve(KMEANS_FILE);
     if (!Files.isRegularFile(labelsFile) || !Files.isRegularFile(kmeansFile)) {
@@ -232,15 +270,16 @@ public final class ClusterTargets {
       for (int c = 0; c < clusters; c++) {
         System.arraycopy(centroids.values(), c * dims, rows[c], 0, dims);
       }
-      return new ClusterTargets(labels, rate, rows, true);
+      return new ClusterTargets(byFile(sources, labels), rate, rows, true);
     } catch (java.io.EOFException e) {
       throw new IOException(labelsFile + ": truncated target cache; delete it to rebuild", e);
     }
   }
 
-  private void writeCache(Path dir, String key) throws IOException {
+  private static void writeCache(Path dir, String key, int[][] labels, int frameRate,
+      float[][] centroids) throws IOException {
     Files.createDirectories(dir);
-    saveKMeans(dir.resolve(KMEANS_FILE));
+    saveCentroids(dir.resolve(KMEANS_FILE), centroids);
     Path file = dir.resolve(LABELS_FILE);
     Path tmp = Files.createTempFile(dir, LABELS_FILE, ".tmp");
     try {

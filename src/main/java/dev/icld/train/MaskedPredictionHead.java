@@ -149,7 +149,7 @@ public final class MaskedPredictionHead implements AutoCloseable {
             parameters.get(PROJECTION_WEIGHT), parameters.get(PROJECTION_BIAS))
         .singletonOrThrow();
     NDArray embeddings = parameters.get(LABEL_EMBEDDINGS);
-    NDArray logits = unit(projected).matMul(unit(embeddings).transpose()).div(TEMPERATURE);
+    NDArray logits = unit(projected).matMul(unit(embeddings).transpose()).div((float) TEMPERATURE);
     NDArray crossEntropy = logits.logSoftmax(1)
         .mul(m.create(oneHot, new Shape(batch * frames, clusters))).sum(new int[] {1}).neg();
     NDArray loss = crossEntropy.mul(m.create(weights)).sum().div(Math.max(1, count));

@@ -3,6 +3,7 @@ package dev.icld.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.icld.data.Corpus;
@@ -56,40 +57,45 @@ class ClusterTargetsTest {
   @Test
   void targetsAreDeterministicCachedAndCoverEveryFrame() throws Exception {
     Path corpusDir = temp.resolve("corpus");
-    SpeechFixtures.corpus(corpusDir, new String[] {"a", "b"}, new String[0], new String[0], 3,
-        8000);
+    SpeechFixtures.corpus(corpusDir, new String[] {"a", "b"}, new String[] {"c"}, new String[0],
+        3, 8000);
     Corpus corpus = Corpus.load(corpusDir.resolve("train.jsonl"), LoadOptions.of(TargetKind.NONE));
+    Corpus dev = Corpus.load(corpusDir.resolve("dev.jsonl"), LoadOptions.of(TargetKind.NONE));
     ClusterTargets.Options options = new ClusterTargets.Options(6, 1000, 30, 5);
     MfccFrameFeatures features = new MfccFrameFeatures();
 
-    ClusterTargets first = ClusterTargets.build(corpus, features, options, temp.resolve("c1"));
+    ClusterTargets first = ClusterTargets.build(corpus, dev, features, options, temp.resolve("c1"));
     assertFalse(first.fromCache());
     assertEquals(6, first.clusters());
     assertEquals(100, first.frameRate());
-    for (int i = 0; i < corpus.size(); i++) {
-      assertEquals(1 + (8000 - 400) / 160, first.labels(i).length);
+    for (Corpus c : List.of(corpus, dev)) {
+      for (int i = 0; i < c.size(); i++) {
+        assertEquals(1 + (8000 - 400) / 160, first.labels(c.get(i).file()).length);
+      }
     }
+    assertThrows(IllegalArgumentException.class, () -> first.labels(temp.resolve("other.wav")));
     double[] shares = first.clusterShares();
     assertEquals(1.0, java.util.Arrays.stream(shares).sum(), 1e-9);
     assertTrue(java.util.Arrays.stream(shares).filter(s -> s > 0).count() >= 4,
         java.util.Arrays.toString(shares));
 
-    ClusterTargets cached = ClusterTargets.build(corpus, features, options, temp.resolve("c1"));
+    ClusterTargets cached = ClusterTargets.build(corpus, dev, features, options, temp.resolve("c1"));
     assertTrue(cached.fromCache());
-    ClusterTargets fresh = ClusterTargets.build(corpus, features, options, temp.resolve("c2"));
+    ClusterTargets fresh = ClusterTargets.build(corpus, dev, features, options, temp.resolve("c2"));
     assertFalse(fresh.fromCache());
     for (int i = 0; i < corpus.size(); i++) {
-      assertArrayEquals(first.labels(i), cached.labels(i));
-      assertArrayEquals(first.labels(i), fresh.labels(i));
+      Path file = corpus.get(i).file();
+      assertArrayEquals(first.labels(file), cached.labels(file));
+      assertArrayEquals(first.labels(file), fresh.labels(file));
     }
     assertArrayEquals(Files.readAllBytes(temp.resolve("c1").resolve(ClusterTargets.LABELS_FILE)),
         Files.readAllBytes(temp.resolve("c2").resolve(ClusterTargets.LABELS_FILE)));
 
-    ClusterTargets other = ClusterTargets.build(corpus, features,
+    ClusterTargets other = ClusterTargets.build(corpus, dev, features,
         new ClusterTargets.Options(5, 1000, 30, 5), temp.resolve("c1"));
     assertFalse(other.fromCache(), "other options must not reuse the cache");
     assertEquals(5, other.clusters());
     assertTrue(List.of(0, 1, 2, 3, 4).containsAll(
-        java.util.Arrays.stream(other.labels(0)).boxed().toList()));
+        java.util.Arrays.stream(other.labels(dev.get(0).file())).boxed().toList()));
   }
 }
