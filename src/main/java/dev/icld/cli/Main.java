@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Input-conditioned layer dropping for speech foundation models.",
-    subcommands = {CommandLine.HelpCommand.class, ImportCommand.class, InspectCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, ImportCommand.class, InspectCommand.class,
+        PretrainCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -15,7 +15,7 @@ import java.util.Random;
  * 60 ms "phones" (two formant-like tones over a speaker's pitch, plus a little noise) drawn from
  * a small inventory, so that k-means finds structure and masked prediction has something to learn.
  */
-final class SpeechFixtures {
+public final class SpeechFixtures {
   static final int RATE = 16_000;
   private static final double[][] PHONES = {
     {300, 900}, {500, 1500}, {700, 1100}, {250, 2200}, {400, 700}, {600, 1800},
@@ -45,7 +45,7 @@ final class SpeechFixtures {
    * Writes {@code dir}/{split}.jsonl and WAVs: for each split, {@code perSpeaker} utterances of
    * each named speaker (a null speaker writes entries without one).
    */
-  static void corpus(Path dir, String[] train, String[] dev, String[] test, int perSpeaker,
+  public static void corpus(Path dir, String[] train, String[] dev, String[] test, int perSpeaker,
       int samples) throws IOException {
     String[][] splits = {train, dev, test};
     String[] names = {"train", "dev", "test"};
