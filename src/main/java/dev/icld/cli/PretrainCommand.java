@@ -46,8 +46,9 @@ final class PretrainCommand implements Callable<Integer> {
       description = "attention heads (default: ${DEFAULT-VALUE})")
   int heads;
 
-  @Option(names = "--conv-channels", defaultValue = "256",
-      description = "channels of every conv feature-encoder layer (default: ${DEFAULT-VALUE})")
+  @Option(names = "--conv-channels", defaultValue = "128",
+      description = "channels of every conv feature-encoder layer (default: ${DEFAULT-VALUE}; "
+          + "at 256 the conv stack costs twice the 12 layers of width 192)")
   int convChannels;
 
   @Option(names = "--clusters", defaultValue = "100",
@@ -62,7 +63,7 @@ final class PretrainCommand implements Callable<Integer> {
       description = "training time to fill instead of a step count; steps are timed first")
   double maxMinutes;
 
-  @Option(names = "--batch-seconds", defaultValue = "40",
+  @Option(names = "--batch-seconds", defaultValue = "24",
       description = "most padded audio per batch in seconds (default: ${DEFAULT-VALUE})")
   double batchSeconds;
 

@@ -64,6 +64,28 @@ class PretrainCommandTest {
     assertTrue(card.contains("dropped 6 of held-out speakers"), card);
     assertTrue(card.contains("3 steps"), card);
     assertTrue(card.contains("masked accuracy"), card);
+
+    // Second iteration: targets from layer 1 of the first model, training continued from it.
+    Path second = temp.resolve("second");
+    r = run("pretrain", "--data", speech.toString(), "--exclude-speakers-of",
+        downstream.toString(), "--out", second.toString(), "--init", out.toString(),
+        "--targets-from-layer", "1", "--clusters", "4", "--max-steps", "2", "--batch-seconds",
+        "2");
+    assertEquals("0", r[0], r[2]);
+    String secondCard = Files.readString(second.resolve("CARD.md"));
+    assertTrue(secondCard.contains("hidden state after layer 1 of " + out + " at 50 Hz"),
+        secondCard);
+    try (FoundationModel model = Checkpoints.load(second)) {
+      assertEquals(2, model.layerCount());
+    }
+  }
+
+  @Test
+  void targetsFromALayerNeedAnInitialModel() {
+    String[] r = run("pretrain", "--data", temp.toString(), "--out", temp.resolve("m").toString(),
+        "--max-steps", "3", "--targets-from-layer", "2");
+    assertEquals("1", r[0]);
+    assertTrue(r[2].contains("--targets-from-layer needs --init"), r[2]);
   }
 
   @Test
