@@ -178,11 +178,6 @@ public final class ClusterTargets {
     return centroids.length;
   }
 
-  /** The k-means centroids, [clusters][dimensions]. */
-  public float[][] centroids() {
-    return centroids;
-  }
-
   /** Whether these targets were read from the cache rather than computed. */
   public boolean fromCache() {
     return fromCache;

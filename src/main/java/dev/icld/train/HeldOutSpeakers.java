@@ -28,14 +28,9 @@ public final class HeldOutSpeakers {
     this.manifests = List.copyOf(manifests);
   }
 
-  /** Nobody is held out. */
-  public static HeldOutSpeakers none() {
-    return new HeldOutSpeakers(new TreeSet<>(), List.of());
-  }
-
   /**
    * Reads test.jsonl (required: without it the exclusion would silently hold out nobody) and
-   * dev.jsonl (when present) of every corpus directory.
+   * dev.jsonl (when present) of every corpus directory; no directory holds nobody out.
    */
   public static HeldOutSpeakers of(List<Path> corpora) throws IOException {
     Set<String> speakers = new TreeSet<>();

@@ -57,9 +57,9 @@ class PretrainingDataTest {
     Path asr = temp.resolve("asr");
     SpeechFixtures.corpus(asr, new String[] {"a", null}, new String[] {"e"}, new String[] {"d"},
         3, 1600);
-    PretrainingData one = PretrainingData.select(List.of(asr), HeldOutSpeakers.none(), 0.3, 10, 7);
+    PretrainingData one = PretrainingData.select(List.of(asr), HeldOutSpeakers.of(List.of()), 0.3, 10, 7);
     PretrainingData again =
-        PretrainingData.select(List.of(asr.resolve("train.jsonl")), HeldOutSpeakers.none(), 0.3,
+        PretrainingData.select(List.of(asr.resolve("train.jsonl")), HeldOutSpeakers.of(List.of()), 0.3,
             10, 7);
     assertEquals(6, one.train().size() + one.dev().size());
     assertEquals(0, one.droppedNoSpeaker());
