@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Input-conditioned layer dropping for speech foundation models.",
     subcommands = {CommandLine.HelpCommand.class, ImportCommand.class, InspectCommand.class,
-        PretrainCommand.class})
+        PretrainCommand.class, FinetuneCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A wav2vec 2.0 / HuBERT / WavLM backbone: conv feature encoder, feature projection and
@@ -83,6 +85,36 @@ public final class FoundationModel implements AutoCloseable {
   /** Named parameters in Hugging Face's bare naming; the positional conv weight is folded. */
   public Map<String, NDArray> parameters() {
     return parameters;
+  }
+
+  /**
+   * Names of the parameters that only transformer layer {@code layer} (0-based) uses: they take
+   * no part in a forward pass that skips it. WavLM's shared position-bias table is stored under
+   * layer 0's name but serves every layer, so it is never among them.
+   */
+  public Set<String> layerParameterNames(int layer) {
+    if (layer < 0 || layer >= layerCount()) {
+      throw new IllegalArgumentException("layer " + layer + " out of range 0.." + (layerCount() - 1));
+    }
+    String prefix = "encoder.layers." + layer + ".";
+    Set<String> names = new LinkedHashSet<>();
+    for (String name : parameters.keySet()) {
+      if (name.startsWith(prefix) && !name.equals(RelativePositionBias.NAME)) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /** Names of the convolutional feature encoder's parameters (frozen in usual fine-tuning). */
+  public Set<String> featureEncoderParameterNames() {
+    Set<String> names = new LinkedHashSet<>();
+    for (String name : parameters.keySet()) {
+      if (name.startsWith("feature_extractor.")) {
+        names.add(name);
+      }
+    }
+    return names;
   }
 
   /** Parameter counts per component (feature encoder, projection, positional conv, each layer). */

@@ -14,7 +14,7 @@ import dev.icld.model.io.SafeTensors;
 import dev.icld.model.io.TensorData;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -50,14 +50,15 @@ public final class Trainer {
   static final String SUMMARY = "summary.json";
   private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
-  private final PrintStream out;
+  private final PrintWriter out;
 
   /** A trainer that prints its summary on stdout. */
   public Trainer() {
-    this(System.out);
+    this(new PrintWriter(System.out, true));
   }
 
-  public Trainer(PrintStream out) {
+  /** A trainer that prints its summary to {@code out} (the progress bar stays on stderr). */
+  public Trainer(PrintWriter out) {
     this.out = out;
   }
 
@@ -77,6 +78,11 @@ public final class Trainer {
         new CheckpointStore(runDir.resolve("checkpoints"), options.keepCheckpoints());
     Path metricsFile = runDir.resolve(METRICS);
     TrainingState state = resumeOrStart(store, parameters, optimizer, metricsFile);
+    if (state.globalStep > 0 && options.progress()) {
+      out.printf("resuming     %s from its checkpoint at step %d (epoch %d)%n", runDir,
+          state.globalStep, state.epoch + 1);
+      out.flush();
+    }
     if (state.stopReason != null) {
       return finish(state, parameters, runDir, options);
     }
@@ -366,6 +372,7 @@ public final class Trainer {
         out.printf("best dev %s %.4f at step %d %s%n", summary.best().metric(),
             summary.best().score(), summary.bestStep(), summary.best().metrics());
       }
+      out.flush();
     }
     return summary;
   }

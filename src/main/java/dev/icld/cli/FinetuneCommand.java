@@ -1,0 +1,245 @@
+package dev.icld.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import dev.icld.data.BatchLoader;
+import dev.icld.data.BatchSampler;
+import dev.icld.data.Corpus;
+import dev.icld.data.LabelVocabulary;
+import dev.icld.data.LoadOptions;
+import dev.icld.data.Manifest;
+import dev.icld.data.ManifestEntry;
+import dev.icld.data.TargetKind;
+import dev.icld.eval.TaskEvaluator;
+import dev.icld.model.Checkpoints;
+import dev.icld.model.FoundationModel;
+import dev.icld.model.LayerDrop;
+import dev.icld.model.Task;
+import dev.icld.model.TaskModel;
+import dev.icld.train.Evaluation;
+import dev.icld.train.FineTuning;
+import dev.icld.train.Trainer;
+import dev.icld.train.TrainerOptions;
+import dev.icld.train.TrainingSummary;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code icld finetune}: trains a task head (and the backbone) on a corpus directory, with a
+ * layer-drop mode, and writes a model directory. Rerunning the same command after a crash
+ * resumes from the last checkpoint in OUT/training.
+ */
+@Command(
+    name = "finetune",
+    mixinStandardHelpOptions = true,
+    description = "Fine-tune a foundation model on kws, sid, sound (classification) or asr (CTC), "
+        + "with optional layer dropping; writes a model directory (backbone in Hugging Face "
+        + "format, heads, icld.json) and OUT/training (checkpoints, metrics.jsonl, summary.json). "
+        + "Rerun the same command to resume an interrupted run.")
+final class FinetuneCommand implements Callable<Integer> {
+  /** Corpora up to this much audio are decoded once and kept in memory. */
+  private static final double CACHE_SECONDS = 2 * 3600;
+
+  @Option(names = "--model", required = true, paramLabel = "DIR",
+      description = "backbone: a Hugging Face model directory (wav2vec2, HuBERT, WavLM)")
+  Path model;
+
+  @Option(names = "--task", required = true, paramLabel = "TASK",
+      description = "kws, sid, sound or asr")
+  String task;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR",
+      description = "corpus directory with train.jsonl and dev.jsonl (and test.jsonl)")
+  Path data;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "model directory to write")
+  Path out;
+
+  @Option(names = "--layer-drop", defaultValue = "none", paramLabel = "MODE",
+      description = "none, random or early-exit (default: ${DEFAULT-VALUE})")
+  String layerDrop;
+
+  @Option(names = "--keep-prob", defaultValue = "0.5", paramLabel = "P",
+      description = "random layer drop: probability that a layer runs (default: ${DEFAULT-VALUE})")
+  double keepProbability;
+
+  @Option(names = "--per-utterance",
+      description = "random layer drop: a mask per utterance instead of per batch")
+  boolean perUtterance;
+
+  @Option(names = "--epochs", defaultValue = "10", paramLabel = "N",
+      description = "default: ${DEFAULT-VALUE}")
+  int epochs;
+
+  @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N",
+      description = "stop after this many optimizer steps; 0 for no limit (default: ${DEFAULT-VALUE})")
+  int maxSteps;
+
+  @Option(names = "--batch-seconds", defaultValue = "16", paramLabel = "S",
+      description = "most padded audio per batch (default: ${DEFAULT-VALUE})")
+  double batchSeconds;
+
+  @Option(names = "--accumulate", defaultValue = "1", paramLabel = "N",
+      description = "batches per optimizer step (default: ${DEFAULT-VALUE})")
+  int accumulation;
+
+  @Option(names = "--lr", defaultValue = "1e-4", paramLabel = "X",
+      description = "peak learning rate (default: ${DEFAULT-VALUE})")
+  double learningRate;
+
+  @Option(names = "--warmup", defaultValue = "0.1", paramLabel = "F",
+      description = "fraction of steps spent warming up (default: ${DEFAULT-VALUE})")
+  double warmup;
+
+  @Option(names = "--cosine", description = "cosine decay after warm-up instead of linear")
+  boolean cosine;
+
+  @Option(names = "--patience", defaultValue = "0", paramLabel = "N",
+      description = "stop after N epochs without dev improvement; 0 never (default: ${DEFAULT-VALUE})")
+  int patience;
+
+  @Option(names = "--checkpoint-every", defaultValue = "200", paramLabel = "N",
+      description = "checkpoint every N steps, besides every epoch end (default: ${DEFAULT-VALUE})")
+  int checkpointEvery;
+
+  @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
+      description = "default: ${DEFAULT-VALUE}")
+  long seed;
+
+  @Option(names = "--unfreeze-feature-encoder", description = "train the conv feature encoder too")
+  boolean unfreezeFeatureEncoder;
+
+  @Option(names = "--skip-bad", description = "leave out bad manifest lines instead of failing")
+  boolean skipBad;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    Task chosen = Task.fromId(task);
+    LayerDrop.Mode mode = LayerDrop.Mode.fromId(layerDrop);
+    LayerDrop drop = new LayerDrop(mode, mode == LayerDrop.Mode.RANDOM ? keepProbability : 1,
+        perUtterance);
+    if (!(batchSeconds > 0)) {
+      throw new IllegalArgumentException("--batch-seconds must be positive, got " + batchSeconds);
+    }
+    TrainerOptions options = TrainerOptions.defaults().withEpochs(epochs).withMaxSteps(maxSteps)
+        .withLearningRate(learningRate).withWarmupFraction(warmup).withAccumulation(accumulation)
+        .withPatience(patience).withCheckpointEvery(checkpointEvery).withSeed(seed)
+        .withDecay(cosine ? dev.icld.train.LearningRateSchedule.Decay.COSINE
+            : dev.icld.train.LearningRateSchedule.Decay.LINEAR);
+    if (!Files.isDirectory(data)) {
+      throw new IOException(data + ": data directory not found");
+    }
+    PrintWriter printed = spec.commandLine().getOut();
+    // The backbone first: a wrong --model fails at once, not after the corpus checks.
+    FoundationModel backbone = Checkpoints.load(model);
+    try {
+      TargetKind target = chosen.classification() ? TargetKind.LABEL : TargetKind.TRANSCRIPT;
+      Corpus train = loadCorpus("train", LoadOptions.of(target));
+      LabelVocabulary labels =
+          chosen.classification() ? LabelVocabulary.fromTraining(train.utterances()) : null;
+      LoadOptions checked = labels == null
+          ? LoadOptions.of(target) : LoadOptions.of(target).withVocabulary(labels);
+      Corpus dev = loadCorpus("dev", checked);
+      Corpus test = Files.exists(data.resolve("test.jsonl")) ? loadCorpus("test", checked) : null;
+      printed.printf("data         %s: train %d (%.1f min), dev %d, test %s%s%n", data,
+          train.size(), train.totalSeconds() / 60, dev.size(), test == null ? "none" : test.size(),
+          labels == null ? "" : ", " + labels.size() + " classes");
+      printed.printf("model        %s: %s, %d layers, hidden %d; layer drop %s%s%n", model,
+          backbone.config().modelType().id(), backbone.layerCount(),
+          backbone.config().hiddenSize(), drop.mode().id(),
+          drop.mode() == LayerDrop.Mode.RANDOM
+              ? " (keep " + keepProbability + (perUtterance ? ", per utterance)" : ", per batch)")
+              : "");
+      printed.flush();
+      try (TaskModel taskModel = TaskModel.create(backbone, chosen, labels, drop, seed);
+          BatchLoader trainLoader = new BatchLoader(train, labels,
+              BatchSampler.Options.training(0, batchSeconds, seed), 0);
+          BatchLoader devLoader = evalLoader(dev, labels)) {
+        FineTuning objective = new FineTuning(taskModel, unfreezeFeatureEncoder,
+            loader -> TaskEvaluator.evaluate(taskModel, loader));
+        TrainingSummary summary = new Trainer(printed).fit(objective, trainLoader, devLoader,
+            out.resolve("training"), options);
+        taskModel.save(out);
+        JsonObject report = new JsonObject();
+        report.addProperty("steps", summary.steps());
+        report.add("dev", evaluate("dev", taskModel, devLoader, printed));
+        if (test != null) {
+          try (BatchLoader testLoader = evalLoader(test, labels)) {
+            report.add("test", evaluate("test", taskModel, testLoader, printed));
+          }
+        }
+        writeAtomically(out.resolve("evaluation.json"),
+            new GsonBuilder().setPrettyPrinting().create().toJson(report) + "\n");
+        printed.printf("wrote        %s (backbone, heads, icld.json, evaluation.json, training/)%n",
+            out);
+      }
+    } finally {
+      backbone.close();
+    }
+    return 0;
+  }
+
+  private Corpus loadCorpus(String split, LoadOptions options) throws IOException {
+    Path manifest = data.resolve(split + ".jsonl");
+    if (!Files.isRegularFile(manifest)) {
+      throw new IOException(manifest + ": not found (the data directory needs train.jsonl and "
+          + "dev.jsonl)");
+    }
+    if (manifestSeconds(manifest) <= CACHE_SECONDS) {
+      options = options.cachingAudio();
+    }
+    return Corpus.load(manifest, skipBad ? options.skippingBadLines() : options);
+  }
+
+  /** The audio a manifest claims; infinite when it cannot be read (Corpus.load then says why). */
+  private static double manifestSeconds(Path manifest) {
+    try {
+      double seconds = 0;
+      for (ManifestEntry entry : Manifest.read(manifest)) {
+        seconds += entry.duration();
+      }
+      return seconds;
+    } catch (IOException | RuntimeException e) {
+      return Double.POSITIVE_INFINITY;
+    }
+  }
+
+  private BatchLoader evalLoader(Corpus corpus, LabelVocabulary labels) {
+    return new BatchLoader(corpus, labels, BatchSampler.Options.evaluation(0, batchSeconds), 0);
+  }
+
+  private static JsonObject evaluate(String split, TaskModel model, BatchLoader loader,
+      PrintWriter printed) {
+    Evaluation result = TaskEvaluator.evaluate(model, loader);
+    JsonObject o = new JsonObject();
+    StringBuilder line = new StringBuilder();
+    result.metrics().forEach((name, value) -> {
+      o.addProperty(name, value);
+      line.append(String.format(" %s %.4f", name, value));
+    });
+    printed.printf("%-12s full depth (%d layers):%s%n", split, model.backbone().layerCount(), line);
+    printed.flush();
+    return o;
+  }
+
+  private static void writeAtomically(Path file, String text) throws IOException {
+    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+    try {
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

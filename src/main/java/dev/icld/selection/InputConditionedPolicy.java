@@ -1,0 +1,75 @@
+package dev.icld.selection;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The input-conditioned policy: the layer-selecting network reads the input and the budget. A
+ * fixed budget keeps the top-k logits of each utterance (ties to the lower layer); an adaptive
+ * budget keeps the layers whose gate exceeds the threshold calibrated for k, so the count varies
+ * per utterance while its average over the calibration inputs is k.
+ */
+public final class InputConditionedPolicy implements LayerSelectionPolicy {
+  private final LayerSelector selector;
+
+  public InputConditionedPolicy(LayerSelector selector) {
+    this.selector = selector;
+  }
+
+  @Override
+  public String name() {
+    return "selector";
+  }
+
+  @Override
+  public Selection select(SelectionInput input, Budget budget) {
+    if (budget.layers() != selector.layers()) {
+      throw new IllegalArgumentException("budget " + budget + " is for a " + budget.layers()
+          + "-layer model but the selector is for " + selector.layers() + " layers");
+    }
+    int[] budgets = new int[input.batchSize()];
+    Arrays.fill(budgets, budget.keep());
+    float[][] logits = selector.logitValues(input, budgets);
+    if (!budget.adaptive()) {
+      float[] flat = new float[logits.length * selector.layers()];
+      for (int b = 0; b < logits.length; b++) {
+        System.arraycopy(logits[b], 0, flat, b * selector.layers(), selector.layers());
+      }
+      return Selection.ofMasks(TopK.masks(flat, logits.length, selector.layers(), budgets));
+    }
+    Double threshold = selector.config().adaptiveThresholds().get(budget.keep());
+    if (threshold == null) {
+      throw new IllegalArgumentException("the selector has no adaptive threshold for budget "
+          + budget.keep() + "; calibrate one on a set of inputs first (calibrated: "
+          + selector.config().adaptiveThresholds().keySet() + ")");
+    }
+    return Selection.ofMasks(AdaptiveThreshold.gates(logits, threshold));
+  }
+
+  /**
+   * Calibrates and records in the selector the adaptive threshold for budget {@code keep}, on the
+   * given inputs (a dev set), so that the average kept fraction is keep / L.
+   *
+   * @return the threshold
+   */
+  public double calibrateAdaptive(Iterable<SelectionInput> inputs, int keep) {
+    Budget budget = Budget.adaptive(keep, selector.layers());
+    List<float[]> probabilities = new ArrayList<>();
+    for (SelectionInput input : inputs) {
+      int[] budgets = new int[input.batchSize()];
+      Arrays.fill(budgets, budget.keep());
+      for (float[] row : selector.logitValues(input, budgets)) {
+        float[] p = new float[row.length];
+        for (int i = 0; i < row.length; i++) {
+          p[i] = (float) AdaptiveThreshold.sigmoid(row[i]);
+        }
+        probabilities.add(p);
+      }
+    }
+    double threshold = AdaptiveThreshold.calibrate(
+        probabilities.toArray(new float[0][]), budget.keptFraction());
+    selector.recordAdaptiveThreshold(keep, threshold);
+    return threshold;
+  }
+}
