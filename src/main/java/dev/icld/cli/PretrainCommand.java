@@ -87,7 +87,7 @@ final class PretrainCommand implements Callable<Integer> {
     Pretraining.Request request = new Pretraining.Request(data, excludeSpeakersOf, out,
         Pretraining.defaultArchitecture(hidden, layers, heads, convChannels), init,
         targetsFromLayer, clusters, maxSteps, maxMinutes, batchSeconds, seed, commandText());
-    new Pretraining(System.out).run(request);
+    new Pretraining(spec.commandLine().getOut()).run(request);
     return 0;
   }
 

@@ -19,7 +19,7 @@ import dev.icld.model.Torch;
 import dev.icld.model.io.DType;
 import dev.icld.model.io.SafeTensors;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,9 +100,9 @@ public final class Pretraining {
         false, 1e-5, true, 320, 800);
   }
 
-  private final PrintStream out;
+  private final PrintWriter out;
 
-  public Pretraining(PrintStream out) {
+  public Pretraining(PrintWriter out) {
     this.out = out;
   }
 

@@ -45,6 +45,8 @@ class PretrainCommandTest {
         "--conv-channels", "16", "--clusters", "6", "--max-steps", "3", "--batch-seconds", "2"};
     String[] r = run(args);
     assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("held out 2 speakers of 2 dev/test manifests"), r[1]);
+    assertTrue(r[1].contains("dropped 6 of held-out speakers"), r[1]);
 
     try (FoundationModel model = Checkpoints.load(out)) {
       assertEquals(2, model.layerCount());

@@ -15,7 +15,7 @@ import dev.icld.model.FoundationModel;
 import dev.icld.model.ModelConfig;
 import dev.icld.model.ModelType;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,7 +57,7 @@ class HubertPretrainingTest {
       Evaluation before = objective.evaluate(devLoader);
       TrainerOptions options = TrainerOptions.defaults().withEpochs(30).withMaxSteps(40)
           .withLearningRate(2e-3).withWarmupFraction(0.1).withProgress(false).withSeed(5);
-      TrainingSummary summary = new Trainer(new PrintStream(printed)).fit(objective, trainLoader,
+      TrainingSummary summary = new Trainer(new PrintWriter(printed, true)).fit(objective, trainLoader,
           devLoader, temp.resolve("run"), options);
       assertEquals(40, summary.steps());
 
