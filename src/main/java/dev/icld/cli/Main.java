@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Input-conditioned layer dropping for speech foundation models.",
     subcommands = {CommandLine.HelpCommand.class, SynthCommand.class, ImportCommand.class,
-      InspectCommand.class, FinetuneCommand.class, TrainSelectorCommand.class, EvalCommand.class,
-      InferCommand.class})
+      InspectCommand.class, PretrainCommand.class, FinetuneCommand.class,
+      TrainSelectorCommand.class, EvalCommand.class, InferCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

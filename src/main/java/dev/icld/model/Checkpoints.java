@@ -6,6 +6,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.icld.files.AtomicFiles;
+import dev.icld.model.io.DType;
 import dev.icld.model.io.SafeTensors;
 import dev.icld.model.io.TensorData;
 import dev.icld.model.io.TorchCheckpoint;
@@ -137,6 +138,17 @@ public final class Checkpoints {
    * Both files are written atomically.
    */
   public static void save(FoundationModel model, Path dir) throws IOException {
+    save(model, dir, DType.F32);
+  }
+
+  /**
+   * As {@link #save(FoundationModel, Path)}, with the weights stored as {@code dtype} (F32, F16 or
+   * BF16; half precision halves the file, and loading widens the values back to F32).
+   */
+  public static void save(FoundationModel model, Path dir, DType dtype) throws IOException {
+    if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16) {
+      throw new IllegalArgumentException("weights can be saved as F32, F16 or BF16, not " + dtype);
+    }
     Files.createDirectories(dir);
     Map<String, TensorData> tensors = new LinkedHashMap<>();
     for (Map.Entry<String, NDArray> p : model.parameters().entrySet()) {
@@ -144,11 +156,11 @@ public final class Checkpoints {
         NDArray[] parts = PositionalConvEmbedding.weightNormParts(p.getValue());
         String[] names = PositionalConvEmbedding.weightNormNames();
         for (int i = 0; i < parts.length; i++) {
-          tensors.put(names[i], tensorData(parts[i]));
+          tensors.put(names[i], tensorData(parts[i], dtype));
         }
         parts[0].close();
       } else {
-        tensors.put(p.getKey(), tensorData(p.getValue()));
+        tensors.put(p.getKey(), tensorData(p.getValue(), dtype));
       }
     }
     SafeTensors.write(dir.resolve(SAFETENSORS), tensors);
@@ -157,8 +169,8 @@ public final class Checkpoints {
     AtomicFiles.writeString(dir.resolve(CONFIG), json + "\n");
   }
 
-  private static TensorData tensorData(NDArray array) {
-    return TensorData.f32(array.getShape().getShape(), array.toFloatArray());
+  private static TensorData tensorData(NDArray array, DType dtype) {
+    return new TensorData(dtype.name(), array.getShape().getShape(), array.toFloatArray());
   }
 
 }

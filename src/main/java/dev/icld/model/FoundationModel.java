@@ -21,6 +21,8 @@ import java.util.Set;
 public final class FoundationModel implements AutoCloseable {
   /** The sample rate every wav2vec 2.0 family checkpoint is trained on. */
   public static final int SAMPLE_RATE = 16_000;
+  /** Hugging Face's name of the learned embedding that replaces masked frames. */
+  public static final String MASK_EMBEDDING = "masked_spec_embed";
 
   private final ModelConfig config;
   private final JsonObject configJson;
@@ -49,9 +51,9 @@ public final class FoundationModel implements AutoCloseable {
     FeatureEncoder features = FeatureEncoder.load(weights, config);
     FeatureProjection projection = FeatureProjection.load(weights, config);
     Encoder encoder = Encoder.load(weights, config);
-    // Hugging Face's masking embedding: unused by the forward pass, kept so that masked
-    // prediction training can use it and a save writes it back.
-    weights.takeOptional("masked_spec_embed", config.hiddenSize());
+    // Hugging Face's masking embedding: used only by forwardMasked (pretraining), kept so that
+    // a save writes it back.
+    weights.takeOptional(MASK_EMBEDDING, config.hiddenSize());
     return new FoundationModel(config, configJson, features, projection, encoder,
         weights.parameters(), weights.manager(), null);
   }
@@ -168,6 +170,30 @@ public final class FoundationModel implements AutoCloseable {
   }
 
   /**
+   * The forward pass of masked-prediction pretraining (HuBERT, wav2vec 2.0): the frames of
+   * {@code timeMask} are replaced by the learned {@code masked_spec_embed} after the feature
+   * projection, before the positional conv; and the conv feature encoder's gradient is multiplied
+   * by {@code featureGradientScale} (fairseq's feature_grad_mult) while its output stays the same.
+   *
+   * @param timeMask [B][T] over the feature frames, true where a frame is masked
+   * @param featureGradientScale in [0, 1]; 1 trains the conv encoder at full rate
+   * @throws IllegalStateException when the model has no masked_spec_embed
+   */
+  public ModelOutput forwardMasked(NDArray waveforms, int[] sampleLengths, boolean[][] timeMask,
+      double featureGradientScale) {
+    if (!parameters.containsKey(MASK_EMBEDDING)) {
+      throw new IllegalStateException("the model has no " + MASK_EMBEDDING
+          + " parameter, which masked prediction needs");
+    }
+    if (featureGradientScale < 0 || featureGradientScale > 1) {
+      throw new IllegalArgumentException(
+          "feature gradient scale must be in [0, 1], got " + featureGradientScale);
+    }
+    return encode(frontEnd(waveforms, sampleLengths, timeMask, featureGradientScale),
+        LayerMask.all(layerCount()));
+  }
+
+  /**
    * The part of a forward pass that every layer mask shares: the conv feature encoder and the
    * feature projection. Its output feeds {@link #encode} any number of times (one utterance under
    * several masks, or the layer selector's input computed once before choosing the mask).
@@ -176,12 +202,22 @@ public final class FoundationModel implements AutoCloseable {
    * @param sampleLengths valid samples per utterance
    */
   public FrontEndOutput frontEnd(NDArray waveforms, int[] sampleLengths) {
+    return frontEnd(waveforms, sampleLengths, null, 1.0);
+  }
+
+  private FrontEndOutput frontEnd(NDArray waveforms, int[] sampleLengths, boolean[][] timeMask,
+      double featureGradientScale) {
     Shape shape = waveforms.getShape();
     if (shape.dimension() != 2 || shape.get(0) != sampleLengths.length) {
       throw new IllegalArgumentException("waveforms must be [batch, samples] with one length per "
           + "utterance, got " + shape + " and " + sampleLengths.length + " lengths");
     }
     NDArray features = featureEncoder.forward(waveforms);
+    if (featureGradientScale != 1.0) {
+      // Same values, gradient scaled: s * f + (1 - s) * f with the second term detached.
+      float scale = (float) featureGradientScale;
+      features = features.mul(scale).add(features.stopGradient().mul(1 - scale));
+    }
     int[] frameLengths = new int[sampleLengths.length];
     for (int b = 0; b < sampleLengths.length; b++) {
       if (sampleLengths[b] < 0 || sampleLengths[b] > shape.get(1)) {
@@ -190,7 +226,11 @@ public final class FoundationModel implements AutoCloseable {
       }
       frameLengths[b] = featureEncoder.outputLength(sampleLengths[b]);
     }
-    return new FrontEndOutput(features, featureProjection.forward(features), frameLengths);
+    NDArray projected = featureProjection.forward(features);
+    if (timeMask != null) {
+      projected = replaceMasked(projected, timeMask);
+    }
+    return new FrontEndOutput(features, projected, frameLengths);
   }
 
   /**
@@ -201,6 +241,29 @@ public final class FoundationModel implements AutoCloseable {
     List<NDArray> hidden = encoder.forward(frontEnd.projected(), frontEnd.frameLengths(), mask);
     NDArray last = encoder.finish(hidden.get(hidden.size() - 1));
     return new ModelOutput(frontEnd.features(), frontEnd.frameLengths(), hidden, last, mask);
+  }
+
+  /** x [B, T, D] with the frames of {@code timeMask} replaced by the mask embedding. */
+  private NDArray replaceMasked(NDArray x, boolean[][] timeMask) {
+    int batch = (int) x.getShape().get(0);
+    int frames = (int) x.getShape().get(1);
+    if (timeMask.length != batch) {
+      throw new IllegalArgumentException(
+          "time mask has " + timeMask.length + " rows for a batch of " + batch);
+    }
+    float[] masked = new float[batch * frames];
+    for (int b = 0; b < batch; b++) {
+      if (timeMask[b].length != frames) {
+        throw new IllegalArgumentException("time mask row " + b + " has " + timeMask[b].length
+            + " frames, the features " + frames);
+      }
+      for (int t = 0; t < frames; t++) {
+        masked[b * frames + t] = timeMask[b][t] ? 1f : 0f;
+      }
+    }
+    NDArray m = x.getManager().create(masked, new Shape(batch, frames, 1));
+    NDArray embedding = parameters.get(MASK_EMBEDDING);
+    return x.mul(m.neg().add(1)).add(m.mul(embedding));
   }
 
   @Override
