@@ -23,6 +23,15 @@ final class CorpusSplits {
   private CorpusSplits() {}
 
   static Corpus load(Path data, String split, TaskModel model) throws IOException {
+    LabelVocabulary labels = model.labels();
+    LoadOptions options = labels == null
+        ? LoadOptions.of(TargetKind.TRANSCRIPT)
+        : LoadOptions.of(TargetKind.LABEL).withVocabulary(labels);
+    return load(data, split, options);
+  }
+
+  /** The split's manifest under {@code options}, cached in memory when it is small enough. */
+  static Corpus load(Path data, String split, LoadOptions options) throws IOException {
     if (!Files.isDirectory(data)) {
       throw new IOException(data + ": data directory not found");
     }
@@ -30,10 +39,6 @@ final class CorpusSplits {
     if (!Files.isRegularFile(manifest)) {
       throw new IOException(manifest + ": not found (the data directory needs " + split + ".jsonl)");
     }
-    LabelVocabulary labels = model.labels();
-    LoadOptions options = labels == null
-        ? LoadOptions.of(TargetKind.TRANSCRIPT)
-        : LoadOptions.of(TargetKind.LABEL).withVocabulary(labels);
     if (manifestSeconds(manifest) <= CACHE_SECONDS) {
       options = options.cachingAudio();
     }

@@ -7,8 +7,6 @@ import dev.icld.data.BatchSampler;
 import dev.icld.data.Corpus;
 import dev.icld.data.LabelVocabulary;
 import dev.icld.data.LoadOptions;
-import dev.icld.data.Manifest;
-import dev.icld.data.ManifestEntry;
 import dev.icld.data.TargetKind;
 import dev.icld.eval.TaskEvaluator;
 import dev.icld.files.AtomicFiles;
@@ -45,9 +43,6 @@ import picocli.CommandLine.Spec;
         + "format, heads, icld.json) and OUT/training (checkpoints, metrics.jsonl, summary.json). "
         + "Rerun the same command to resume an interrupted run.")
 final class FinetuneCommand implements Callable<Integer> {
-  /** Corpora up to this much audio are decoded once and kept in memory. */
-  private static final double CACHE_SECONDS = 2 * 3600;
-
   @Option(names = "--model", required = true, paramLabel = "DIR",
       description = "backbone: a Hugging Face model directory (wav2vec2, HuBERT, WavLM)")
   Path model;
@@ -190,28 +185,7 @@ final class FinetuneCommand implements Callable<Integer> {
   }
 
   private Corpus loadCorpus(String split, LoadOptions options) throws IOException {
-    Path manifest = data.resolve(split + ".jsonl");
-    if (!Files.isRegularFile(manifest)) {
-      throw new IOException(manifest + ": not found (the data directory needs train.jsonl and "
-          + "dev.jsonl)");
-    }
-    if (manifestSeconds(manifest) <= CACHE_SECONDS) {
-      options = options.cachingAudio();
-    }
-    return Corpus.load(manifest, skipBad ? options.skippingBadLines() : options);
-  }
-
-  /** The audio a manifest claims; infinite when it cannot be read (Corpus.load then says why). */
-  private static double manifestSeconds(Path manifest) {
-    try {
-      double seconds = 0;
-      for (ManifestEntry entry : Manifest.read(manifest)) {
-        seconds += entry.duration();
-      }
-      return seconds;
-    } catch (IOException | RuntimeException e) {
-      return Double.POSITIVE_INFINITY;
-    }
+    return CorpusSplits.load(data, split, skipBad ? options.skippingBadLines() : options);
   }
 
   private BatchLoader evalLoader(Corpus corpus, LabelVocabulary labels) {
