@@ -39,6 +39,10 @@ public final class Checkpoints {
 
   /** Loads the model in {@code dir}, preferring model.safetensors over pytorch_model.bin. */
   public static FoundationModel load(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IOException(dir + ": " + (Files.exists(dir) ? "not a directory" : "no such directory")
+          + " (a model is a directory with config.json and its weights)");
+    }
     Path weights = dir.resolve(SAFETENSORS);
     if (!Files.isRegularFile(weights)) {
       weights = dir.resolve(TORCH_BIN);

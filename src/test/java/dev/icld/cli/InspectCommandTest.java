@@ -60,7 +60,7 @@ class InspectCommandTest {
   void aDirectoryThatIsNotAModelGivesOneErrorLine() {
     String[] r = run("inspect", "/nonexistent/model");
     assertEquals("1", r[0]);
-    assertEquals("icld inspect: /nonexistent/model: no model.safetensors or pytorch_model.bin "
-        + "(not a Hugging Face model directory?)\n", r[2]);
+    assertEquals("icld inspect: /nonexistent/model: no such directory (a model is a directory "
+        + "with config.json and its weights)\n", r[2]);
   }
 }
