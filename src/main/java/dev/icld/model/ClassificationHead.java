@@ -4,15 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /** Utterance classification: the mean over valid frames of a hidden state, then a linear layer. */
-public final class ClassificationHead implements TaskHead {
+public final class ClassificationHead extends TaskHead {
   public static final String TYPE = "classification";
 
-  private final NDArray weight;
-  private final NDArray bias;
-
   public ClassificationHead(NDArray weight, NDArray bias) {
-    this.weight = weight;
-    this.bias = bias;
+    super(weight, bias);
   }
 
   @Override
@@ -21,24 +17,8 @@ public final class ClassificationHead implements TaskHead {
   }
 
   @Override
-  public int classes() {
-    return (int) weight.getShape().get(0);
-  }
-
-  @Override
-  public NDArray weight() {
-    return weight;
-  }
-
-  @Override
-  public NDArray bias() {
-    return bias;
-  }
-
-  @Override
   public NDArray logits(NDArray hidden, int[] frameLengths) {
-    return ai.djl.nn.core.Linear.linear(meanOverValidFrames(hidden, frameLengths), weight, bias)
-        .singletonOrThrow();
+    return apply(meanOverValidFrames(hidden, frameLengths));
   }
 
   /** [B, T, D] to [B, D]: each row's mean over its first frameLengths[b] frames. */
