@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     description = "Input-conditioned layer dropping for speech foundation models.",
     subcommands = {CommandLine.HelpCommand.class, SynthCommand.class, ImportCommand.class,
       InspectCommand.class, PretrainCommand.class, FinetuneCommand.class,
-      TrainSelectorCommand.class, EvalCommand.class, InferCommand.class})
+      TrainSelectorCommand.class, EvalCommand.class, InferCommand.class,
+      BenchCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

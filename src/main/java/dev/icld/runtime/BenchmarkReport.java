@@ -1,0 +1,267 @@
+package dev.icld.runtime;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.icld.runtime.Benchmark.DepthResult;
+import dev.icld.runtime.Benchmark.InputResult;
+import dev.icld.runtime.Benchmark.ModelResult;
+import dev.icld.runtime.Benchmark.Timing;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A benchmark run's results as a text table, a Markdown section for BENCHMARKS.md and JSON, with
+ * the ratios the runtime issue sets targets for, each marked PASS or MISS.
+ *
+ * @param command the command line that produced it
+ * @param machine where it ran
+ * @param threads the thread count asked for (ONNX Runtime intra-op; DJL's as its engine reports)
+ * @param djlThreads DJL's PyTorch thread setting as it was when the engine started
+ * @param peakHeapBytes the JVM heap's peak use over the run
+ * @param peakRssBytes the process's peak resident set (VmHWM), -1 where /proc is unavailable
+ */
+public record BenchmarkReport(String command, Machine machine, int threads, String djlThreads,
+    Benchmark.Settings settings, List<ModelResult> models, long peakHeapBytes, long peakRssBytes) {
+
+  public static final double HALF_DEPTH_TARGET = 0.55;
+  public static final double QUARTER_DEPTH_TARGET = 0.30;
+  public static final double ORT_TARGET = 0.7;
+  public static final double SELECTOR_TARGET = 0.01;
+  static final String PYTORCH_NOTE = "PyTorch eager through torchaudio (the issue's DJL <= 1.1x "
+      + "PyTorch comparison): not measured by icld bench, which never runs Python.";
+
+  public BenchmarkReport {
+    models = List.copyOf(models);
+  }
+
+  /** One target check on one model and input, on median times. */
+  public record Check(String model, double seconds, String what, double value, double target) {
+    public boolean passes() {
+      return value <= target;
+    }
+
+    public String line() {
+      return String.format(Locale.ROOT, "%s %-5s %4.0f s  %-44s %.3f (target <= %.2f)",
+          passes() ? "PASS" : "MISS", model, seconds, what, value, target);
+    }
+  }
+
+  /** The issue's ratios on every model and input, on median times. */
+  public List<Check> checks() {
+    List<Check> checks = new ArrayList<>();
+    for (ModelResult m : models) {
+      int layers = m.layers();
+      for (InputResult in : m.inputs()) {
+        DepthResult full = in.depth(layers);
+        double fullEncoder = full.djlEncoder().medianMs();
+        if (layers >= 2) {
+          checks.add(new Check(m.name(), in.seconds(), "DJL encoder " + layers / 2 + "/" + layers
+              + " over " + layers + "/" + layers, in.depth(layers / 2).djlEncoder().medianMs() / fullEncoder,
+              HALF_DEPTH_TARGET));
+        }
+        if (layers >= 4) {
+          checks.add(new Check(m.name(), in.seconds(), "DJL encoder " + layers / 4 + "/" + layers
+              + " over " + layers + "/" + layers, in.depth(layers / 4).djlEncoder().medianMs() / fullEncoder,
+              QUARTER_DEPTH_TARGET));
+        }
+        checks.add(new Check(m.name(), in.seconds(), "ORT over DJL, full model",
+            full.ortTotal().medianMs() / full.djlTotal().medianMs(), ORT_TARGET));
+        checks.add(new Check(m.name(), in.seconds(), "selector FLOPs over full model",
+            in.selectorFlopsFraction(), SELECTOR_TARGET));
+      }
+    }
+    return checks;
+  }
+
+  private static String ms(Timing t) {
+    return String.format(Locale.ROOT, "%.1f / %.1f", t.medianMs(), t.minMs());
+  }
+
+  private List<String[]> rows() {
+    List<String[]> rows = new ArrayList<>();
+    for (ModelResult m : models) {
+      for (InputResult in : m.inputs()) {
+        for (DepthResult d : in.depths()) {
+          rows.add(new String[] {m.name(), String.format(Locale.ROOT, "%.0f s", in.seconds()),
+              d.keptLayers() + "/" + m.layers(), ms(d.djlFrontEnd()), ms(d.djlEncoder()),
+              ms(d.djlTotal()), ms(d.ortTotal()),
+              String.format(Locale.ROOT, "%.2f", d.ortTotal().medianMs() / d.djlTotal().medianMs())});
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static final String[] HEADER = {"model", "input", "layers", "DJL front end",
+      "DJL encoder", "DJL total", "ORT total", "ORT/DJL"};
+
+  private List<String[]> componentRows() {
+    List<String[]> rows = new ArrayList<>();
+    for (ModelResult m : models) {
+      for (InputResult in : m.inputs()) {
+        DepthResult full = in.depth(m.layers());
+        rows.add(new String[] {m.name(), String.format(Locale.ROOT, "%.0f s", in.seconds()),
+            ms(full.djlFrontEnd()), ms(full.djlEncoder()), ms(in.selector()),
+            String.format(Locale.ROOT, "%.3f%%", 100 * in.selectorFlopsFraction()), ms(in.head())});
+      }
+    }
+    return rows;
+  }
+
+  private static final String[] COMPONENT_HEADER = {"model", "input", "front end", "layers (all)",
+      "selector", "selector FLOPs", "linear head"};
+
+  private String memory() {
+    return String.format(Locale.ROOT, "peak JVM heap %.0f MiB, peak process RSS (VmHWM) %s",
+        peakHeapBytes / 1048576.0,
+        peakRssBytes < 0 ? "unavailable" : String.format(Locale.ROOT, "%.0f MiB", peakRssBytes / 1048576.0));
+  }
+
+  private String settingsLine() {
+    return String.format(Locale.ROOT, "batch 1, random audio, %d warm-up + %d timed runs per input; "
+        + "times in ms as median / minimum; DJL threads %s, ONNX Runtime intra-op threads %d",
+        settings.warmups(), settings.repeats(), djlThreads, threads);
+  }
+
+  /** The plain-text table for the terminal. */
+  public String text() {
+    StringBuilder s = new StringBuilder();
+    s.append(machine.line()).append('\n').append(settingsLine()).append('\n');
+    for (ModelResult m : models) {
+      s.append(m.name()).append(": ").append(m.shape()).append('\n');
+    }
+    s.append('\n').append(table(HEADER, rows(), false)).append('\n');
+    s.append("Per component (full depth, DJL):\n").append(table(COMPONENT_HEADER, componentRows(), false));
+    s.append('\n').append(memory()).append('\n').append('\n');
+    for (Check c : checks()) {
+      s.append(c.line()).append('\n');
+    }
+    s.append(PYTORCH_NOTE).append('\n');
+    return s.toString();
+  }
+
+  /** The BENCHMARKS.md section. */
+  public String markdown() {
+    StringBuilder s = new StringBuilder();
+    s.append("# Benchmarks\n\n");
+    s.append("Printed by `icld bench` and written by it (not edited by hand).\n\n");
+    s.append("Command:\n\n```\n").append(command).append("\n```\n\n");
+    s.append("Machine: ").append(machine.line()).append("\n\n");
+    s.append(settingsLine()).append(".\n\n");
+    for (ModelResult m : models) {
+      s.append("- ").append(m.name()).append(": ").append(m.shape()).append('\n');
+    }
+    s.append("\n## Latency\n\n").append(table(HEADER, rows(), true));
+    s.append("\nDJL encoder = positional convolution, the kept layers and the final norm; "
+        + "ORT total is ONNX Runtime's whole forward.\n");
+    s.append("\n## Per component (full depth, DJL)\n\n").append(table(COMPONENT_HEADER, componentRows(), true));
+    s.append("\nSelector: an untrained selector on the conv features (timed forward, and its FLOPs "
+        + "over the full model's); head: a linear layer to " + Benchmark.HEAD_CLASSES
+        + " classes on the last hidden state.\n");
+    s.append("\n").append(memory()).append(".\n");
+    s.append("\n## Targets (median times)\n\n```\n");
+    for (Check c : checks()) {
+      s.append(c.line()).append('\n');
+    }
+    s.append("```\n\n").append(PYTORCH_NOTE).append('\n');
+    return s.toString();
+  }
+
+  private static String table(String[] header, List<String[]> rows, boolean markdown) {
+    int[] width = new int[header.length];
+    for (int i = 0; i < header.length; i++) {
+      width[i] = header[i].length();
+      for (String[] r : rows) {
+        width[i] = Math.max(width[i], r[i].length());
+      }
+    }
+    StringBuilder s = new StringBuilder();
+    appendRow(s, header, width, markdown);
+    if (markdown) {
+      String[] rule = new String[header.length];
+      for (int i = 0; i < rule.length; i++) {
+        rule[i] = "-".repeat(width[i]);
+      }
+      appendRow(s, rule, width, true);
+    }
+    for (String[] r : rows) {
+      appendRow(s, r, width, markdown);
+    }
+    return s.toString();
+  }
+
+  private static void appendRow(StringBuilder s, String[] cells, int[] width, boolean markdown) {
+    for (int i = 0; i < cells.length; i++) {
+      String cell = i < 3 ? String.format("%-" + width[i] + "s", cells[i])
+          : String.format("%" + width[i] + "s", cells[i]);
+      s.append(markdown ? (i == 0 ? "| " : " | ") : (i == 0 ? "" : "  ")).append(cell);
+    }
+    s.append(markdown ? " |\n" : "\n");
+  }
+
+  /** Every number, machine-readable. */
+  public String json() {
+    JsonObject o = new JsonObject();
+    o.addProperty("command", command);
+    o.add("machine", machine.json());
+    o.addProperty("threads", threads);
+    o.addProperty("djl_threads", djlThreads);
+    o.addProperty("warmups", settings.warmups());
+    o.addProperty("repeats", settings.repeats());
+    o.addProperty("peak_heap_bytes", peakHeapBytes);
+    o.addProperty("peak_rss_bytes", peakRssBytes);
+    JsonArray models = new JsonArray();
+    for (ModelResult m : this.models) {
+      JsonObject mo = new JsonObject();
+      mo.addProperty("name", m.name());
+      mo.addProperty("shape", m.shape());
+      mo.addProperty("layers", m.layers());
+      JsonArray inputs = new JsonArray();
+      for (InputResult in : m.inputs()) {
+        JsonObject io = new JsonObject();
+        io.addProperty("seconds", in.seconds());
+        JsonArray depths = new JsonArray();
+        for (DepthResult d : in.depths()) {
+          JsonObject dobj = new JsonObject();
+          dobj.addProperty("kept_layers", d.keptLayers());
+          dobj.add("djl_front_end_ms", timing(d.djlFrontEnd()));
+          dobj.add("djl_encoder_ms", timing(d.djlEncoder()));
+          dobj.add("djl_total_ms", timing(d.djlTotal()));
+          dobj.add("ort_total_ms", timing(d.ortTotal()));
+          depths.add(dobj);
+        }
+        io.add("depths", depths);
+        io.add("selector_ms", timing(in.selector()));
+        io.addProperty("selector_flops_fraction", in.selectorFlopsFraction());
+        io.add("linear_head_ms", timing(in.head()));
+        inputs.add(io);
+      }
+      mo.add("inputs", inputs);
+      models.add(mo);
+    }
+    o.add("models", models);
+    JsonArray checks = new JsonArray();
+    for (Check c : checks()) {
+      JsonObject co = new JsonObject();
+      co.addProperty("model", c.model());
+      co.addProperty("seconds", c.seconds());
+      co.addProperty("what", c.what());
+      co.addProperty("value", c.value());
+      co.addProperty("target", c.target());
+      co.addProperty("result", c.passes() ? "PASS" : "MISS");
+      checks.add(co);
+    }
+    o.add("checks", checks);
+    o.addProperty("pytorch_eager", PYTORCH_NOTE);
+    return new GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n";
+  }
+
+  private static JsonObject timing(Timing t) {
+    JsonObject o = new JsonObject();
+    o.addProperty("median", t.medianMs());
+    o.addProperty("min", t.minMs());
+    return o;
+  }
+}
