@@ -43,8 +43,8 @@ public record BenchmarkReport(String command, Machine machine, int threads, Stri
     }
 
     public String line() {
-      return String.format(Locale.ROOT, "%s %-5s %4.0f s  %-44s %.3f (target <= %.2f)",
-          passes() ? "PASS" : "MISS", model, seconds, what, value, target);
+      return String.format(Locale.ROOT, "%s %-5s %6s  %-44s %.3f (target <= %.2f)",
+          passes() ? "PASS" : "MISS", model, inputLength(seconds), what, value, target);
     }
   }
 
@@ -70,9 +70,15 @@ public record BenchmarkReport(String command, Machine machine, int threads, Stri
             full.ortTotal().medianMs() / full.djlTotal().medianMs(), ORT_TARGET));
         checks.add(new Check(m.name(), in.seconds(), "selector FLOPs over full model",
             in.selectorFlopsFraction(), SELECTOR_TARGET));
+        checks.add(new Check(m.name(), in.seconds(), "selector time over DJL full model",
+            in.selector().medianMs() / full.djlTotal().medianMs(), SELECTOR_TARGET));
       }
     }
     return checks;
+  }
+
+  static String inputLength(double seconds) {
+    return java.math.BigDecimal.valueOf(seconds).stripTrailingZeros().toPlainString() + " s";
   }
 
   private static String ms(Timing t) {
@@ -84,7 +90,7 @@ public record BenchmarkReport(String command, Machine machine, int threads, Stri
     for (ModelResult m : models) {
       for (InputResult in : m.inputs()) {
         for (DepthResult d : in.depths()) {
-          rows.add(new String[] {m.name(), String.format(Locale.ROOT, "%.0f s", in.seconds()),
+          rows.add(new String[] {m.name(), inputLength(in.seconds()),
               d.keptLayers() + "/" + m.layers(), ms(d.djlFrontEnd()), ms(d.djlEncoder()),
               ms(d.djlTotal()), ms(d.ortTotal()),
               String.format(Locale.ROOT, "%.2f", d.ortTotal().medianMs() / d.djlTotal().medianMs())});
@@ -102,7 +108,7 @@ public record BenchmarkReport(String command, Machine machine, int threads, Stri
     for (ModelResult m : models) {
       for (InputResult in : m.inputs()) {
         DepthResult full = in.depth(m.layers());
-        rows.add(new String[] {m.name(), String.format(Locale.ROOT, "%.0f s", in.seconds()),
+        rows.add(new String[] {m.name(), inputLength(in.seconds()),
             ms(full.djlFrontEnd()), ms(full.djlEncoder()), ms(in.selector()),
             String.format(Locale.ROOT, "%.3f%%", 100 * in.selectorFlopsFraction()), ms(in.head())});
       }

@@ -63,8 +63,8 @@ class BenchCommandTest {
       assertTrue(t.get("min").getAsDouble() > 0 && t.get("min").getAsDouble() <= t.get("median").getAsDouble(), timing);
     }
     assertTrue(o.get("peak_heap_bytes").getAsLong() > 0);
-    // Half depth, ORT over DJL and selector FLOPs, for each of the two inputs.
-    assertEquals(6, o.getAsJsonArray("checks").size());
+    // Half depth, ORT over DJL, selector FLOPs and selector time, for each of the two inputs.
+    assertEquals(8, o.getAsJsonArray("checks").size());
 
     String md = Files.readString(markdown);
     assertTrue(md.startsWith("# Benchmarks\n"), md);
