@@ -6,33 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class BenchCommandTest {
   @TempDir Path dir;
-
-  private static String[] run(String... args) {
-    CommandLine cli = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new String[] {String.valueOf(code), out.toString(), err.toString()};
-  }
 
   @Test
   void benchmarksAModelOnBothEnginesAndWritesJsonAndMarkdown() throws Exception {
     String model = Path.of(getClass().getResource("/dev/icld/model/fixtures/base").toURI()).toString();
     Path json = dir.resolve("out/bench.json");
     Path markdown = dir.resolve("BENCHMARKS.md");
-    String[] r = run("bench", "--model", model, "--seconds", "0.1,0.2", "--repeats", "1",
+    String[] r = CliRun.run("bench", "--model", model, "--seconds", "0.1,0.2", "--repeats", "1",
         "--warmups", "0", "--threads", "1", "--json", json.toString(), "--markdown", markdown.toString());
     assertEquals("0", r[0], r[2]);
     String text = r[1];
@@ -75,7 +62,7 @@ class BenchCommandTest {
 
   @Test
   void aMissingModelDirectoryGivesOneErrorLine() {
-    String[] r = run("bench", "--model", "/nonexistent/model", "--repeats", "1");
+    String[] r = CliRun.run("bench", "--model", "/nonexistent/model", "--repeats", "1");
     assertEquals("1", r[0]);
     assertEquals("icld bench: /nonexistent/model: no such directory (a model is a directory "
         + "with config.json and its weights)\n", r[2]);

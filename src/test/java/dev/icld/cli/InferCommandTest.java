@@ -14,31 +14,18 @@ import dev.icld.model.Task;
 import dev.icld.model.TaskModel;
 import dev.icld.train.TinySetup;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class InferCommandTest {
   @TempDir Path temp;
   private Path model;
   private Path tone16k;
   private Path tone8k;
-
-  private static String[] run(String... args) {
-    CommandLine cli = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new String[] {String.valueOf(code), out.toString(), err.toString()};
-  }
 
   private static Audio tone(int samples, int rate) {
     float[] x = new float[samples];
@@ -64,7 +51,7 @@ class InferCommandTest {
 
   @Test
   void printsOneLinePerFile() {
-    String[] r = run("infer", "--model", model.toString(), "--budget", "2", tone16k.toString(),
+    String[] r = CliRun.run("infer", "--model", model.toString(), "--budget", "2", tone16k.toString(),
         tone8k.toString());
     assertEquals("0", r[0], r[2]);
     String[] lines = r[1].split("\n");
@@ -73,14 +60,14 @@ class InferCommandTest {
         + "\t(no|yes) \\(p=0\\.\\d{3}\\)\tlayers 0,1 \\(2/4\\)\t\\d+\\.\\d{3} GFLOPs\t\\d+\\.\\d ms"),
         lines[0]);
     assertTrue(lines[1].startsWith(tone8k + "\t"), lines[1]);
-    r = run("infer", "--model", model.toString(), "--budget", "deadline:1000ms", tone16k.toString());
+    r = CliRun.run("infer", "--model", model.toString(), "--budget", "deadline:1000ms", tone16k.toString());
     assertEquals("0", r[0], r[2]);
     assertTrue(r[1].trim().matches(".* ms \\(deadline 1000\\.0 ms (met|missed)\\)"), r[1]);
   }
 
   @Test
   void jsonPrintsOneObjectPerLine() {
-    String[] r = run("infer", "--model", model.toString(), "--budget", "deadline:500ms", "--json",
+    String[] r = CliRun.run("infer", "--model", model.toString(), "--budget", "deadline:500ms", "--json",
         tone16k.toString());
     assertEquals("0", r[0], r[2]);
     JsonObject o = JsonParser.parseString(r[1].trim()).getAsJsonObject();
@@ -103,7 +90,7 @@ class InferCommandTest {
     Path missing = temp.resolve("missing.flac");
     Path click = temp.resolve("click.wav");
     WavWriter.writePcm16(click, tone(50, 16_000));
-    String[] r = run("infer", "--model", model.toString(), "--budget", "0.5", empty.toString(),
+    String[] r = CliRun.run("infer", "--model", model.toString(), "--budget", "0.5", empty.toString(),
         tone16k.toString(), text.toString(), missing.toString(), click.toString());
     assertEquals("1", r[0]);
     assertEquals(1, r[1].split("\n").length, r[1]);
@@ -120,18 +107,18 @@ class InferCommandTest {
 
   @Test
   void aBudgetTheModelCannotRunIsOneErrorLine() {
-    String[] r = run("infer", "--model", model.toString(), "--budget", "7", tone16k.toString());
+    String[] r = CliRun.run("infer", "--model", model.toString(), "--budget", "7", tone16k.toString());
     assertEquals("1", r[0]);
     assertEquals("icld infer: budget 7 layers exceeds the model's 4 layers\n", r[2]);
-    r = run("infer", "--model", model.toString(), "--budget", "adaptive:0.5", tone16k.toString());
+    r = CliRun.run("infer", "--model", model.toString(), "--budget", "adaptive:0.5", tone16k.toString());
     assertEquals("1", r[0]);
     assertEquals("icld infer: an adaptive budget needs the input-conditioned selector, and this "
         + "model has none\n", r[2]);
-    r = run("infer", "--model", model.toString(), "--budget", "2", "--policy", "selector",
+    r = CliRun.run("infer", "--model", model.toString(), "--budget", "2", "--policy", "selector",
         tone16k.toString());
     assertEquals("1", r[0]);
     assertTrue(r[2].startsWith("icld infer: policy \"selector\": this model has no layer selector"), r[2]);
-    r = run("infer", "--model", temp.resolve("nowhere").toString(), "--budget", "2", tone16k.toString());
+    r = CliRun.run("infer", "--model", temp.resolve("nowhere").toString(), "--budget", "2", tone16k.toString());
     assertEquals("1", r[0]);
     assertTrue(r[2].startsWith("icld infer: " + temp.resolve("nowhere")), r[2]);
   }

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class InspectCommandTest {
   private static String fixture(String name) throws URISyntaxException {
@@ -18,19 +15,9 @@ class InspectCommandTest {
         .toString();
   }
 
-  private static String[] run(String... args) {
-    CommandLine cli = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new String[] {String.valueOf(code), out.toString(), err.toString()};
-  }
-
   @Test
   void printsArchitectureParametersFlopsAndLoadTime() throws Exception {
-    String[] r = run("inspect", fixture("base"), "--seconds", "1");
+    String[] r = CliRun.run("inspect", fixture("base"), "--seconds", "1");
     assertEquals("0", r[0], r[2]);
     String text = r[1];
     assertTrue(text.contains("type         wav2vec2 (Wav2Vec2Model), post-LN layers, group-norm"), text);
@@ -43,7 +30,7 @@ class InspectCommandTest {
 
   @Test
   void jsonReportCountsEveryParameterAndEveryBudget() throws Exception {
-    String[] r = run("inspect", fixture("large"), "--json");
+    String[] r = CliRun.run("inspect", fixture("large"), "--json");
     assertEquals("0", r[0], r[2]);
     JsonObject o = JsonParser.parseString(r[1]).getAsJsonObject();
     assertEquals("wav2vec2.", o.get("naming").getAsString());
@@ -58,7 +45,7 @@ class InspectCommandTest {
 
   @Test
   void aDirectoryThatIsNotAModelGivesOneErrorLine() {
-    String[] r = run("inspect", "/nonexistent/model");
+    String[] r = CliRun.run("inspect", "/nonexistent/model");
     assertEquals("1", r[0]);
     assertEquals("icld inspect: /nonexistent/model: no such directory (a model is a directory "
         + "with config.json and its weights)\n", r[2]);

@@ -8,28 +8,15 @@ import dev.icld.model.FoundationModel;
 import dev.icld.model.io.SafeTensors;
 import dev.icld.model.io.TensorData;
 import dev.icld.train.SpeechFixtures;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code icld pretrain} end to end at tiny scale: a loadable F16 model directory and its card. */
 class PretrainCommandTest {
   @TempDir Path temp;
-
-  private static String[] run(String... args) {
-    CommandLine cli = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new String[] {String.valueOf(code), out.toString(), err.toString()};
-  }
 
   @Test
   void writesALoadableHalfPrecisionModelWithItsCard() throws Exception {
@@ -43,7 +30,7 @@ class PretrainCommandTest {
     String[] args = {"pretrain", "--data", speech.toString(), "--exclude-speakers-of",
         downstream.toString(), "--out", out.toString(), "--hidden", "32", "--layers", "2",
         "--conv-channels", "16", "--clusters", "6", "--max-steps", "3", "--batch-seconds", "2"};
-    String[] r = run(args);
+    String[] r = CliRun.run(args);
     assertEquals("0", r[0], r[2]);
     assertTrue(r[1].contains("held out 2 speakers of 2 dev/test manifests"), r[1]);
     assertTrue(r[1].contains("dropped 6 of held-out speakers"), r[1]);
@@ -69,7 +56,7 @@ class PretrainCommandTest {
 
     // Second iteration: targets from layer 1 of the first model, training continued from it.
     Path second = temp.resolve("second");
-    r = run("pretrain", "--data", speech.toString(), "--exclude-speakers-of",
+    r = CliRun.run("pretrain", "--data", speech.toString(), "--exclude-speakers-of",
         downstream.toString(), "--out", second.toString(), "--init", out.toString(),
         "--targets-from-layer", "1", "--clusters", "4", "--max-steps", "2", "--batch-seconds",
         "2");
@@ -84,7 +71,7 @@ class PretrainCommandTest {
 
   @Test
   void targetsFromALayerNeedAnInitialModel() {
-    String[] r = run("pretrain", "--data", temp.toString(), "--out", temp.resolve("m").toString(),
+    String[] r = CliRun.run("pretrain", "--data", temp.toString(), "--out", temp.resolve("m").toString(),
         "--max-steps", "3", "--targets-from-layer", "2");
     assertEquals("1", r[0]);
     assertTrue(r[2].contains("--targets-from-layer needs --init"), r[2]);
@@ -92,7 +79,7 @@ class PretrainCommandTest {
 
   @Test
   void aStepCountAndATimeLimitTogetherAreRefused() {
-    String[] r = run("pretrain", "--data", temp.toString(), "--out", temp.resolve("m").toString(),
+    String[] r = CliRun.run("pretrain", "--data", temp.toString(), "--out", temp.resolve("m").toString(),
         "--max-steps", "3", "--max-minutes", "2");
     assertEquals("1", r[0]);
     assertTrue(r[2].contains("exactly one of --max-steps and --max-minutes"), r[2]);

@@ -1,0 +1,20 @@
+package dev.icld.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** Runs the icld command line in-process, as the tests of individual commands need it. */
+final class CliRun {
+  private CliRun() {}
+
+  /** {exit code, standard output, standard error} of {@code icld args...}. */
+  static String[] run(String... args) {
+    var cli = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new String[] {String.valueOf(code), out.toString(), err.toString()};
+  }
+}
