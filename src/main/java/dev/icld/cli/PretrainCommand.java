@@ -51,6 +51,14 @@ final class PretrainCommand implements Callable<Integer> {
           + "at 256 the conv stack costs twice the 12 layers of width 192)")
   int convChannels;
 
+  @Option(names = "--pre-ln", description = "pre-LN transformer layers (\"stable layer norm\", "
+      + "as in Large checkpoints) instead of Base's post-LN")
+  boolean preLayerNorm;
+
+  @Option(names = "--lr", defaultValue = "5e-4", paramLabel = "X",
+      description = "peak learning rate (default: ${DEFAULT-VALUE})")
+  double learningRate;
+
   @Option(names = "--clusters", defaultValue = "100",
       description = "k-means clusters (default: ${DEFAULT-VALUE})")
   int clusters;
@@ -85,8 +93,9 @@ final class PretrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Pretraining.Request request = new Pretraining.Request(data, excludeSpeakersOf, out,
-        Pretraining.defaultArchitecture(hidden, layers, heads, convChannels), init,
-        targetsFromLayer, clusters, maxSteps, maxMinutes, batchSeconds, seed, commandText());
+        Pretraining.defaultArchitecture(hidden, layers, heads, convChannels, preLayerNorm),
+        init, targetsFromLayer, clusters, maxSteps, maxMinutes, batchSeconds, learningRate, seed,
+        commandText());
     new Pretraining(spec.commandLine().getOut()).run(request);
     return 0;
   }

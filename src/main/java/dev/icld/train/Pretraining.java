@@ -41,8 +41,8 @@ public final class Pretraining {
   static final String KMEANS = "kmeans.safetensors";
   static final String HEAD = "pretraining_head.safetensors";
   static final String CARD = "CARD.md";
-  /** fairseq HuBERT Base's optimisation, scaled to a short run. */
-  static final double PEAK_LEARNING_RATE = 5e-4;
+  /** fairseq HuBERT Base's peak learning rate. */
+  public static final double DEFAULT_LEARNING_RATE = 5e-4;
   static final double WARMUP_FRACTION = 0.08;
   static final double MAX_GRADIENT_NORM = 10;
   static final int MAX_FIT_FRAMES = 200_000;
@@ -66,12 +66,13 @@ public final class Pretraining {
    * @param maxMinutes training time to fill, turned into steps by timing a few (0 when
    *     {@code maxSteps} decides)
    * @param batchSeconds most padded audio per batch
+   * @param learningRate the peak learning rate
    * @param seed every random choice of the run
    * @param command the command line, for the card
    */
   public record Request(List<Path> data, List<Path> excludeSpeakersOf, Path out,
       ModelConfig architecture, Path init, int targetsFromLayer, int clusters, int maxSteps,
-      double maxMinutes, double batchSeconds, long seed, String command) {
+      double maxMinutes, double batchSeconds, double learningRate, long seed, String command) {
     public Request {
       data = List.copyOf(data);
       excludeSpeakersOf = List.copyOf(excludeSpeakersOf);
@@ -81,8 +82,9 @@ public final class Pretraining {
       if ((maxSteps > 0) == (maxMinutes > 0)) {
         throw new IllegalArgumentException("give exactly one of --max-steps and --max-minutes");
       }
-      if (maxSteps < 0 || maxMinutes < 0 || !(batchSeconds > 0)) {
-        throw new IllegalArgumentException("steps, minutes and batch seconds must be positive");
+      if (maxSteps < 0 || maxMinutes < 0 || !(batchSeconds > 0) || !(learningRate > 0)) {
+        throw new IllegalArgumentException(
+            "steps, minutes, batch seconds and learning rate must be positive");
       }
       if (targetsFromLayer < 0 || (targetsFromLayer > 0 && init == null)) {
         throw new IllegalArgumentException("--targets-from-layer needs --init (the model whose "
@@ -91,14 +93,17 @@ public final class Pretraining {
     }
   }
 
-  /** The embedded default: HuBERT Base's 12 post-LN layers and conv stack, narrowed. */
+  /**
+   * The embedded default: HuBERT Base's conv stack and transformer, narrowed; post-LN layers as
+   * in Base, or pre-LN ("stable layer norm", as in Large), which trains faster from scratch.
+   */
   public static ModelConfig defaultArchitecture(int hidden, int layers, int heads,
-      int convChannels) {
+      int convChannels, boolean preLayerNorm) {
     return new ModelConfig(ModelType.HUBERT, hidden, layers, heads, 4 * hidden, "gelu", "gelu",
         List.of(convChannels, convChannels, convChannels, convChannels, convChannels,
             convChannels, convChannels),
         List.of(10, 3, 3, 3, 3, 2, 2), List.of(5, 2, 2, 2, 2, 2, 2), false, "group", 128, 16,
-        false, 1e-5, true, 320, 800);
+        preLayerNorm, 1e-5, true, 320, 800);
   }
 
   private final PrintWriter out;
@@ -160,7 +165,7 @@ public final class Pretraining {
         TrainerOptions options = TrainerOptions.defaults()
             .withEpochs((steps + batchesPerEpoch - 1) / batchesPerEpoch)
             .withMaxSteps(steps)
-            .withLearningRate(PEAK_LEARNING_RATE)
+            .withLearningRate(request.learningRate())
             .withWarmupFraction(WARMUP_FRACTION)
             .withMaxGradNorm(MAX_GRADIENT_NORM)
             .withCheckpointEvery(100)
@@ -269,10 +274,10 @@ public final class Pretraining {
     s.append("- encoder frame t takes label floor(t * label rate / 50 Hz), frames past the last "
         + "label cropped (fairseq's HuBERT)\n\n");
     s.append("## Architecture\n\n");
-    s.append(String.format(Locale.ROOT, "- model_type %s, %d post-LN transformer layers, hidden "
+    s.append(String.format(Locale.ROOT, "- model_type %s, %d %s transformer layers, hidden "
         + "%d, %d heads, FFN %d, conv channels %s, kernels %s, strides %s, group-norm conv "
         + "encoder, positional conv kernel %d in %d groups%n", c.modelType().id(),
-        c.numHiddenLayers(), c.hiddenSize(), c.numAttentionHeads(), c.intermediateSize(),
+        c.numHiddenLayers(), c.variant(), c.hiddenSize(), c.numAttentionHeads(), c.intermediateSize(),
         c.convDim(), c.convKernel(), c.convStride(), c.numConvPosEmbeddings(),
         c.numConvPosEmbeddingGroups()));
     s.append(String.format(Locale.ROOT, "- %,d parameters, stored as F16 in model.safetensors "
