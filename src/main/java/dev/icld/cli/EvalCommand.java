@@ -55,6 +55,11 @@ final class EvalCommand implements Callable<Integer> {
           + "--selector-dir wrote it")
   Path selectorDir;
 
+  @Option(names = "--early-exit-model", paramLabel = "DIR",
+      description = "model from icld finetune --layer-drop early-exit (same backbone, task, labels "
+          + "and layer count): early-exit and dynamic-exit run on it, every other method on --model")
+  Path earlyExitModel;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "report directory")
   Path out;
 
@@ -87,7 +92,8 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--engine " + engine + ": only djl is available");
     }
     PrintWriter printed = spec.commandLine().getOut();
-    try (TaskModel taskModel = TaskModel.load(model)) {
+    try (TaskModel taskModel = TaskModel.load(model);
+        TaskModel exitModel = earlyExitModel == null ? null : TaskModel.load(earlyExitModel)) {
       int layers = taskModel.backbone().layerCount();
       List<Integer> chosenBudgets = budgets == null
           ? defaultBudgets(layers) : BudgetList.parse(budgets, layers);
@@ -100,12 +106,17 @@ final class EvalCommand implements Callable<Integer> {
           ? CorpusSplits.load(data, "dev", taskModel) : null;
       printed.printf("model        %s: %s, %s, %d layers%n", model, taskModel.task().id(),
           taskModel.backbone().config().modelType().id(), layers);
+      if (exitModel != null) {
+        printed.printf("early exit   %s: early-exit and dynamic-exit run on it%n", earlyExitModel);
+      }
       printed.printf("test         %d utterances (%.1f min); methods %s; budgets %s%n",
           test.size(), test.totalSeconds() / 60, String.join(",", chosenMethods), chosenBudgets);
       printed.flush();
       MethodComparison.Comparison comparison =
           new MethodComparison(taskModel, model,
-              selectorDir == null ? model : selectorDir, test, dev, options).run();
+              selectorDir == null ? model : selectorDir, test, dev, options,
+              exitModel == null ? taskModel : exitModel,
+              exitModel == null ? model : earlyExitModel).run();
       EvaluationReport.Context context = new EvaluationReport.Context(taskModel.task().id(),
           taskModel.backbone().config().modelType().id(), model.toString(), data.toString(),
           (selectorDir == null ? model : selectorDir).toString(), layers, test.size(), test.totalSeconds(), seed, resamples, randomDraws, commandLine());

@@ -28,6 +28,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -38,10 +40,17 @@ import java.util.function.Supplier;
  * and stored beside the model ({@link StaticSubsets#FILE}); later runs reuse them. Everything
  * random (random layers, bootstrap resampling) derives from the seed, so the same seed gives the
  * same results except the measured latencies.
+ *
+ * <p>Early exit needs a model fine-tuned with exit heads, the other methods one fine-tuned with
+ * random LayerDrop; given a second model (same backbone, task, labels and layer count), early-exit
+ * and dynamic-exit run on it and everything else on the first, on the same test set, budgets and
+ * bootstrap. Each result names the model directory it came from.
  */
 public final class MethodComparison {
   public static final List<String> METHODS =
       List.of("full", "random", "early-exit", "dynamic-exit", "static", "selector", "adaptive");
+  /** The methods that read exit heads, so run on the exit model when there is one. */
+  public static final Set<String> EXIT_METHODS = Set.of("early-exit", "dynamic-exit");
 
   /**
    * @param methods a subset of {@link #METHODS}
@@ -79,9 +88,23 @@ public final class MethodComparison {
    * What a comparison produced.
    *
    * @param staticSubsets "loaded" or "searched" when the static method ran, else null
+   * @param exitModel the directory of the model that early-exit and dynamic-exit ran (or would
+   *     have run) on: the exit model, or the model itself when there is none
    */
   public record Comparison(List<MethodResult> results, List<SkippedMethod> skipped,
-      String staticSubsets) {}
+      String staticSubsets, Path exitModel) {}
+
+  /** A model that methods run on, with its directory, test-set runner and per-utterance FLOPs. */
+  private record Source(TaskModel model, Path dir, UtteranceRunner runner, Flops[] flops) {
+    static Source of(TaskModel model, Path dir, Corpus test) {
+      ModelConfig config = model.backbone().config();
+      Flops[] flops = new Flops[test.size()];
+      for (int u = 0; u < test.size(); u++) {
+        flops[u] = Flops.of(config, test.get(u).durationSeconds());
+      }
+      return new Source(model, dir, new UtteranceRunner(model, test), flops);
+    }
+  }
 
   private final TaskModel model;
   private final Path modelDir;
@@ -89,8 +112,8 @@ public final class MethodComparison {
   private final Corpus test;
   private final Corpus dev;
   private final Options options;
-  private final UtteranceRunner runner;
-  private final Flops[] flops;
+  private final Source main;
+  private final Source exits;
   private final int layers;
 
   /**
@@ -101,13 +124,26 @@ public final class MethodComparison {
    */
   public MethodComparison(TaskModel model, Path modelDir, Path selectorDir, Corpus test,
       Corpus dev, Options options) {
+    this(model, modelDir, selectorDir, test, dev, options, model, modelDir);
+  }
+
+  /**
+   * A comparison whose early-exit and dynamic-exit run on {@code exitModel}.
+   *
+   * @param exitModel fine-tuned with exit heads (icld finetune --layer-drop early-exit) from the
+   *     same backbone as {@code model}; it must have the same task, labels and layer count
+   * @param exitModelDir its directory
+   * @throws IllegalArgumentException naming both directories when the two models do not match,
+   *     or when the exit model has no exit heads
+   */
+  public MethodComparison(TaskModel model, Path modelDir, Path selectorDir, Corpus test,
+      Corpus dev, Options options, TaskModel exitModel, Path exitModelDir) {
     this.model = model;
     this.modelDir = modelDir;
     this.selectorDir = selectorDir;
     this.test = test;
     this.dev = dev;
     this.options = options;
-    this.runner = new UtteranceRunner(model, test);
     this.layers = model.backbone().layerCount();
     for (int k : options.budgets()) {
       if (k < 1 || k > layers) {
@@ -115,17 +151,45 @@ public final class MethodComparison {
             + " (the model has " + layers + " layers)");
       }
     }
-    ModelConfig config = model.backbone().config();
-    this.flops = new Flops[test.size()];
-    for (int u = 0; u < test.size(); u++) {
-      flops[u] = Flops.of(config, test.get(u).durationSeconds());
+    this.main = Source.of(model, modelDir, test);
+    if (exitModel == model) {
+      this.exits = main;
+    } else {
+      checkExitModel(exitModel, exitModelDir);
+      this.exits = Source.of(exitModel, exitModelDir, test);
     }
+  }
+
+  /** The exit model must answer the same question with the same depth, and have exit heads. */
+  private void checkExitModel(TaskModel exitModel, Path exitModelDir) {
+    String both = exitModelDir + " (early-exit model) and " + modelDir + " (model)";
+    if (exitModel.task() != model.task()) {
+      throw new IllegalArgumentException(both + " differ in task: " + exitModel.task().id()
+          + " versus " + model.task().id());
+    }
+    if (!Objects.equals(exitModel.labels(), model.labels())) {
+      throw new IllegalArgumentException(both + " differ in labels: " + exitModel.labels()
+          + " versus " + model.labels());
+    }
+    if (exitModel.backbone().layerCount() != layers) {
+      throw new IllegalArgumentException(both + " differ in layer count: "
+          + exitModel.backbone().layerCount() + " versus " + layers);
+    }
+    if (exitModel.exits().size() != layers) {
+      throw new IllegalArgumentException(exitModelDir + ": the early-exit model has no exit "
+          + "heads (fine-tune it with --layer-drop early-exit)");
+    }
+  }
+
+  private Source sourceFor(String method) {
+    return EXIT_METHODS.contains(method) ? exits : main;
   }
 
   public Comparison run() throws IOException {
     List<SkippedMethod> skipped = new ArrayList<>();
-    boolean exitHeads = model.exits().size() == layers;
-    String noExitHeads = "the model has no exit heads (fine-tune it with --layer-drop early-exit)";
+    boolean exitHeads = exits.model().exits().size() == layers;
+    String noExitHeads = "the model has no exit heads (fine-tune it with --layer-drop early-exit, "
+        + "and pass it as the early-exit model)";
     LayerSelector selector =
         LayerSelector.existsIn(selectorDir) ? LayerSelector.load(selectorDir) : null;
     try (selector) {
@@ -202,13 +266,13 @@ public final class MethodComparison {
           }
         }
       }
-      return new Comparison(results, skipped, staticSource);
+      return new Comparison(results, skipped, staticSource, exits.dir());
     }
   }
 
   /** Per budget, the entropy threshold whose mean exit on the dev set is at most k. */
   private Map<Integer, EntropyExit> calibrateExits() throws IOException {
-    UtteranceRunner devRunner = new UtteranceRunner(model, dev);
+    UtteranceRunner devRunner = new UtteranceRunner(exits.model(), dev);
     double[][] entropies = new double[dev.size()][];
     try (NDManager manager = Torch.newManager();
         ProgressBar bar = new ProgressBar("exit entropies (dev)", dev.size())) {
@@ -232,6 +296,8 @@ public final class MethodComparison {
         && (method.equals("selector") || method.equals("adaptive"));
     SelectorConfig selectorCost =
         method.equals("selector") || method.equals("adaptive") ? selector.config() : null;
+    Source source = sourceFor(method);
+    UtteranceRunner runner = source.runner();
     if (method.equals("dynamic-exit")) {
       EntropyExit rule = exitRules.get(k);
       for (int u = 0; u < Math.min(options.warmup(), test.size()); u++) {
@@ -242,7 +308,7 @@ public final class MethodComparison {
         outcomes.add(runner.runDynamicExit(u, rule, manager));
         bar.step();
       }
-      return summarise(method, k, List.of(outcomes), null);
+      return summarise(method, k, List.of(outcomes), null, source);
     }
     List<Supplier<LayerSelectionPolicy>> draws = new ArrayList<>();
     switch (method) {
@@ -272,12 +338,12 @@ public final class MethodComparison {
       }
       all.add(outcomes);
     }
-    return summarise(method, k, all, selectorCost);
+    return summarise(method, k, all, selectorCost, source);
   }
 
   /** Metrics, intervals, compute and latency over one or more draws of the same method. */
   private MethodResult summarise(String method, int k, List<List<Outcome>> draws,
-      SelectorConfig selectorCost) {
+      SelectorConfig selectorCost, Source source) {
     boolean classification = model.task().classification();
     List<String> names = classification ? List.of("accuracy") : List.of("wer", "cer");
     int n = test.size();
@@ -316,9 +382,10 @@ public final class MethodComparison {
         int executed = o.executedLayers();
         layerSum += executed;
         double duration = test.get(u).durationSeconds();
-        flopSum += flops[u].total(executed);
+        flopSum += source.flops()[u].total(executed);
         if (selectorCost != null) {
-          flopSum += SelectorFlops.of(selectorCost, model.backbone().config(), duration).total();
+          flopSum += SelectorFlops.of(selectorCost, source.model().backbone().config(), duration)
+              .total();
         }
         seconds += duration;
         nanos.add(o.nanos());
@@ -348,7 +415,7 @@ public final class MethodComparison {
     double medianNanos = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
         : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
     return new MethodResult(method, k, metrics, intervals, deviations, drawValues,
-        layerSum / every.size(), flopSum / seconds / 1e9, medianNanos / 1e6, every);
+        layerSum / every.size(), flopSum / seconds / 1e9, medianNanos / 1e6, every, source.dir());
   }
 
   /** The sample standard deviation (n - 1). */
