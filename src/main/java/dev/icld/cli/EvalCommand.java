@@ -144,8 +144,13 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private String commandLine() {
+    return commandLine(spec);
+  }
+
+  /** The command line that ran {@code spec}'s command, quoted for a shell (ablate's too). */
+  static String commandLine(CommandSpec spec) {
     List<String> args = spec.commandLine().getParseResult().originalArgs();
-    // The parse started at the root command, so the arguments begin with "eval".
+    // The parse started at the root command, so the arguments begin with the command's name.
     StringBuilder line = new StringBuilder("icld");
     for (String arg : args) {
       line.append(' ').append(arg.matches("[A-Za-z0-9_./=,:+-]+") ? arg : "'" + arg + "'");

@@ -100,6 +100,12 @@ public final class EvaluationReport {
    * broken by the next metric (CER for ASR).
    */
   private int compare(MethodResult a, MethodResult b) {
+    return compare(a, b, metricNames, classification);
+  }
+
+  /** {@link #compare(MethodResult, MethodResult)} for any report over these metrics. */
+  static int compare(MethodResult a, MethodResult b, List<String> metricNames,
+      boolean classification) {
     for (String name : metricNames) {
       int c = Double.compare(a.metrics().get(name), b.metrics().get(name));
       if (c != 0) {
