@@ -41,6 +41,8 @@ final class AblateCommand implements Callable<Integer> {
   static final String SELECTORS = "selectors";
   /** Unused here (no random layer dropping runs), but the comparison's options need a valid one. */
   private static final int RANDOM_DRAWS = 5;
+  /** The table has no latencies (they would differ between runs), so nothing needs warming up. */
+  private static final int NO_WARMUP = 0;
 
   /**
    * A selector variant of the ablation.
@@ -80,10 +82,6 @@ final class AblateCommand implements Callable<Integer> {
       description = "bootstrap resamples (default: ${DEFAULT-VALUE})")
   int resamples;
 
-  @Option(names = "--warmup", defaultValue = "3", paramLabel = "N",
-      description = "untimed passes before each variant and budget (default: ${DEFAULT-VALUE})")
-  int warmup;
-
   @Spec CommandSpec spec;
 
   @Override
@@ -99,7 +97,7 @@ final class AblateCommand implements Callable<Integer> {
       for (Variant v : VARIANTS) {
         evaluations.put(v, new MethodComparison.Options(v.adaptive()
             ? List.of("selector", "adaptive") : List.of("selector"), columns, training.seed,
-            RANDOM_DRAWS, resamples, warmup));
+            RANDOM_DRAWS, resamples, NO_WARMUP));
       }
       Corpus train = CorpusSplits.load(data, "train", taskModel);
       Corpus dev = CorpusSplits.load(data, "dev", taskModel);

@@ -51,7 +51,7 @@ class AblateCommandTest {
   private static String[] ablate(Path out, String budgets, String resamples) {
     return CliRun.run("ablate", "--model", model.toString(), "--data", data.toString(),
         "--out", out.toString(), "--budgets", budgets, "--max-steps", "6", "--batch-seconds",
-        "1.5", "--lr", "5e-2", "--seed", "3", "--resamples", resamples, "--warmup", "0");
+        "1.5", "--lr", "5e-2", "--seed", "3", "--resamples", resamples);
   }
 
   private static String[] ablate(Path out) {
