@@ -11,12 +11,18 @@ icld runs it). The script builds torchaudio's wav2vec2_model with the same archi
 same weights, and per input, in order, runs W untimed then R timed full-depth forwards on N
 threads; it writes the encoder output [frames, hidden] of each input to its --output (raw
 float32) so that icld can check that the same model was timed, and prints one JSON object:
-    {"torch": "1.13.1", "torchaudio": "0.13.1", "threads": N,
+    {"torch": "1.13.1", "torchaudio": "0.13.1", "threads": N, "blas": "/usr/lib/...",
+     "reference_blas": false,
      "inputs": [{"samples": S, "frames": T, "hidden": D, "times_ms": [R numbers]}, ...]}
+"blas" is the BLAS library torch's matrix products ran on. Debian's python3-torch is built against
+the generic libblas.so.3, which is Netlib's unoptimised reference implementation (reference_blas
+true, about a GFLOP/s) unless an optimised one such as libopenblas0-pthread is installed as its
+alternative; timings on the reference BLAS say nothing about PyTorch's speed.
 A model torchaudio cannot express prints {"error": "why"} and exits with status 2.
 """
 import argparse
 import json
+import os
 import struct
 import sys
 import time
@@ -114,6 +120,17 @@ def load_weights(model, tensors):
                           % (result.missing_keys[:5], result.unexpected_keys[:5]))
 
 
+def blas_library():
+    """The BLAS shared library this process loaded for torch's matrix products."""
+    torch.ones(8, 8) @ torch.ones(8, 8)
+    with open("/proc/self/maps") as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) >= 6 and os.path.basename(fields[5]).startswith(("libblas", "libopenblas")):
+                return os.path.realpath(fields[5])
+    return "unknown"
+
+
 def read_waveform(path):
     with open(path, "rb") as f:
         data = bytearray(f.read())
@@ -161,8 +178,10 @@ def main():
                 f.write(output.contiguous().numpy().astype("<f4").tobytes())
             inputs.append({"samples": waveform.shape[1], "frames": output.shape[0],
                            "hidden": output.shape[1], "times_ms": times})
+    blas = blas_library()
     print(json.dumps({"torch": torch.__version__, "torchaudio": torchaudio.__version__,
-                      "threads": torch.get_num_threads(), "inputs": inputs}))
+                      "threads": torch.get_num_threads(), "blas": blas,
+                      "reference_blas": "/blas/libblas.so" in blas, "inputs": inputs}))
     return 0
 
 

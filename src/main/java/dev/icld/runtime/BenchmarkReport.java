@@ -73,7 +73,7 @@ public record BenchmarkReport(String command, Machine machine, int threads, Stri
             in.selectorFlopsFraction(), SELECTOR_TARGET));
         checks.add(new Check(m.name(), in.seconds(), "selector time over DJL full model",
             in.selector().medianMs() / full.djlTotal().medianMs(), SELECTOR_TARGET));
-        if (in.pytorch() != null) {
+        if (in.pytorch() != null && !in.pytorch().referenceBlas()) {
           checks.add(new Check(m.name(), in.seconds(), "DJL over PyTorch eager, full model",
               full.djlTotal().medianMs() / in.pytorch().timing().medianMs(), PYTORCH_TARGET));
         }

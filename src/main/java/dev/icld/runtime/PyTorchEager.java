@@ -30,6 +30,11 @@ import java.util.stream.Stream;
  * repeat times and the encoder output of each input, which is compared with DJL's so that the
  * report shows the same model was timed. Optional: where the interpreter cannot import torch and
  * torchaudio, {@link #compare} says so instead of measuring.
+ *
+ * <p>Debian's python3-torch does its matrix products through the system's libblas.so.3, which is
+ * Netlib's unoptimised reference BLAS unless an optimised one (libopenblas0-pthread) is installed;
+ * the script reports which one ran, and times on the reference BLAS are shown but not held to the
+ * target.
  */
 public final class PyTorchEager {
   /** Debian's interpreter, where python3-torch and python3-torchaudio install. */
@@ -37,6 +42,8 @@ public final class PyTorchEager {
   /** The script, relative to the repository root. */
   public static final Path SCRIPT = Path.of("scripts", "bench", "torch_eager.py");
   static final String NOT_INSTALLED = "python3-torch not installed";
+  static final String REFERENCE_BLAS = "Netlib's reference BLAS: not a measure of PyTorch's speed, "
+      + "no target check; install libopenblas0-pthread";
   private static final long TIMEOUT_MINUTES = 60;
 
   private final Path python;
@@ -52,8 +59,14 @@ public final class PyTorchEager {
     this.script = script;
   }
 
-  /** PyTorch's times on one input and how far its output is from DJL's. */
-  public record InputTiming(Benchmark.Timing timing, double maxAbsDifference) {}
+  /**
+   * PyTorch's times on one input and how far its output is from DJL's.
+   *
+   * @param referenceBlas whether PyTorch ran on Netlib's reference BLAS (then the times do not
+   *     measure PyTorch's speed)
+   */
+  public record InputTiming(Benchmark.Timing timing, double maxAbsDifference,
+      boolean referenceBlas) {}
 
   /**
    * One model's comparison: what was measured (versions and threads) or why nothing was, and one
@@ -74,7 +87,8 @@ public final class PyTorchEager {
   }
 
   /** What the script printed: versions, the thread count it ran with, per input its times. */
-  record Answer(String torch, String torchaudio, int threads, List<ScriptInput> inputs) {}
+  record Answer(String torch, String torchaudio, int threads, String blas, boolean referenceBlas,
+      List<ScriptInput> inputs) {}
 
   /** One input as the script reports it. */
   record ScriptInput(int samples, int frames, int hidden, double[] timesMs) {}
@@ -140,10 +154,11 @@ public final class PyTorchEager {
               + in.hidden() + " values, DJL's " + djlOutput.length);
         }
         timings.add(new InputTiming(Benchmark.Timing.of(in.timesMs()),
-            maxAbsDifference(djlOutput, torchOutput)));
+            maxAbsDifference(djlOutput, torchOutput), answer.referenceBlas()));
       }
-      return new Result(String.format("torch %s, torchaudio %s (%s), %d threads", answer.torch(),
-          answer.torchaudio(), python, answer.threads()), timings);
+      return new Result(String.format("torch %s, torchaudio %s (%s), %d threads, BLAS %s%s",
+          answer.torch(), answer.torchaudio(), python, answer.threads(), answer.blas(),
+          answer.referenceBlas() ? " (" + REFERENCE_BLAS + ")" : ""), timings);
     } catch (IOException | IllegalArgumentException e) {
       return Result.notMeasured(e.getMessage());
     } finally {
@@ -230,7 +245,8 @@ public final class PyTorchEager {
             field(in, "hidden").getAsInt(), millis));
       }
       return new Answer(field(o, "torch").getAsString(), field(o, "torchaudio").getAsString(),
-          field(o, "threads").getAsInt(), inputs);
+          field(o, "threads").getAsInt(), field(o, "blas").getAsString(),
+          field(o, "reference_blas").getAsBoolean(), inputs);
     } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException e) {
       throw new IllegalArgumentException("the script's JSON is malformed: " + e.getMessage());
     }

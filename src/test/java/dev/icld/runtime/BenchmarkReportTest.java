@@ -22,8 +22,8 @@ class BenchmarkReportTest {
   }
 
   private static BenchmarkReport report(DeadlineExperiment.Report deadline) {
-    PyTorchEager.InputTiming oneSecond = new PyTorchEager.InputTiming(new Timing(100, 90), 2.5e-5);
-    PyTorchEager.InputTiming tenSeconds = new PyTorchEager.InputTiming(new Timing(1000, 950), 4e-5);
+    PyTorchEager.InputTiming oneSecond = new PyTorchEager.InputTiming(new Timing(100, 90), 2.5e-5, false);
+    PyTorchEager.InputTiming tenSeconds = new PyTorchEager.InputTiming(new Timing(1000, 950), 4e-5, false);
     List<DepthResult> depths = List.of(depth(4, 105), depth(2, 50), depth(1, 25), depth(0, 5));
     List<DepthResult> long10 = List.of(depth(4, 1200), depth(2, 500), depth(1, 250), depth(0, 50));
     Timing small = new Timing(0.1, 0.1);
@@ -70,6 +70,20 @@ class BenchmarkReportTest {
     JsonObject second = o.getAsJsonArray("models").get(1).getAsJsonObject();
     assertFalse(second.getAsJsonArray("inputs").get(0).getAsJsonObject().has("pytorch_total_ms"));
     assertFalse(o.has("deadline_experiment"));
+  }
+
+  @Test
+  void timesOnTheReferenceBlasAreShownButNotChecked() {
+    PyTorchEager.InputTiming slow = new PyTorchEager.InputTiming(new Timing(5000, 4900), 1e-5, true);
+    List<DepthResult> depths = List.of(depth(4, 105), depth(2, 50), depth(1, 25), depth(0, 5));
+    Timing small = new Timing(0.1, 0.1);
+    ModelResult m = new ModelResult("m", "shape", 4, List.of(
+        new InputResult(1, depths, small, 0.001, small, slow)), "torch (reference BLAS)");
+    BenchmarkReport r = new BenchmarkReport("./icld bench", new Machine(2, "cpu", "java", "linux",
+        Instant.EPOCH), 2, "2", new Benchmark.Settings(List.of(1.0), 1, 2, 2, 1), List.of(m), 1, 1,
+        null);
+    assertTrue(r.checks().stream().noneMatch(c -> c.what().contains("PyTorch")));
+    assertTrue(r.text().contains("5000.0 / 4900.0"), r.text());
   }
 
   @Test

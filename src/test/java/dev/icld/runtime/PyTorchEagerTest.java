@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FoundationModel;
@@ -26,12 +27,15 @@ class PyTorchEagerTest {
   @Test
   void readsTheScriptsAnswer() {
     PyTorchEager.Answer a = PyTorchEager.parse("{\"torch\": \"1.13.1\", \"torchaudio\": \"0.13.1\", "
-        + "\"threads\": 2, \"inputs\": [{\"samples\": 16000, \"frames\": 49, \"hidden\": 768, "
+        + "\"threads\": 2, \"blas\": \"/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0\", "
+        + "\"reference_blas\": true, \"inputs\": [{\"samples\": 16000, \"frames\": 49, \"hidden\": 768, "
         + "\"times_ms\": [12.5, 10.0, 11.0]}, {\"samples\": 160000, \"frames\": 499, "
         + "\"hidden\": 768, \"times_ms\": [100.0]}]}\n");
     assertEquals("1.13.1", a.torch());
     assertEquals("0.13.1", a.torchaudio());
     assertEquals(2, a.threads());
+    assertEquals("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0", a.blas());
+    assertTrue(a.referenceBlas());
     assertEquals(2, a.inputs().size());
     assertEquals(49, a.inputs().get(0).frames());
     assertArrayEquals(new double[] {12.5, 10.0, 11.0}, a.inputs().get(0).timesMs());
@@ -48,10 +52,11 @@ class PyTorchEagerTest {
     e = assertThrows(IllegalArgumentException.class, () -> PyTorchEager.parse("Traceback (most recent call last)"));
     assertEquals("the script printed no JSON object: Traceback (most recent call last)", e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> PyTorchEager.parse("{\"torch\": \"1\", \"torchaudio\": \"0\", \"threads\": 1}"));
+        () -> PyTorchEager.parse("{\"torch\": \"1\", \"torchaudio\": \"0\", \"threads\": 1, "
+            + "\"blas\": \"b\", \"reference_blas\": false}"));
     assertEquals("the script's JSON has no \"inputs\"", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> PyTorchEager.parse("{\"torch\": \"1\", "
-        + "\"torchaudio\": \"0\", \"threads\": 1, \"inputs\": [{\"samples\": 1, \"frames\": 1, "
+        + "\"torchaudio\": \"0\", \"threads\": 1, \"blas\": \"b\", \"reference_blas\": false, \"inputs\": [{\"samples\": 1, \"frames\": 1, "
         + "\"hidden\": 1, \"times_ms\": []}]}"));
     assertEquals("the script reported no times for an input", e.getMessage());
   }
