@@ -9,15 +9,19 @@ import dev.icld.eval.ErrorRates;
 import dev.icld.eval.MetricTally;
 import dev.icld.eval.Outcome;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * How a deadline budget copes with a load that changes during the run, against fixed budgets.
- * Calls arrive one after another over the test utterances (cycling when there are more calls than
- * utterances) while a competing load is switched off and on in phases of equal length. In every
+ * Calls arrive one after another over the test utterances, in a fixed shuffled order (so that a run
+ * shorter than the split samples all of it, and cycling when there are more calls than utterances),
+ * while a competing load is switched off and on in phases of equal length. In every
  * step the same utterance runs under each budget, one after the other in an order that rotates
  * from step to step, so that all budgets see the same load. Per budget and load phase it reports
  * the share of calls that met the deadline, the task metric against the test split's references
@@ -325,17 +329,20 @@ public final class DeadlineExperiment {
         perLoad[l] = new Tally();
       }
     }
+    List<Integer> order = new ArrayList<>(IntStream.range(0, utterances.size()).boxed().toList());
+    Collections.shuffle(order, new Random(0));
     Boolean classification = null;
     try (ProgressBar bar = new ProgressBar("deadline experiment", options.calls())) {
       for (int step = 0; step < options.calls(); step++) {
         int busy = (step / options.phaseLength()) % 2;
         load.accept(busy == 1);
-        TestUtterance utterance = utterances.get(step % utterances.size());
+        int index = order.get(step % order.size());
+        TestUtterance utterance = utterances.get(index);
         int kept = 0;
         for (int j = 0; j < b; j++) {
           int budget = (step + j) % b;
           InferenceResult r = server.infer(utterance.audio(), budgets.get(budget));
-          Outcome outcome = judge(step % utterances.size(), r, utterance.reference());
+          Outcome outcome = judge(index, r, utterance.reference());
           classification = r.output().isClassification();
           tallies[budget][busy].add(r, deadline, outcome);
           tallies[budget][2].add(r, deadline, outcome);
