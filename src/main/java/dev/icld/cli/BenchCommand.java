@@ -165,7 +165,8 @@ final class BenchCommand implements Callable<Integer> {
     }
     String djlThreads = System.getProperty(DJL_THREADS);
     List<Benchmark.ModelResult> results = new ArrayList<>();
-    Benchmark benchmark = new Benchmark(settings, new PyTorchEager(torchPython, torchScript()));
+    Benchmark benchmark = new Benchmark(settings,
+        new PyTorchEager(torchPython, torchScript(), threadCount(djlThreads, threads)));
     PrintWriter out = spec.commandLine().getOut();
     if (modelDir != null) {
       try (FoundationModel model = Checkpoints.load(modelDir)) {
@@ -229,6 +230,16 @@ final class BenchCommand implements Callable<Integer> {
       try (CompetingLoad load = new CompetingLoad(loadThreads)) {
         return DeadlineExperiment.run(server, utterances, options, load::set);
       }
+    }
+  }
+
+  /** DJL's thread setting as a number, or {@code fallback} where it is not one. */
+  private static int threadCount(String setting, int fallback) {
+    try {
+      int n = Integer.parseInt(setting.trim());
+      return n >= 1 ? n : fallback;
+    } catch (NumberFormatException e) {
+      return fallback;
     }
   }
 

@@ -48,15 +48,21 @@ public final class PyTorchEager {
 
   private final Path python;
   private final Path script;
+  private final int threads;
   private Boolean available;
 
   /**
    * @param python the interpreter to run the script with
    * @param script torch_eager.py
+   * @param threads PyTorch's intra-op threads: DJL's
    */
-  public PyTorchEager(Path python, Path script) {
+  public PyTorchEager(Path python, Path script, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("PyTorch needs at least one thread, got " + threads);
+    }
     this.python = python;
     this.script = script;
+    this.threads = threads;
   }
 
   /**
@@ -112,8 +118,8 @@ public final class PyTorchEager {
   }
 
   /**
-   * Times {@code model} at full depth on each input in PyTorch eager with the same thread count,
-   * warm-ups and repeats as DJL's measurement, and compares the outputs with DJL's.
+   * Times {@code model} at full depth on each input in PyTorch eager with DJL's thread count and
+   * the same warm-ups and repeats as DJL's measurement, and compares the outputs with DJL's.
    *
    * @param audio 16 kHz waveforms, each run alone
    */
@@ -130,7 +136,7 @@ public final class PyTorchEager {
       Checkpoints.save(model, work.resolve("model"));
       List<String> command = new ArrayList<>(List.of(python.toString(), script.toString(),
           "--model", work.resolve("model").toString(), "--threads",
-          Integer.toString(settings.threads()), "--warmups", Integer.toString(settings.warmups()),
+          Integer.toString(threads), "--warmups", Integer.toString(settings.warmups()),
           "--repeats", Integer.toString(settings.repeats())));
       for (int i = 0; i < audio.size(); i++) {
         Path in = work.resolve("input-" + i + ".f32");
@@ -138,7 +144,7 @@ public final class PyTorchEager {
         command.addAll(List.of("--input", in.toString(), "--output",
             work.resolve("output-" + i + ".f32").toString()));
       }
-      String stdout = run(command, work.resolve("stderr.txt"), settings.threads());
+      String stdout = run(command, work);
       Answer answer = parse(stdout);
       if (answer.inputs().size() != audio.size()) {
         throw new IOException("the script answered for " + answer.inputs().size() + " inputs, not "
@@ -166,19 +172,24 @@ public final class PyTorchEager {
     }
   }
 
-  /** The script's standard output; a failure names its error line or the end of its stderr. */
-  private String run(List<String> command, Path stderr, int threads) throws IOException {
+  /**
+   * The script's standard output (both streams go to files in {@code work}, so that a hung script
+   * runs into the timeout); a failure names its error line or the end of its stderr.
+   */
+  private String run(List<String> command, Path work) throws IOException {
+    Path stdoutFile = work.resolve("stdout.txt");
+    Path stderr = work.resolve("stderr.txt");
     ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectError(stderr.toFile());
+        .redirectOutput(stdoutFile.toFile()).redirectError(stderr.toFile());
     builder.environment().put("OPT_OUT_TRACKING", "true");
     builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
     builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
     Process process = builder.start();
     try {
-      String stdout = new String(process.getInputStream().readAllBytes());
       if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
         throw new IOException(script + " did not finish in " + TIMEOUT_MINUTES + " minutes");
       }
+      String stdout = Files.readString(stdoutFile);
       if (process.exitValue() != 0) {
         String why = stdout.isBlank() ? lastLine(Files.readString(stderr)) : errorOf(stdout);
         throw new IOException(script.getFileName() + " failed: " + why);

@@ -63,7 +63,7 @@ class PyTorchEagerTest {
 
   @Test
   void withoutPythonTorchNothingIsMeasured() {
-    PyTorchEager eager = new PyTorchEager(temp.resolve("no-such-python3"), temp.resolve("torch_eager.py"));
+    PyTorchEager eager = new PyTorchEager(temp.resolve("no-such-python3"), temp.resolve("torch_eager.py"), 1);
     assertFalse(eager.available());
     try (FoundationModel model = Checkpoints.randomlyInitialised(TinySetup.config(2), 1)) {
       PyTorchEager.Result r = eager.compare(model, List.of(new float[1600]), SETTINGS);
@@ -81,7 +81,7 @@ class PyTorchEagerTest {
         + "echo '{\"error\": \"model_type wavlm: not in torchaudio\"}'\nexit 2\n");
     Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path script = Files.writeString(temp.resolve("torch_eager.py"), "# stand-in\n");
-    PyTorchEager eager = new PyTorchEager(python, script);
+    PyTorchEager eager = new PyTorchEager(python, script, 1);
     try (FoundationModel model = Checkpoints.randomlyInitialised(TinySetup.config(2), 1)) {
       PyTorchEager.Result r = eager.compare(model, List.of(new float[1600]), SETTINGS);
       assertFalse(r.measured());
