@@ -28,8 +28,8 @@ done
 
 # Steps and learning rates sized so that the whole job stays under 20 minutes on 2 cores.
 case "$task" in
-  kws) default_steps=450 finetune_lr=1e-3 default_selector_steps=150 ;;
-  asr) default_steps=500 finetune_lr=1e-3 default_selector_steps=120 ;;
+  kws) default_steps=450 finetune_lr=5e-4 default_selector_steps=150 ;;
+  asr) default_steps=500 finetune_lr=5e-4 default_selector_steps=120 ;;
   *) echo "pipeline: --task must be kws or asr, not '$task'" >&2; exit 2 ;;
 esac
 finetune_steps="${finetune_steps:-$default_steps}"

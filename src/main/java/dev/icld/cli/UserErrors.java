@@ -1,5 +1,6 @@
 package dev.icld.cli;
 
+import dev.icld.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -16,8 +17,8 @@ final class UserErrors implements IExecutionExceptionHandler {
   public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed)
       throws Exception {
     Throwable cause = e instanceof UncheckedIOException ? e.getCause() : e;
-    boolean userError =
-        cause instanceof IOException || cause instanceof IllegalArgumentException;
+    boolean userError = cause instanceof IOException || cause instanceof IllegalArgumentException
+        || cause instanceof TrainingDivergedException;
     if (!userError || System.getenv("ICLD_DEBUG") != null) {
       throw e;
     }

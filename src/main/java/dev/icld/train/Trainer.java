@@ -233,8 +233,9 @@ public final class Trainer {
             objective.step(batch, manager, stepRandom(options.seed(), step, micro));
         float loss = output.loss().getFloat();
         if (!Float.isFinite(loss)) {
-          throw new IllegalStateException("training loss is " + loss + " at step " + (step + 1)
-              + " (learning rate too high?)");
+          throw new TrainingDivergedException("training loss is " + loss + " at step "
+              + (step + 1) + ": lower the learning rate (--lr) and start again in a new --out "
+              + "(the checkpoints there hold the run before it diverged)");
         }
         lossSum += loss;
         collector.backward(group.size() == 1 ? output.loss() : output.loss().div(group.size()));

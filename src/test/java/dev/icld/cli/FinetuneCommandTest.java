@@ -72,6 +72,18 @@ class FinetuneCommandTest {
   }
 
   @Test
+  void aDivergingRunIsOneClearLine() throws IOException {
+    Path data = TinySetup.corpus(temp.resolve("data"), 4, 2, 3);
+    Run r = run("finetune", "--model", randomModel().toString(), "--task", "kws", "--data",
+        data.toString(), "--out", temp.resolve("out").toString(), "--max-steps", "3",
+        "--batch-seconds", "1.5", "--lr", "1e30");
+    assertEquals(1, r.code(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().startsWith("icld finetune: training loss is "), r.err());
+    assertTrue(r.err().contains("lower the learning rate"), r.err());
+  }
+
+  @Test
   void aMissingDataDirectoryIsOneClearLine() throws IOException {
     Path missing = temp.resolve("nope");
     Run r = run("finetune", "--model", randomModel().toString(), "--task", "kws", "--data",
