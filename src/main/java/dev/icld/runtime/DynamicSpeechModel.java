@@ -9,6 +9,7 @@ import dev.icld.audio.Resampler;
 import dev.icld.data.CharacterVocabulary;
 import dev.icld.data.LabelVocabulary;
 import dev.icld.eval.CtcGreedyDecoder;
+import dev.icld.model.BackboneEngine;
 import dev.icld.model.Flops;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.FrontEndOutput;
@@ -59,6 +60,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * budget). A call that names none uses the first the model has of selector, early-exit, static,
  * first-k. Skipped layers are never computed.
  *
+ * <p>The backbone runs on the {@link InferenceEngine} chosen at load: DJL (PyTorch eager) or ONNX
+ * Runtime (the model exported component by component). The layer selector and the task heads run
+ * on DJL with either: they read the engine's front-end features and hidden states, and together
+ * cost well under 1% of the backbone.
+ *
  * <p>Thread-safe: the model's arrays are only read, and every call creates its arrays in its own
  * sub-manager, closed when the call returns, so many threads may call at once and no call's arrays
  * outlive it. A bad call throws an {@link IllegalArgumentException} naming the problem and leaves
@@ -77,7 +83,8 @@ public final class DynamicSpeechModel implements AutoCloseable {
   private static final int CALIBRATION_REPEATS = 3;
 
   private final TaskModel model;
-  private final FoundationModel backbone;
+  private final InferenceEngine.Session engine;
+  private final BackboneEngine backbone;
   private final LayerSelector selector;
   private final LogMelFilterbanks logMel;
   private final Map<String, LayerSelectionPolicy> policies;
@@ -89,9 +96,11 @@ public final class DynamicSpeechModel implements AutoCloseable {
   private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private DynamicSpeechModel(TaskModel model, LayerSelector selector, StaticSubsets staticSubsets) {
+  private DynamicSpeechModel(TaskModel model, InferenceEngine.Session engine,
+      LayerSelector selector, StaticSubsets staticSubsets) {
     this.model = model;
-    this.backbone = model.backbone();
+    this.engine = engine;
+    this.backbone = engine.backbone();
     this.selector = selector;
     this.logMel = selector != null && selector.config().input() == SelectorInputKind.LOG_MEL
         ? new LogMelFilterbanks()
@@ -112,13 +121,19 @@ public final class DynamicSpeechModel implements AutoCloseable {
     this.calls = Torch.newManager();
   }
 
+  /** {@link #load(Path, InferenceEngine)} on DJL. */
+  public static DynamicSpeechModel load(Path dir) throws IOException {
+    return load(dir, InferenceEngine.DJL);
+  }
+
   /**
    * Loads a model directory written by {@code icld finetune} (and, optionally, the selector and
-   * static subsets trained for it).
+   * static subsets trained for it) to run on {@code engine}.
    *
-   * @throws IOException naming the directory or file and the problem
+   * @throws IOException naming the directory or file and the problem, or why the backbone cannot
+   *     run on the engine
    */
-  public static DynamicSpeechModel load(Path dir) throws IOException {
+  public static DynamicSpeechModel load(Path dir, InferenceEngine engine) throws IOException {
     TaskModel model = TaskModel.load(dir);
     LayerSelector selector = null;
     try {
@@ -126,7 +141,7 @@ public final class DynamicSpeechModel implements AutoCloseable {
       StaticSubsets subsets = Files.isRegularFile(dir.resolve(StaticSubsets.FILE))
           ? StaticSubsets.load(dir)
           : null;
-      return of(model, selector, subsets);
+      return of(model, selector, subsets, engine);
     } catch (IllegalArgumentException e) {
       close(selector, model);
       throw new IOException(dir + ": " + e.getMessage(), e);
@@ -143,15 +158,22 @@ public final class DynamicSpeechModel implements AutoCloseable {
     model.close();
   }
 
+  /** {@link #of(TaskModel, LayerSelector, StaticSubsets, InferenceEngine)} on DJL. */
+  public static DynamicSpeechModel of(TaskModel model, LayerSelector selector,
+      StaticSubsets staticSubsets) {
+    return of(model, selector, staticSubsets, InferenceEngine.DJL);
+  }
+
   /**
-   * A runtime model over parts already in memory, which it then owns (closes).
+   * A runtime model over parts already in memory, which it then owns (closes) once built.
    *
    * @param selector the layer selector, or null
    * @param staticSubsets the static subsets, or null
-   * @throws IllegalArgumentException when the selector or the subsets do not fit the backbone
+   * @throws IllegalArgumentException when the selector or the subsets do not fit the backbone, or
+   *     the backbone cannot run on {@code engine}
    */
   public static DynamicSpeechModel of(TaskModel model, LayerSelector selector,
-      StaticSubsets staticSubsets) {
+      StaticSubsets staticSubsets, InferenceEngine engine) {
     int layers = model.backbone().layerCount();
     if (layers < 1) {
       throw new IllegalArgumentException("a dynamic-depth model needs transformer layers");
@@ -172,7 +194,7 @@ public final class DynamicSpeechModel implements AutoCloseable {
       throw new IllegalArgumentException("the static subsets are for " + staticSubsets.layers()
           + " layers, the backbone has " + layers);
     }
-    return new DynamicSpeechModel(model, selector, staticSubsets);
+    return new DynamicSpeechModel(model, engine.open(model.backbone()), selector, staticSubsets);
   }
 
   public int layers() {
@@ -185,6 +207,11 @@ public final class DynamicSpeechModel implements AutoCloseable {
 
   public ModelConfig config() {
     return backbone.config();
+  }
+
+  /** The backbone's engine: {@link InferenceEngine#id()}. */
+  public String engine() {
+    return backbone.engineName();
   }
 
   public boolean hasSelector() {
@@ -550,7 +577,8 @@ public final class DynamicSpeechModel implements AutoCloseable {
    */
   public int liveArrayCount() {
     int n = calls.getManagedArrays().size();
-    n += backbone.parameters().values().iterator().next().getManager().getManagedArrays().size();
+    n += model.backbone().parameters().values().iterator().next().getManager()
+        .getManagedArrays().size();
     n += model.heads().get(0).weight().getManager().getManagedArrays().size();
     if (selector != null) {
       n += selector.parameters().values().iterator().next().getManager().getManagedArrays().size();
@@ -568,6 +596,7 @@ public final class DynamicSpeechModel implements AutoCloseable {
       }
       closed = true;
       calls.close();
+      engine.close();
       if (selector != null) {
         selector.close();
       }

@@ -1,13 +1,19 @@
 package dev.icld.runtime.onnx;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.icld.model.BackboneEngine;
 import dev.icld.model.FoundationModel;
+import dev.icld.model.FrontEndOutput;
 import dev.icld.model.LayerMask;
 import dev.icld.model.ModelConfig;
+import dev.icld.model.ModelOutput;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -24,11 +30,18 @@ import java.util.Set;
  * only the sessions of the layers the mask keeps, so a skipped layer costs nothing. Intermediate
  * tensors go from one session to the next without a copy through Java.
  *
+ * <p>Two ways in: {@link #forward} runs a whole pass on plain float arrays (the benchmark's
+ * path: nothing is copied between sessions), and as a {@link BackboneEngine} the two stages
+ * {@link #frontEnd} and {@link #encode} on NDArrays, so that the layer selector can read the
+ * features in between and the task heads read the hidden states as they do on DJL (the stage
+ * outputs are copied into NDArrays, a small cost beside the layers).
+ *
  * <p>Forward passes may run concurrently (ONNX Runtime sessions are thread-safe); {@link #close}
- * must not overlap them. Results are plain float arrays; every native tensor of a call is
- * released before it returns.
+ * must not overlap them. Every native ONNX Runtime tensor of a call is released before it returns.
  */
-public final class OnnxBackbone implements AutoCloseable {
+public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
+  /** Its {@link #engineName()}. */
+  public static final String ENGINE = "onnx";
   /** Additive score for padded keys, as the DJL model uses; finite so an all-padding row gives no NaN. */
   private static final float MASKED = -1e9f;
 
@@ -138,6 +151,7 @@ public final class OnnxBackbone implements AutoCloseable {
     }
   }
 
+  @Override
   public int layerCount() {
     return layers.size();
   }
@@ -165,43 +179,107 @@ public final class OnnxBackbone implements AutoCloseable {
    * @param keepHiddenStates also return the L + 1 hidden states (copied out of native memory)
    */
   public Output forward(float[] padded, int[] sampleLengths, LayerMask mask, boolean keepHiddenStates) {
-    if (closed) {
-      throw new IllegalStateException("this ONNX backbone is closed");
-    }
+    checkOpen();
+    checkMask(mask);
     int batch = sampleLengths.length;
-    if (batch == 0) {
-      throw new IllegalArgumentException("an empty batch: no utterances to run");
-    }
-    if (padded.length % batch != 0) {
-      throw new IllegalArgumentException("a batch of " + padded.length
-          + " samples cannot hold " + batch + " equally padded utterances");
-    }
-    if (mask.gates() != null || mask.layers() != layers.size()) {
-      throw new IllegalArgumentException("the ONNX engine needs an inference-form layer mask of "
-          + layers.size() + " layers, got " + mask.layers() + (mask.gates() != null ? " gated" : ""));
-    }
-    int samples = padded.length / batch;
+    int samples = samplesPerRow(padded.length, batch);
+    int[] frameLengths = frameLengths(sampleLengths, samples);
     int frames = frames(samples);
-    if (frames < 1) {
-      throw new IllegalArgumentException("utterances of " + samples
-          + " samples are shorter than the feature encoder's receptive field");
-    }
-    int[] frameLengths = new int[batch];
-    for (int b = 0; b < batch; b++) {
-      if (sampleLengths[b] < 0 || sampleLengths[b] > samples) {
-        throw new IllegalArgumentException("utterance " + b + " has " + sampleLengths[b]
-            + " samples, outside 0.." + samples);
-      }
-      frameLengths[b] = frames(sampleLengths[b]);
-    }
-    int width = config.hiddenSize();
-    List<float[]> hiddenStates = new ArrayList<>();
     try (OnnxTensor waveforms = tensor(padded, batch, samples);
-        OnnxTensor frameMask = tensor(frameMask(frameLengths, frames), batch, frames, 1);
-        OnnxTensor keyMask = tensor(keyMask(frameLengths, frames), batch, 1, 1, frames);
         Chain chain = new Chain()) {
       OnnxTensor projected = chain.run(featureEncoder, FeatureEncoderGraph.COMPONENT,
           Map.of(FeatureEncoderGraph.WAVEFORMS, waveforms), FeatureEncoderGraph.PROJECTED);
+      Encoded encoded = encode(chain, projected, frameLengths, frames, mask, keepHiddenStates);
+      return new Output(batch, frames, config.hiddenSize(), frameLengths, encoded.last(),
+          encoded.hiddenStates());
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String engineName() {
+    return ENGINE;
+  }
+
+  @Override
+  public ModelConfig config() {
+    return config;
+  }
+
+  /** The feature encoder and projection, their outputs copied into the waveforms' manager. */
+  @Override
+  public FrontEndOutput frontEnd(NDArray waveforms, int[] sampleLengths) {
+    checkOpen();
+    Shape shape = waveforms.getShape();
+    if (shape.dimension() != 2 || shape.get(0) != sampleLengths.length) {
+      throw new IllegalArgumentException("waveforms must be [batch, samples] with one length per "
+          + "utterance, got " + shape + " and " + sampleLengths.length + " lengths");
+    }
+    int batch = sampleLengths.length;
+    int samples = samplesPerRow(Math.toIntExact(shape.size()), batch);
+    int[] frameLengths = frameLengths(sampleLengths, samples);
+    int frames = frames(samples);
+    NDManager manager = waveforms.getManager();
+    try (OnnxTensor input = tensor(waveforms.toFloatArray(), batch, samples);
+        OrtSession.Result result = featureEncoder.run(Map.of(FeatureEncoderGraph.WAVEFORMS, input),
+            Set.of(FeatureEncoderGraph.FEATURES, FeatureEncoderGraph.PROJECTED))) {
+      List<Integer> convDim = config.convDim();
+      NDArray features = manager.create(values(result, FeatureEncoderGraph.FEATURES),
+          new Shape(batch, frames, convDim.get(convDim.size() - 1)));
+      NDArray projected = manager.create(values(result, FeatureEncoderGraph.PROJECTED),
+          new Shape(batch, frames, config.hiddenSize()));
+      return new FrontEndOutput(features, projected, frameLengths);
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime failed in the " + FeatureEncoderGraph.COMPONENT
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The positional embedding, the layers {@code mask} keeps and the final layer norm; every hidden
+   * state is copied into the front end's manager (a skipped layer's entry is the same array as
+   * its input).
+   */
+  @Override
+  public ModelOutput encode(FrontEndOutput frontEnd, LayerMask mask) {
+    checkOpen();
+    checkMask(mask);
+    NDArray projectedArray = frontEnd.projected();
+    Shape shape = projectedArray.getShape();
+    int[] frameLengths = frontEnd.frameLengths();
+    int batch = frameLengths.length;
+    int frames = (int) shape.get(1);
+    NDManager manager = projectedArray.getManager();
+    try (OnnxTensor projected = tensor(projectedArray.toFloatArray(), batch, frames, shape.get(2));
+        Chain chain = new Chain()) {
+      Encoded encoded = encode(chain, projected, frameLengths, frames, mask, true);
+      Shape stateShape = new Shape(batch, frames, config.hiddenSize());
+      List<NDArray> hidden = new ArrayList<>();
+      float[] previous = null;
+      for (float[] state : encoded.hiddenStates()) {
+        hidden.add(state == previous ? hidden.get(hidden.size() - 1) : manager.create(state, stateShape));
+        previous = state;
+      }
+      NDArray last = finalLayerNorm == null
+          ? hidden.get(hidden.size() - 1)
+          : manager.create(encoded.last(), stateShape);
+      return new ModelOutput(frontEnd.features(), frameLengths, hidden, last, mask);
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime: " + e.getMessage(), e);
+    }
+  }
+
+  /** The encoder's output and, when kept, its L + 1 hidden states (a skipped layer repeats the
+   * same array). */
+  private record Encoded(float[] last, List<float[]> hiddenStates) {}
+
+  private Encoded encode(Chain chain, OnnxTensor projected, int[] frameLengths, int frames,
+      LayerMask mask, boolean keepHiddenStates) throws OrtException {
+    int batch = frameLengths.length;
+    List<float[]> hiddenStates = new ArrayList<>();
+    try (OnnxTensor frameMask = tensor(frameMask(frameLengths, frames), batch, frames, 1);
+        OnnxTensor keyMask = tensor(keyMask(frameLengths, frames), batch, 1, 1, frames)) {
       OnnxTensor h = chain.run(positionalEmbedding, PositionalEmbeddingGraph.COMPONENT,
           Map.of(PositionalEmbeddingGraph.PROJECTED, projected,
               PositionalEmbeddingGraph.FRAME_MASK, frameMask),
@@ -224,11 +302,51 @@ public final class OnnxBackbone implements AutoCloseable {
       if (finalLayerNorm != null) {
         h = chain.run(finalLayerNorm, FinalLayerNormGraph.COMPONENT,
             Map.of(FinalLayerNormGraph.HIDDEN, h), FinalLayerNormGraph.OUTPUT);
+        return new Encoded(values(h), hiddenStates);
       }
-      return new Output(batch, frames, width, frameLengths, values(h), List.copyOf(hiddenStates));
-    } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime: " + e.getMessage(), e);
+      return new Encoded(state != null ? state : values(h), hiddenStates);
     }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this ONNX backbone is closed");
+    }
+  }
+
+  private void checkMask(LayerMask mask) {
+    if (mask.gates() != null || mask.layers() != layers.size()) {
+      throw new IllegalArgumentException("the ONNX engine needs an inference-form layer mask of "
+          + layers.size() + " layers, got " + mask.layers() + (mask.gates() != null ? " gated" : ""));
+    }
+  }
+
+  private static int samplesPerRow(int total, int batch) {
+    if (batch == 0) {
+      throw new IllegalArgumentException("an empty batch: no utterances to run");
+    }
+    if (total % batch != 0) {
+      throw new IllegalArgumentException("a batch of " + total
+          + " samples cannot hold " + batch + " equally padded utterances");
+    }
+    return total / batch;
+  }
+
+  /** Valid frames per utterance, after checking the lengths against the padded row. */
+  private int[] frameLengths(int[] sampleLengths, int samples) {
+    if (frames(samples) < 1) {
+      throw new IllegalArgumentException("utterances of " + samples
+          + " samples are shorter than the feature encoder's receptive field");
+    }
+    int[] frameLengths = new int[sampleLengths.length];
+    for (int b = 0; b < sampleLengths.length; b++) {
+      if (sampleLengths[b] < 0 || sampleLengths[b] > samples) {
+        throw new IllegalArgumentException("utterance " + b + " has " + sampleLengths[b]
+            + " samples, outside 0.." + samples);
+      }
+      frameLengths[b] = frames(sampleLengths[b]);
+    }
+    return frameLengths;
   }
 
   /**
@@ -262,7 +380,8 @@ public final class OnnxBackbone implements AutoCloseable {
     }
   }
 
-  private int frames(int samples) {
+  @Override
+  public int frames(int samples) {
     int length = samples;
     for (int i = 0; i < config.convKernel().size(); i++) {
       int kernel = config.convKernel().get(i);
@@ -294,6 +413,12 @@ public final class OnnxBackbone implements AutoCloseable {
         .asFloatBuffer();
     buffer.put(values).rewind();
     return OnnxTensor.createTensor(environment, buffer, shape);
+  }
+
+  private static float[] values(OrtSession.Result result, String output) {
+    OnnxValue value = result.get(output)
+        .orElseThrow(() -> new IllegalStateException("ONNX Runtime returned no " + output));
+    return values((OnnxTensor) value);
   }
 
   private static float[] values(OnnxTensor tensor) {
