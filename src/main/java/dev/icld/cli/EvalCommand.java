@@ -77,7 +77,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--engine", defaultValue = "djl", paramLabel = "NAME",
       description = "backbone engine: djl (PyTorch eager through DJL) or onnx (ONNX Runtime, "
-          + "the model exported per component; not WavLM); the selector and heads run on djl "
+          + "the model exported per component; not WavLM); the layer selector runs on djl "
           + "(default: ${DEFAULT-VALUE})")
   String engine;
 
@@ -89,7 +89,7 @@ final class EvalCommand implements Callable<Integer> {
     InferenceEngine chosenEngine = InferenceEngine.fromId(engine);
     PrintWriter printed = spec.commandLine().getOut();
     try (TaskModel taskModel = TaskModel.load(model);
-        InferenceEngine.Session session = chosenEngine.open(taskModel.backbone())) {
+        InferenceEngine.Session session = chosenEngine.open(taskModel)) {
       int layers = taskModel.backbone().layerCount();
       List<Integer> chosenBudgets = budgets == null
           ? defaultBudgets(layers) : BudgetList.parse(budgets, layers);
@@ -107,7 +107,7 @@ final class EvalCommand implements Callable<Integer> {
           test.size(), test.totalSeconds() / 60, String.join(",", chosenMethods), chosenBudgets);
       printed.flush();
       MethodComparison.Comparison comparison =
-          new MethodComparison(taskModel, session.backbone(), model,
+          new MethodComparison(taskModel, session.backbone(), session.heads(), model,
               selectorDir == null ? model : selectorDir, test, dev, options).run();
       EvaluationReport.Context context = new EvaluationReport.Context(taskModel.task().id(),
           taskModel.backbone().config().modelType().id(), model.toString(), data.toString(),

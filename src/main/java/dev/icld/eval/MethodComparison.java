@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.icld.data.Corpus;
 import dev.icld.data.ProgressBar;
 import dev.icld.model.BackboneEngine;
+import dev.icld.model.HeadEngine;
 import dev.icld.model.Flops;
 import dev.icld.model.ModelConfig;
 import dev.icld.model.TaskModel;
@@ -86,6 +87,7 @@ public final class MethodComparison {
 
   private final TaskModel model;
   private final BackboneEngine engine;
+  private final HeadEngine heads;
   private final Path modelDir;
   private final Path selectorDir;
   private final Corpus test;
@@ -98,27 +100,29 @@ public final class MethodComparison {
   /** A comparison with the backbone on DJL (the model itself). */
   public MethodComparison(TaskModel model, Path modelDir, Path selectorDir, Corpus test,
       Corpus dev, Options options) {
-    this(model, model.backbone(), modelDir, selectorDir, test, dev, options);
+    this(model, model.backbone(), model, modelDir, selectorDir, test, dev, options);
   }
 
   /**
    * @param engine runs the model's backbone for every pass (the static subset search and the
    *     dynamic exit's calibration included)
+   * @param heads runs the model's heads for every pass
    * @param modelDir the model's directory (its static subsets live there)
    * @param selectorDir where the selector is (usually the model's directory)
    * @param dev the dev set, for the static subset search and the dynamic exit's calibration;
    *     null skips what needs it
    */
-  public MethodComparison(TaskModel model, BackboneEngine engine, Path modelDir, Path selectorDir,
-      Corpus test, Corpus dev, Options options) {
+  public MethodComparison(TaskModel model, BackboneEngine engine, HeadEngine heads, Path modelDir,
+      Path selectorDir, Corpus test, Corpus dev, Options options) {
     this.model = model;
     this.engine = engine;
+    this.heads = heads;
     this.modelDir = modelDir;
     this.selectorDir = selectorDir;
     this.test = test;
     this.dev = dev;
     this.options = options;
-    this.runner = new UtteranceRunner(model, engine, test);
+    this.runner = new UtteranceRunner(model, engine, heads, test);
     this.layers = model.backbone().layerCount();
     for (int k : options.budgets()) {
       if (k < 1 || k > layers) {
@@ -178,7 +182,7 @@ public final class MethodComparison {
           subsets = StaticSubsets.load(modelDir);
           staticSource = "loaded";
         } else {
-          subsets = DevScoring.searchStaticSubsets(new UtteranceRunner(model, engine, dev));
+          subsets = DevScoring.searchStaticSubsets(new UtteranceRunner(model, engine, heads, dev));
           subsets.save(modelDir);
           staticSource = "searched";
         }
@@ -219,7 +223,7 @@ public final class MethodComparison {
 
   /** Per budget, the entropy threshold whose mean exit on the dev set is at most k. */
   private Map<Integer, EntropyExit> calibrateExits() throws IOException {
-    UtteranceRunner devRunner = new UtteranceRunner(model, engine, dev);
+    UtteranceRunner devRunner = new UtteranceRunner(model, engine, heads, dev);
     double[][] entropies = new double[dev.size()][];
     try (NDManager manager = Torch.newManager();
         ProgressBar bar = new ProgressBar("exit entropies (dev)", dev.size())) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.icld.data.CharacterVocabulary;
 import dev.icld.data.Corpus;
 import dev.icld.model.BackboneEngine;
+import dev.icld.model.HeadEngine;
 import dev.icld.model.FrontEndOutput;
 import dev.icld.model.LayerMask;
 import dev.icld.model.ModelOutput;
@@ -25,33 +26,36 @@ import java.util.List;
  * Runs a task model on one utterance at a time (batch size 1, the latency that matters on a
  * device) under a layer-selection policy and a budget: the front end once, the policy's choice
  * from its output, then only the chosen layers, the head of the chosen exit and decoding. Also
- * scores precomputed front ends under fixed masks, for searches on a dev set. The backbone runs on
- * the engine it is given (DJL, the model itself, unless said otherwise); heads and the layer
- * selector read that engine's outputs.
+ * scores precomputed front ends under fixed masks, for searches on a dev set. The backbone and the
+ * heads run on the engines it is given (DJL, the model itself, unless said otherwise); the layer
+ * selector reads the backbone engine's features.
  */
 public final class UtteranceRunner {
   private final TaskModel model;
   private final BackboneEngine engine;
+  private final HeadEngine heads;
   private final Corpus corpus;
   private final LogMelFilterbanks logMel = new LogMelFilterbanks();
   private final CtcGreedyDecoder decoder = new CtcGreedyDecoder(CharacterVocabulary.BLANK);
 
   /** @param corpus the utterances to run, with labels (classification) or transcripts (ASR) */
   public UtteranceRunner(TaskModel model, Corpus corpus) {
-    this(model, model.backbone(), corpus);
+    this(model, model.backbone(), model, corpus);
   }
 
   /**
    * @param engine runs the model's backbone (the model itself, or an export of it)
+   * @param heads runs the model's heads (the model itself, or an export of them)
    * @param corpus the utterances to run, with labels (classification) or transcripts (ASR)
    */
-  public UtteranceRunner(TaskModel model, BackboneEngine engine, Corpus corpus) {
+  public UtteranceRunner(TaskModel model, BackboneEngine engine, HeadEngine heads, Corpus corpus) {
     if (engine.layerCount() != model.backbone().layerCount()) {
       throw new IllegalArgumentException("the " + engine.engineName() + " engine runs "
           + engine.layerCount() + " layers, the model has " + model.backbone().layerCount());
     }
     this.model = model;
     this.engine = engine;
+    this.heads = heads;
     this.corpus = corpus;
   }
 
@@ -65,6 +69,10 @@ public final class UtteranceRunner {
 
   public BackboneEngine engine() {
     return engine;
+  }
+
+  public HeadEngine heads() {
+    return heads;
   }
 
   /**
@@ -88,7 +96,7 @@ public final class UtteranceRunner {
       boolean[] mask = selection.mask(0);
       int exit = selection.exit(0);
       ModelOutput output = engine.encode(frontEnd, LayerMask.keep(mask));
-      NDArray logits = model.logits(output, headFor(exit));
+      NDArray logits = heads.logits(output, headFor(exit));
       Outcome judged = judge(utterance, logits, output.frameLengths()[0], mask, exit);
       return judged.withNanos(System.nanoTime() - start);
     }
@@ -106,7 +114,7 @@ public final class UtteranceRunner {
           engine.encode(frontEnd, LayerMask.all(engine.layerCount()));
       double[] entropies = new double[model.heads().size()];
       for (int head = 0; head < entropies.length; head++) {
-        entropies[head] = entropy(model.logits(output, head), output.frameLengths()[0]);
+        entropies[head] = entropy(heads.logits(output, head), output.frameLengths()[0]);
       }
       return entropies;
     }
@@ -129,9 +137,9 @@ public final class UtteranceRunner {
       ModelOutput output = engine.encode(frontEnd, LayerMask.keep(mask));
       int frames = output.frameLengths()[0];
       for (int head = 0; head < headFor(exit); head++) {
-        entropy(model.logits(output, head), frames);
+        entropy(heads.logits(output, head), frames);
       }
-      NDArray logits = model.logits(output, headFor(exit));
+      NDArray logits = heads.logits(output, headFor(exit));
       entropy(logits, frames);
       Outcome judged = judge(utterance, logits, frames, mask, exit);
       return judged.withNanos(System.nanoTime() - start);
@@ -150,7 +158,7 @@ public final class UtteranceRunner {
       frontEnd.projected().tempAttach(manager);
       frontEnd.features().tempAttach(manager);
       ModelOutput output = engine.encode(frontEnd, LayerMask.keep(mask));
-      return judge(utterance, model.logits(output, model.finalHead()), output.frameLengths()[0],
+      return judge(utterance, heads.logits(output, model.finalHead()), output.frameLengths()[0],
           mask, mask.length);
     }
   }
@@ -177,7 +185,7 @@ public final class UtteranceRunner {
       frontEnd.projected().tempAttach(manager);
       frontEnd.features().tempAttach(manager);
       ModelOutput output = engine.encode(frontEnd, LayerMask.keep(mask));
-      NDArray logits = model.logits(output, model.finalHead());
+      NDArray logits = heads.logits(output, model.finalHead());
       float[] scores = logits.toFloatArray();
       long[] shape = logits.getShape().getShape();
       int row = Math.toIntExact(scores.length / shape[0]);

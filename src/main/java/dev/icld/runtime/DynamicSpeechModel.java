@@ -10,6 +10,7 @@ import dev.icld.data.CharacterVocabulary;
 import dev.icld.data.LabelVocabulary;
 import dev.icld.eval.CtcGreedyDecoder;
 import dev.icld.model.BackboneEngine;
+import dev.icld.model.HeadEngine;
 import dev.icld.model.Flops;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.FrontEndOutput;
@@ -60,10 +61,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * budget). A call that names none uses the first the model has of selector, early-exit, static,
  * first-k. Skipped layers are never computed.
  *
- * <p>The backbone runs on the {@link InferenceEngine} chosen at load: DJL (PyTorch eager) or ONNX
- * Runtime (the model exported component by component). The layer selector and the task heads run
- * on DJL with either: they read the engine's front-end features and hidden states, and together
- * cost well under 1% of the backbone.
+ * <p>The backbone and the heads run on the {@link InferenceEngine} chosen at load: DJL (PyTorch
+ * eager) or ONNX Runtime (the model exported component by component). The layer selector runs on
+ * DJL with either, on the engine's front-end features.
  *
  * <p>Thread-safe: the model's arrays are only read, and every call creates its arrays in its own
  * sub-manager, closed when the call returns, so many threads may call at once and no call's arrays
@@ -85,6 +85,7 @@ public final class DynamicSpeechModel implements AutoCloseable {
   private final TaskModel model;
   private final InferenceEngine.Session engine;
   private final BackboneEngine backbone;
+  private final HeadEngine heads;
   private final LayerSelector selector;
   private final LogMelFilterbanks logMel;
   private final Map<String, LayerSelectionPolicy> policies;
@@ -101,6 +102,7 @@ public final class DynamicSpeechModel implements AutoCloseable {
     this.model = model;
     this.engine = engine;
     this.backbone = engine.backbone();
+    this.heads = engine.heads();
     this.selector = selector;
     this.logMel = selector != null && selector.config().input() == SelectorInputKind.LOG_MEL
         ? new LogMelFilterbanks()
@@ -194,7 +196,7 @@ public final class DynamicSpeechModel implements AutoCloseable {
       throw new IllegalArgumentException("the static subsets are for " + staticSubsets.layers()
           + " layers, the backbone has " + layers);
     }
-    return new DynamicSpeechModel(model, engine.open(model.backbone()), selector, staticSubsets);
+    return new DynamicSpeechModel(model, engine.open(model), selector, staticSubsets);
   }
 
   public int layers() {
@@ -392,7 +394,7 @@ public final class DynamicSpeechModel implements AutoCloseable {
         long groupStart = System.nanoTime();
         ModelOutput output = backbone.encode(rows(front, group.utterances()), group.layerMask());
         long layersEnd = System.nanoTime();
-        NDArray logits = model.logits(output, model.exits().indexOf(group.exit()));
+        NDArray logits = heads.logits(output, model.exits().indexOf(group.exit()));
         decode(logits, group.utterances(), output.frameLengths(), outputs);
         layersNs += layersEnd - groupStart;
         headNs += System.nanoTime() - layersEnd;

@@ -14,9 +14,6 @@ import dev.icld.model.FrontEndOutput;
 import dev.icld.model.LayerMask;
 import dev.icld.model.ModelConfig;
 import dev.icld.model.ModelOutput;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -104,50 +101,28 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
   public static OnnxBackbone export(FoundationModel model, Options options) {
     OrtEnvironment environment = OrtEnvironment.getEnvironment();
     List<OrtSession> opened = new ArrayList<>();
-    try (OrtSession.SessionOptions sessionOptions = sessionOptions(options)) {
-      OrtSession features = open(environment, sessionOptions, FeatureEncoderGraph.COMPONENT,
+    try (OrtSession.SessionOptions sessionOptions = OrtSupport.sessionOptions(options)) {
+      OrtSession features = OrtSupport.open(environment, sessionOptions, FeatureEncoderGraph.COMPONENT,
           FeatureEncoderGraph.export(model), opened);
-      OrtSession positional = open(environment, sessionOptions, PositionalEmbeddingGraph.COMPONENT,
+      OrtSession positional = OrtSupport.open(environment, sessionOptions, PositionalEmbeddingGraph.COMPONENT,
           PositionalEmbeddingGraph.export(model), opened);
       List<OrtSession> layers = new ArrayList<>();
       for (int i = 0; i < model.layerCount(); i++) {
-        layers.add(open(environment, sessionOptions, EncoderLayerGraph.component(i),
+        layers.add(OrtSupport.open(environment, sessionOptions, EncoderLayerGraph.component(i),
             EncoderLayerGraph.export(model, i), opened));
       }
       OrtSession finalNorm = model.config().doStableLayerNorm()
-          ? open(environment, sessionOptions, FinalLayerNormGraph.COMPONENT,
+          ? OrtSupport.open(environment, sessionOptions, FinalLayerNormGraph.COMPONENT,
               FinalLayerNormGraph.export(model), opened)
           : null;
       return new OnnxBackbone(model.config(), environment, features, positional, List.copyOf(layers),
           finalNorm);
     } catch (RuntimeException e) {
-      closeAll(opened);
+      OrtSupport.closeAll(opened);
       throw e;
     } catch (OrtException e) {
-      closeAll(opened);
+      OrtSupport.closeAll(opened);
       throw new IllegalArgumentException("ONNX Runtime session options: " + e.getMessage(), e);
-    }
-  }
-
-  private static OrtSession.SessionOptions sessionOptions(Options options) throws OrtException {
-    OrtSession.SessionOptions s = new OrtSession.SessionOptions();
-    s.setIntraOpNumThreads(options.intraOpThreads());
-    s.setInterOpNumThreads(1);
-    s.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-    s.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-    s.addConfigEntry("session.intra_op.allow_spinning", options.allowSpinning() ? "1" : "0");
-    return s;
-  }
-
-  private static OrtSession open(OrtEnvironment environment, OrtSession.SessionOptions options,
-      String component, byte[] graph, List<OrtSession> opened) {
-    try {
-      OrtSession session = environment.createSession(graph, options);
-      opened.add(session);
-      return session;
-    } catch (OrtException e) {
-      throw new IllegalArgumentException(
-          "ONNX Runtime could not load the " + component + " graph: " + e.getMessage(), e);
     }
   }
 
@@ -185,7 +160,7 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
     int samples = samplesPerRow(padded.length, batch);
     int[] frameLengths = frameLengths(sampleLengths, samples);
     int frames = frames(samples);
-    try (OnnxTensor waveforms = tensor(padded, batch, samples);
+    try (OnnxTensor waveforms = OrtSupport.tensor(environment, padded, batch, samples);
         Chain chain = new Chain()) {
       OnnxTensor projected = chain.run(featureEncoder, FeatureEncoderGraph.COMPONENT,
           Map.of(FeatureEncoderGraph.WAVEFORMS, waveforms), FeatureEncoderGraph.PROJECTED);
@@ -221,13 +196,13 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
     int[] frameLengths = frameLengths(sampleLengths, samples);
     int frames = frames(samples);
     NDManager manager = waveforms.getManager();
-    try (OnnxTensor input = tensor(waveforms.toFloatArray(), batch, samples);
+    try (OnnxTensor input = OrtSupport.tensor(environment, waveforms.toFloatArray(), batch, samples);
         OrtSession.Result result = featureEncoder.run(Map.of(FeatureEncoderGraph.WAVEFORMS, input),
             Set.of(FeatureEncoderGraph.FEATURES, FeatureEncoderGraph.PROJECTED))) {
       List<Integer> convDim = config.convDim();
-      NDArray features = manager.create(values(result, FeatureEncoderGraph.FEATURES),
+      NDArray features = manager.create(OrtSupport.values(result, FeatureEncoderGraph.FEATURES),
           new Shape(batch, frames, convDim.get(convDim.size() - 1)));
-      NDArray projected = manager.create(values(result, FeatureEncoderGraph.PROJECTED),
+      NDArray projected = manager.create(OrtSupport.values(result, FeatureEncoderGraph.PROJECTED),
           new Shape(batch, frames, config.hiddenSize()));
       return new FrontEndOutput(features, projected, frameLengths);
     } catch (OrtException e) {
@@ -251,7 +226,7 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
     int batch = frameLengths.length;
     int frames = (int) shape.get(1);
     NDManager manager = projectedArray.getManager();
-    try (OnnxTensor projected = tensor(projectedArray.toFloatArray(), batch, frames, shape.get(2));
+    try (OnnxTensor projected = OrtSupport.tensor(environment, projectedArray.toFloatArray(), batch, frames, shape.get(2));
         Chain chain = new Chain()) {
       Encoded encoded = encode(chain, projected, frameLengths, frames, mask, true);
       Shape stateShape = new Shape(batch, frames, config.hiddenSize());
@@ -278,13 +253,13 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
       LayerMask mask, boolean keepHiddenStates) throws OrtException {
     int batch = frameLengths.length;
     List<float[]> hiddenStates = new ArrayList<>();
-    try (OnnxTensor frameMask = tensor(frameMask(frameLengths, frames), batch, frames, 1);
-        OnnxTensor keyMask = tensor(keyMask(frameLengths, frames), batch, 1, 1, frames)) {
+    try (OnnxTensor frameMask = OrtSupport.tensor(environment, frameMask(frameLengths, frames), batch, frames, 1);
+        OnnxTensor keyMask = OrtSupport.tensor(environment, keyMask(frameLengths, frames), batch, 1, 1, frames)) {
       OnnxTensor h = chain.run(positionalEmbedding, PositionalEmbeddingGraph.COMPONENT,
           Map.of(PositionalEmbeddingGraph.PROJECTED, projected,
               PositionalEmbeddingGraph.FRAME_MASK, frameMask),
           PositionalEmbeddingGraph.HIDDEN);
-      float[] state = keepHiddenStates ? values(h) : null;
+      float[] state = keepHiddenStates ? OrtSupport.values(h) : null;
       if (keepHiddenStates) {
         hiddenStates.add(state);
       }
@@ -293,7 +268,7 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
           h = chain.run(layers.get(i), EncoderLayerGraph.component(i),
               Map.of(EncoderLayerGraph.HIDDEN, h, EncoderLayerGraph.KEY_MASK, keyMask),
               EncoderLayerGraph.OUTPUT);
-          state = keepHiddenStates ? values(h) : null;
+          state = keepHiddenStates ? OrtSupport.values(h) : null;
         }
         if (keepHiddenStates) {
           hiddenStates.add(state);
@@ -302,9 +277,9 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
       if (finalLayerNorm != null) {
         h = chain.run(finalLayerNorm, FinalLayerNormGraph.COMPONENT,
             Map.of(FinalLayerNormGraph.HIDDEN, h), FinalLayerNormGraph.OUTPUT);
-        return new Encoded(values(h), hiddenStates);
+        return new Encoded(OrtSupport.values(h), hiddenStates);
       }
-      return new Encoded(state != null ? state : values(h), hiddenStates);
+      return new Encoded(state != null ? state : OrtSupport.values(h), hiddenStates);
     }
   }
 
@@ -406,28 +381,6 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
     return mask;
   }
 
-  /** A tensor over a direct buffer, which ONNX Runtime reads without another copy. */
-  private OnnxTensor tensor(float[] values, long... shape) throws OrtException {
-    FloatBuffer buffer = ByteBuffer.allocateDirect(values.length * Float.BYTES)
-        .order(ByteOrder.nativeOrder())
-        .asFloatBuffer();
-    buffer.put(values).rewind();
-    return OnnxTensor.createTensor(environment, buffer, shape);
-  }
-
-  private static float[] values(OrtSession.Result result, String output) {
-    OnnxValue value = result.get(output)
-        .orElseThrow(() -> new IllegalStateException("ONNX Runtime returned no " + output));
-    return values((OnnxTensor) value);
-  }
-
-  private static float[] values(OnnxTensor tensor) {
-    FloatBuffer buffer = tensor.getFloatBuffer();
-    float[] values = new float[buffer.remaining()];
-    buffer.get(values);
-    return values;
-  }
-
   @Override
   public void close() {
     if (closed) {
@@ -440,22 +393,6 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
     if (finalLayerNorm != null) {
       all.add(finalLayerNorm);
     }
-    closeAll(all);
-  }
-
-  private static void closeAll(List<OrtSession> sessions) {
-    IllegalStateException failure = null;
-    for (OrtSession session : sessions) {
-      try {
-        session.close();
-      } catch (OrtException e) {
-        if (failure == null) {
-          failure = new IllegalStateException("closing an ONNX Runtime session: " + e.getMessage(), e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    OrtSupport.closeAll(all);
   }
 }
