@@ -77,7 +77,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--engine", defaultValue = "djl", paramLabel = "NAME",
       description = "backbone engine: djl (PyTorch eager through DJL) or onnx (ONNX Runtime, "
-          + "the model exported per component; not WavLM); the layer selector runs on djl "
+          + "the model exported per component); the layer selector runs on djl "
           + "(default: ${DEFAULT-VALUE})")
   String engine;
 

@@ -55,7 +55,7 @@ final class InferCommand implements Callable<Integer> {
 
   @Option(names = "--engine", defaultValue = "djl", paramLabel = "NAME",
       description = "backbone engine: djl (PyTorch eager through DJL) or onnx (ONNX Runtime, the "
-          + "model exported per component; not WavLM); the layer selector runs on djl "
+          + "model exported per component); the layer selector runs on djl "
           + "(default: ${DEFAULT-VALUE})")
   String engine;
 

@@ -50,8 +50,8 @@ public enum InferenceEngine {
    * own copy of the weights, released when the returned session closes (the model is never closed
    * by it).
    *
-   * @throws IllegalArgumentException when the model cannot run on this engine (ONNX: a WavLM
-   *     backbone, whose relative position bias has no export), naming the engine and the reason
+   * @throws IllegalArgumentException when the model cannot run on this engine (ONNX Runtime
+   *     refuses an exported graph), naming the engine, the component and the reason
    */
   public Session open(TaskModel model) {
     if (this == DJL) {

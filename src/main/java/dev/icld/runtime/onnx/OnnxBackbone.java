@@ -14,8 +14,12 @@ import dev.icld.model.FrontEndOutput;
 import dev.icld.model.LayerMask;
 import dev.icld.model.ModelConfig;
 import dev.icld.model.ModelOutput;
+import dev.icld.model.ModelType;
+import dev.icld.model.RelativePositionBias;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +52,8 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
   private final OrtSession positionalEmbedding;
   private final List<OrtSession> layers;
   private final OrtSession finalLayerNorm;
+  /** WavLM's shared relative position bias, or null for wav2vec 2.0 and HuBERT. */
+  private final OrtSession positionBias;
   private volatile boolean closed;
 
   /** Session settings. */
@@ -82,30 +88,32 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
       float[] lastHiddenState, List<float[]> hiddenStates) {}
 
   private OnnxBackbone(ModelConfig config, OrtEnvironment environment, OrtSession featureEncoder,
-      OrtSession positionalEmbedding, List<OrtSession> layers, OrtSession finalLayerNorm) {
+      OrtSession positionalEmbedding, List<OrtSession> layers, OrtSession finalLayerNorm,
+      OrtSession positionBias) {
     this.config = config;
     this.environment = environment;
     this.featureEncoder = featureEncoder;
     this.positionalEmbedding = positionalEmbedding;
     this.layers = layers;
     this.finalLayerNorm = finalLayerNorm;
+    this.positionBias = positionBias;
   }
 
   /**
    * Exports every component of {@code model} and opens its sessions. The model may be closed
    * afterwards: the sessions hold their own copy of the weights.
    *
-   * @throws IllegalArgumentException when a component cannot be exported (WavLM layers) or
-   *     ONNX Runtime refuses a graph; the message names the component
+   * @throws IllegalArgumentException when a component cannot be exported or ONNX Runtime refuses
+   *     a graph; the message names the component
    */
   public static OnnxBackbone export(FoundationModel model, Options options) {
     OrtEnvironment environment = OrtEnvironment.getEnvironment();
     List<OrtSession> opened = new ArrayList<>();
     try (OrtSession.SessionOptions sessionOptions = OrtSupport.sessionOptions(options)) {
-      OrtSession features = OrtSupport.open(environment, sessionOptions, FeatureEncoderGraph.COMPONENT,
-          FeatureEncoderGraph.export(model), opened);
-      OrtSession positional = OrtSupport.open(environment, sessionOptions, PositionalEmbeddingGraph.COMPONENT,
-          PositionalEmbeddingGraph.export(model), opened);
+      OrtSession features = OrtSupport.open(environment, sessionOptions,
+          FeatureEncoderGraph.COMPONENT, FeatureEncoderGraph.export(model), opened);
+      OrtSession positional = OrtSupport.open(environment, sessionOptions,
+          PositionalEmbeddingGraph.COMPONENT, PositionalEmbeddingGraph.export(model), opened);
       List<OrtSession> layers = new ArrayList<>();
       for (int i = 0; i < model.layerCount(); i++) {
         layers.add(OrtSupport.open(environment, sessionOptions, EncoderLayerGraph.component(i),
@@ -115,8 +123,12 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
           ? OrtSupport.open(environment, sessionOptions, FinalLayerNormGraph.COMPONENT,
               FinalLayerNormGraph.export(model), opened)
           : null;
+      OrtSession positionBias = model.config().modelType() == ModelType.WAVLM
+          ? OrtSupport.open(environment, sessionOptions, PositionBiasGraph.COMPONENT,
+              PositionBiasGraph.export(model), opened)
+          : null;
       return new OnnxBackbone(model.config(), environment, features, positional, List.copyOf(layers),
-          finalNorm);
+          finalNorm, positionBias);
     } catch (RuntimeException e) {
       OrtSupport.closeAll(opened);
       throw e;
@@ -253,8 +265,16 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
       LayerMask mask, boolean keepHiddenStates) throws OrtException {
     int batch = frameLengths.length;
     List<float[]> hiddenStates = new ArrayList<>();
-    try (OnnxTensor frameMask = OrtSupport.tensor(environment, frameMask(frameLengths, frames), batch, frames, 1);
-        OnnxTensor keyMask = OrtSupport.tensor(environment, keyMask(frameLengths, frames), batch, 1, 1, frames)) {
+    try (OnnxTensor frameMask =
+            OrtSupport.tensor(environment, frameMask(frameLengths, frames), batch, frames, 1);
+        OnnxTensor keyMask =
+            OrtSupport.tensor(environment, keyMask(frameLengths, frames), batch, 1, 1, frames);
+        SharedBias bias = sharedBias(frames)) {
+      Map<String, OnnxTensor> layerInputs = new HashMap<>();
+      layerInputs.put(EncoderLayerGraph.KEY_MASK, keyMask);
+      if (bias != null) {
+        layerInputs.put(EncoderLayerGraph.POSITION_BIAS, bias.tensor());
+      }
       OnnxTensor h = chain.run(positionalEmbedding, PositionalEmbeddingGraph.COMPONENT,
           Map.of(PositionalEmbeddingGraph.PROJECTED, projected,
               PositionalEmbeddingGraph.FRAME_MASK, frameMask),
@@ -265,8 +285,8 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
       }
       for (int i = 0; i < layers.size(); i++) {
         if (mask.executes(i)) {
-          h = chain.run(layers.get(i), EncoderLayerGraph.component(i),
-              Map.of(EncoderLayerGraph.HIDDEN, h, EncoderLayerGraph.KEY_MASK, keyMask),
+          layerInputs.put(EncoderLayerGraph.HIDDEN, h);
+          h = chain.run(layers.get(i), EncoderLayerGraph.component(i), layerInputs,
               EncoderLayerGraph.OUTPUT);
           state = keepHiddenStates ? OrtSupport.values(h) : null;
         }
@@ -280,6 +300,41 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
         return new Encoded(OrtSupport.values(h), hiddenStates);
       }
       return new Encoded(state != null ? state : OrtSupport.values(h), hiddenStates);
+    }
+  }
+
+  /**
+   * WavLM's relative position bias [H, T, T] for {@code frames}, computed once per pass (whether
+   * layer 0 runs or not) and read by every layer; open until closed. Null for other models.
+   */
+  private SharedBias sharedBias(int frames) throws OrtException {
+    if (positionBias == null) {
+      return null;
+    }
+    try (OnnxTensor buckets = OnnxTensor.createTensor(environment,
+        LongBuffer.wrap(RelativePositionBias.buckets(frames, config)), new long[] {frames, frames})) {
+      OrtSession.Result result;
+      try {
+        result = positionBias.run(Map.of(PositionBiasGraph.BUCKETS, buckets),
+            Set.of(PositionBiasGraph.BIAS));
+      } catch (OrtException e) {
+        throw new IllegalStateException("ONNX Runtime failed in the " + PositionBiasGraph.COMPONENT
+            + ": " + e.getMessage(), e);
+      }
+      return new SharedBias(result);
+    }
+  }
+
+  /** The position bias session's result, kept open while the layers read it. */
+  private record SharedBias(OrtSession.Result result) implements AutoCloseable {
+    OnnxTensor tensor() {
+      return (OnnxTensor) result.get(PositionBiasGraph.BIAS).orElseThrow(
+          () -> new IllegalStateException(PositionBiasGraph.COMPONENT + " returned no output"));
+    }
+
+    @Override
+    public void close() {
+      result.close();
     }
   }
 
@@ -392,6 +447,9 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
     all.add(0, featureEncoder);
     if (finalLayerNorm != null) {
       all.add(finalLayerNorm);
+    }
+    if (positionBias != null) {
+      all.add(positionBias);
     }
     OrtSupport.closeAll(all);
   }

@@ -21,7 +21,8 @@
  *
  * <p>The graphs use opset 17 (IR version 8): LayerNormalization is a single op there, group norm
  * with one group per channel is InstanceNormalization, and GELU is written as the exact erf
- * formula, which ONNX Runtime's optimiser fuses into one kernel. WavLM's gated relative position
- * bias is not exported yet: its layers are refused with a clear error.
+ * formula, which ONNX Runtime's optimiser fuses into one kernel. WavLM's relative position bias is
+ * its own graph, run once per pass and fed to every layer, which gates it
+ * ({@code PositionBiasGraph}, {@code EncoderLayerGraph}).
  */
 package dev.icld.runtime.onnx;
