@@ -111,8 +111,8 @@ final class EvalCommand implements Callable<Integer> {
               selectorDir == null ? model : selectorDir, test, dev, options).run();
       EvaluationReport.Context context = new EvaluationReport.Context(taskModel.task().id(),
           taskModel.backbone().config().modelType().id(), model.toString(), data.toString(),
-          (selectorDir == null ? model : selectorDir).toString(), layers, test.size(), test.totalSeconds(), seed, resamples, randomDraws, chosenEngine.id(),
-          commandLine());
+          (selectorDir == null ? model : selectorDir).toString(), layers, test.size(),
+          test.totalSeconds(), seed, resamples, randomDraws, chosenEngine.id(), commandLine());
       EvaluationReport report = new EvaluationReport(context, comparison,
           UtteranceGroups.of(taskModel, test), taskModel.task().classification());
       List<Path> written = report.write(out);

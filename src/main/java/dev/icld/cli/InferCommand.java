@@ -86,7 +86,9 @@ final class InferCommand implements Callable<Integer> {
       for (Path file : files) {
         try {
           InferenceResult result = model.infer(AudioFiles.read(file), parsed, policy);
-          out.println(json ? jsonLine(file, parsed, model.engine(), result) : textLine(file, result));
+          out.println(json
+              ? jsonLine(file, parsed, model.engine(), result)
+              : textLine(file, result));
         } catch (IOException | IllegalArgumentException e) {
           String message = e.getMessage();
           err.println("icld infer: " + (message.startsWith(file.toString()) ? message : file + ": " + message));

@@ -238,14 +238,17 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
     int batch = frameLengths.length;
     int frames = (int) shape.get(1);
     NDManager manager = projectedArray.getManager();
-    try (OnnxTensor projected = OrtSupport.tensor(environment, projectedArray.toFloatArray(), batch, frames, shape.get(2));
+    try (OnnxTensor projected = OrtSupport.tensor(environment, projectedArray.toFloatArray(),
+            batch, frames, shape.get(2));
         Chain chain = new Chain()) {
       Encoded encoded = encode(chain, projected, frameLengths, frames, mask, true);
       Shape stateShape = new Shape(batch, frames, config.hiddenSize());
       List<NDArray> hidden = new ArrayList<>();
       float[] previous = null;
       for (float[] state : encoded.hiddenStates()) {
-        hidden.add(state == previous ? hidden.get(hidden.size() - 1) : manager.create(state, stateShape));
+        hidden.add(state == previous
+            ? hidden.get(hidden.size() - 1)
+            : manager.create(state, stateShape));
         previous = state;
       }
       NDArray last = finalLayerNorm == null
