@@ -1,5 +1,10 @@
 package dev.icld.cli;
 
+import dev.icld.audio.Audio;
+import dev.icld.data.Corpus;
+import dev.icld.data.LoadOptions;
+import dev.icld.data.TargetKind;
+import dev.icld.data.Utterance;
 import dev.icld.files.AtomicFiles;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FoundationModel;
@@ -8,15 +13,21 @@ import dev.icld.model.ModelType;
 import dev.icld.model.Torch;
 import dev.icld.runtime.Benchmark;
 import dev.icld.runtime.BenchmarkReport;
+import dev.icld.runtime.CompetingLoad;
+import dev.icld.runtime.DeadlineExperiment;
+import dev.icld.runtime.DynamicSpeechModel;
 import dev.icld.runtime.Machine;
 import dev.icld.runtime.PeakMemory;
+import dev.icld.runtime.PyTorchEager;
 import dev.icld.train.Pretraining;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,7 +40,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {"Measure latency (median and minimum after warm-up) of the backbone on DJL "
         + "eager and on ONNX Runtime at full, half, quarter and zero depth, plus the selector and "
-        + "a linear head, and check the runtime issue's ratios.",
+        + "a linear head, and check the runtime issue's ratios. Where Debian's python3-torch and "
+        + "python3-torchaudio are installed, the same weights also run in PyTorch eager "
+        + "(scripts/bench/torch_eager.py) for the DJL/PyTorch ratio.",
+        "With --data, also the deadline controller's experiment: a fine-tuned model (--model, or "
+            + "--deadline-model) answers the test split's utterances one call after another while "
+            + "a competing busy thread is switched on and off, under --deadline and under fixed "
+            + "budgets.",
         "By default two random-weight backbones built in memory: \"base\" (wav2vec2-base shape) and "
             + "\"small\" (the pretraining default). DJL's thread count is fixed when its engine "
             + "starts: run with ICLD_JAVA_OPTS=-Dai.djl.pytorch.num_threads=N to set it "
@@ -68,6 +85,43 @@ final class BenchCommand implements Callable<Integer> {
       description = "write the results as a BENCHMARKS.md section")
   Path markdownFile;
 
+  @Option(names = "--torch-python", paramLabel = "FILE",
+      description = "the interpreter with python3-torch and python3-torchaudio for the PyTorch "
+          + "eager comparison (default: ${DEFAULT-VALUE}); where it cannot import them the "
+          + "comparison is reported as not measured")
+  Path torchPython = PyTorchEager.DEBIAN_PYTHON;
+
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "run the deadline experiment on this corpus's test.jsonl")
+  Path data;
+
+  @Option(names = "--deadline-model", paramLabel = "DIR",
+      description = "the fine-tuned model (with its heads) of the deadline experiment "
+          + "(default: --model)")
+  Path deadlineModelDir;
+
+  @Option(names = "--deadline", paramLabel = "MS",
+      description = "the experiment's deadline in milliseconds (default: 60% of the calibrated "
+          + "full-depth latency of a test utterance of mean length)")
+  double deadlineMs;
+
+  @Option(names = "--deadline-budgets", paramLabel = "LIST",
+      description = "fixed budgets to compare with, e.g. 12,9,6,3 (default: L, 3L/4, L/2, L/4)")
+  String deadlineBudgets;
+
+  @Option(names = "--deadline-calls", paramLabel = "N", defaultValue = "160",
+      description = "calls per budget in the deadline experiment, cycling over the test split "
+          + "(default: ${DEFAULT-VALUE})")
+  int deadlineCalls;
+
+  @Option(names = "--load-phase", paramLabel = "N",
+      description = "calls per load phase, off and on in turn (default: an eighth of the calls)")
+  Integer loadPhase;
+
+  @Option(names = "--load-threads", paramLabel = "N", defaultValue = "1",
+      description = "busy threads of the competing load (default: ${DEFAULT-VALUE})")
+  int loadThreads;
+
   @Spec CommandSpec spec;
 
   /** wav2vec 2.0 Base: 12 layers of width 768, 12 heads, the 512-channel conv stack. */
@@ -92,13 +146,27 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Benchmark.Settings settings = new Benchmark.Settings(seconds, warmups, repeats, threads, seed);
+    Path deadlineModel = deadlineModelDir != null ? deadlineModelDir : modelDir;
+    if (data != null && deadlineModel == null) {
+      throw new IllegalArgumentException("the deadline experiment (--data) needs a fine-tuned model: "
+          + "--model DIR or --deadline-model DIR");
+    }
+    if (data == null && (deadlineModelDir != null || deadlineMs != 0 || deadlineBudgets != null)) {
+      throw new IllegalArgumentException("--deadline-model, --deadline and --deadline-budgets need "
+          + "--data DIR (the corpus whose test split the deadline experiment runs)");
+    }
+    if (deadlineMs < 0 || deadlineCalls < 1 || loadThreads < 1 || (loadPhase != null && loadPhase < 1)) {
+      throw new IllegalArgumentException("--deadline must be positive and --deadline-calls, "
+          + "--load-phase and --load-threads at least 1");
+    }
     if (System.getProperty(DJL_THREADS) == null) {
       // Read once by the engine when it starts; later changes have no effect.
       System.setProperty(DJL_THREADS, Integer.toString(threads));
     }
     String djlThreads = System.getProperty(DJL_THREADS);
     List<Benchmark.ModelResult> results = new ArrayList<>();
-    Benchmark benchmark = new Benchmark(settings);
+    Benchmark benchmark = new Benchmark(settings,
+        new PyTorchEager(torchPython, torchScript(), threadCount(djlThreads, threads)));
     PrintWriter out = spec.commandLine().getOut();
     if (modelDir != null) {
       try (FoundationModel model = Checkpoints.load(modelDir)) {
@@ -113,8 +181,9 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+    DeadlineExperiment.Report deadline = data == null ? null : deadlineExperiment(deadlineModel, out);
     BenchmarkReport report = new BenchmarkReport(commandLine(), Machine.current(), threads,
-        djlThreads, settings, results, PeakMemory.heapBytes(), PeakMemory.residentBytes());
+        djlThreads, settings, results, PeakMemory.heapBytes(), PeakMemory.residentBytes(), deadline);
     out.print(report.text());
     out.flush();
     if (jsonFile != null) {
@@ -124,6 +193,66 @@ final class BenchCommand implements Callable<Integer> {
       AtomicFiles.writeString(markdownFile, report.markdown());
     }
     return 0;
+  }
+
+  /**
+   * The deadline experiment on the test split of {@link #data}; prints the deadline when it is the
+   * default, before the run, so that a long run shows it early.
+   */
+  private DeadlineExperiment.Report deadlineExperiment(Path dir, PrintWriter out) throws IOException {
+    try (DynamicSpeechModel model = DynamicSpeechModel.load(dir)) {
+      LoadOptions loading = model.labels() == null
+          ? LoadOptions.of(TargetKind.TRANSCRIPT)
+          : LoadOptions.of(TargetKind.LABEL).withVocabulary(model.labels());
+      Corpus test = CorpusSplits.load(data, "test", loading);
+      List<DeadlineExperiment.TestUtterance> utterances = new ArrayList<>();
+      for (int i = 0; i < test.size(); i++) {
+        Utterance u = test.get(i);
+        utterances.add(new DeadlineExperiment.TestUtterance(new Audio(test.samples(i),
+            Corpus.SAMPLE_RATE), model.labels() == null ? u.entry().transcript() : u.entry().label()));
+      }
+      if (utterances.isEmpty()) {
+        throw new IOException(test.manifest() + ": the test split is empty");
+      }
+      List<Integer> fixed = deadlineBudgets == null
+          ? List.of()
+          : BudgetList.parse(deadlineBudgets, model.layers());
+      DeadlineExperiment.Options options = new DeadlineExperiment.Options(deadlineMs, fixed,
+          deadlineCalls, loadPhase != null ? loadPhase : Math.max(1, deadlineCalls / 8));
+      DeadlineExperiment.Server server = DeadlineExperiment.Server.of(model);
+      double deadline = DeadlineExperiment.deadline(server, utterances, options);
+      if (deadlineMs == 0) {
+        out.printf(Locale.ROOT, "deadline experiment: deadline %.1f ms (%.0f%% of the "
+            + "calibrated full-depth latency of a test utterance of mean length)%n", deadline,
+            100 * DeadlineExperiment.DEFAULT_DEADLINE_FRACTION);
+        out.flush();
+      }
+      try (CompetingLoad load = new CompetingLoad(loadThreads)) {
+        return DeadlineExperiment.run(server, utterances, options, load::set);
+      }
+    }
+  }
+
+  /** DJL's thread setting as a number, or {@code fallback} where it is not one. */
+  private static int threadCount(String setting, int fallback) {
+    try {
+      int n = Integer.parseInt(setting.trim());
+      return n >= 1 ? n : fallback;
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  /** scripts/bench/torch_eager.py of the checkout this jar (or classes directory) was built in. */
+  private static Path torchScript() {
+    try {
+      Path built = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      // target/icld.jar or target/classes: the checkout is two levels up.
+      Path root = built.toAbsolutePath().getParent().getParent();
+      return root.resolve(PyTorchEager.SCRIPT);
+    } catch (URISyntaxException | RuntimeException e) {
+      return PyTorchEager.SCRIPT.toAbsolutePath();
+    }
   }
 
   private String commandLine() {

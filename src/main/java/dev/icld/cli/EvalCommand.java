@@ -56,6 +56,11 @@ final class EvalCommand implements Callable<Integer> {
           + "--selector-dir wrote it")
   Path selectorDir;
 
+  @Option(names = "--early-exit-model", paramLabel = "DIR",
+      description = "model from icld finetune --layer-drop early-exit (same backbone, task, labels "
+          + "and layer count): early-exit and dynamic-exit run on it, every other method on --model")
+  Path earlyExitModel;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "report directory")
   Path out;
 
@@ -89,7 +94,10 @@ final class EvalCommand implements Callable<Integer> {
     InferenceEngine chosenEngine = InferenceEngine.fromId(engine);
     PrintWriter printed = spec.commandLine().getOut();
     try (TaskModel taskModel = TaskModel.load(model);
-        InferenceEngine.Session session = chosenEngine.open(taskModel)) {
+        InferenceEngine.Session session = chosenEngine.open(taskModel);
+        TaskModel exitModel = earlyExitModel == null ? null : TaskModel.load(earlyExitModel);
+        InferenceEngine.Session exitSession =
+            exitModel == null ? null : chosenEngine.open(exitModel)) {
       int layers = taskModel.backbone().layerCount();
       List<Integer> chosenBudgets = budgets == null
           ? defaultBudgets(layers) : BudgetList.parse(budgets, layers);
@@ -103,12 +111,18 @@ final class EvalCommand implements Callable<Integer> {
       printed.printf("model        %s: %s, %s, %d layers; engine %s%n", model,
           taskModel.task().id(), taskModel.backbone().config().modelType().id(), layers,
           chosenEngine.id());
+      if (exitModel != null) {
+        printed.printf("early exit   %s: early-exit and dynamic-exit run on it%n", earlyExitModel);
+      }
       printed.printf("test         %d utterances (%.1f min); methods %s; budgets %s%n",
           test.size(), test.totalSeconds() / 60, String.join(",", chosenMethods), chosenBudgets);
       printed.flush();
-      MethodComparison.Comparison comparison =
-          new MethodComparison(taskModel, session.backbone(), session.heads(), model,
-              selectorDir == null ? model : selectorDir, test, dev, options).run();
+      MethodComparison.Source main =
+          new MethodComparison.Source(taskModel, model, session.backbone(), session.heads());
+      MethodComparison.Source exits = exitModel == null ? main : new MethodComparison.Source(
+          exitModel, earlyExitModel, exitSession.backbone(), exitSession.heads());
+      MethodComparison.Comparison comparison = new MethodComparison(main, exits,
+          selectorDir == null ? model : selectorDir, test, dev, options).run();
       EvaluationReport.Context context = new EvaluationReport.Context(taskModel.task().id(),
           taskModel.backbone().config().modelType().id(), model.toString(), data.toString(),
           (selectorDir == null ? model : selectorDir).toString(), layers, test.size(),
@@ -137,8 +151,13 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private String commandLine() {
+    return commandLine(spec);
+  }
+
+  /** The command line that ran {@code spec}'s command, quoted for a shell (ablate's too). */
+  static String commandLine(CommandSpec spec) {
     List<String> args = spec.commandLine().getParseResult().originalArgs();
-    // The parse started at the root command, so the arguments begin with "eval".
+    // The parse started at the root command, so the arguments begin with the command's name.
     StringBuilder line = new StringBuilder("icld");
     for (String arg : args) {
       line.append(' ').append(arg.matches("[A-Za-z0-9_./=,:+-]+") ? arg : "'" + arg + "'");

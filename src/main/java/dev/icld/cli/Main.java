@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {CommandLine.HelpCommand.class, SynthCommand.class, ImportCommand.class,
       InspectCommand.class, PretrainCommand.class, FinetuneCommand.class,
       TrainSelectorCommand.class, EvalCommand.class, InferCommand.class,
-      BenchCommand.class})
+      BenchCommand.class, AblateCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

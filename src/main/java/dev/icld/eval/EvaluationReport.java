@@ -101,6 +101,12 @@ public final class EvaluationReport {
    * broken by the next metric (CER for ASR).
    */
   private int compare(MethodResult a, MethodResult b) {
+    return compare(a, b, metricNames, classification);
+  }
+
+  /** {@link #compare(MethodResult, MethodResult)} for any report over these metrics. */
+  static int compare(MethodResult a, MethodResult b, List<String> metricNames,
+      boolean classification) {
     for (String name : metricNames) {
       int c = Double.compare(a.metrics().get(name), b.metrics().get(name));
       if (c != 0) {
@@ -136,6 +142,7 @@ public final class EvaluationReport {
     root.add("metrics", names);
     root.addProperty("layers", context.layers());
     root.addProperty("model", context.model());
+    root.addProperty("early_exit_model", comparison.exitModel().toString());
     root.addProperty("model_type", context.modelType());
     root.addProperty("data", context.data());
     root.addProperty("selector_dir", context.selector());
@@ -155,6 +162,7 @@ public final class EvaluationReport {
       JsonObject entry = new JsonObject();
       entry.addProperty("method", r.method());
       entry.addProperty("budget", r.budget());
+      entry.addProperty("model", r.model().toString());
       for (String name : metricNames) {
         entry.addProperty(name, r.metrics().get(name));
         JsonArray interval = new JsonArray();
@@ -259,6 +267,12 @@ public final class EvaluationReport {
       }
       md.append(String.format(" %.2f | %.4f | %.2f |%n", r.meanExecutedLayers(),
           r.gflopsPerAudioSecond(), r.latencyMsP50()));
+    }
+    if (!comparison.exitModel().toString().equals(context.model())) {
+      md.append(String.format("%nModels: %s ran on `%s` (exit heads after every layer); every "
+          + "other method on `%s`.%n", String.join(" and ", MethodComparison.METHODS.stream()
+              .filter(MethodComparison.EXIT_METHODS::contains).toList()),
+          comparison.exitModel(), context.model()));
     }
     if (!comparison.skipped().isEmpty()) {
       md.append("\nSkipped:\n\n");

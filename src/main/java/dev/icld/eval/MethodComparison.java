@@ -30,6 +30,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -40,10 +42,17 @@ import java.util.function.Supplier;
  * and stored beside the model ({@link StaticSubsets#FILE}); later runs reuse them. Everything
  * random (random layers, bootstrap resampling) derives from the seed, so the same seed gives the
  * same results except the measured latencies.
+ *
+ * <p>Early exit needs a model fine-tuned with exit heads, the other methods one fine-tuned with
+ * random LayerDrop; given a second model (same backbone, task, labels and layer count), early-exit
+ * and dynamic-exit run on it and everything else on the first, on the same test set, budgets and
+ * bootstrap. Each result names the model directory it came from.
  */
 public final class MethodComparison {
   public static final List<String> METHODS =
       List.of("full", "random", "early-exit", "dynamic-exit", "static", "selector", "adaptive");
+  /** The methods that read exit heads, so run on the exit model when there is one. */
+  public static final Set<String> EXIT_METHODS = Set.of("early-exit", "dynamic-exit");
 
   /**
    * @param methods a subset of {@link #METHODS}
@@ -81,48 +90,80 @@ public final class MethodComparison {
    * What a comparison produced.
    *
    * @param staticSubsets "loaded" or "searched" when the static method ran, else null
+   * @param exitModel the directory of the model that early-exit and dynamic-exit ran (or would
+   *     have run) on: the exit model, or the model itself when there is none
    */
   public record Comparison(List<MethodResult> results, List<SkippedMethod> skipped,
-      String staticSubsets) {}
+      String staticSubsets, Path exitModel) {}
+
+  /**
+   * A model that methods run on: its directory and what runs its backbone and heads (the model
+   * itself on DJL, or its session on another engine; see {@code runtime.InferenceEngine}).
+   *
+   * @param dir the model's directory (the static subsets of the main model live there)
+   * @param engine runs the model's backbone for every pass (the static subset search and the
+   *     dynamic exit's calibration included)
+   * @param heads runs the model's heads for every pass
+   */
+  public record Source(TaskModel model, Path dir, BackboneEngine engine, HeadEngine heads) {
+    /** The model on DJL: it runs its own backbone and heads. */
+    public static Source onDjl(TaskModel model, Path dir) {
+      return new Source(model, dir, model.backbone(), model);
+    }
+
+    UtteranceRunner runner(Corpus corpus) {
+      return new UtteranceRunner(model, engine, heads, corpus);
+    }
+  }
+
+  /** A source ready for the test set: its runner and per-utterance FLOPs. */
+  private record TestRun(Source source, UtteranceRunner runner, Flops[] flops) {
+    static TestRun of(Source source, Corpus test) {
+      ModelConfig config = source.model().backbone().config();
+      Flops[] flops = new Flops[test.size()];
+      for (int u = 0; u < test.size(); u++) {
+        flops[u] = Flops.of(config, test.get(u).durationSeconds());
+      }
+      return new TestRun(source, source.runner(test), flops);
+    }
+  }
 
   private final TaskModel model;
-  private final BackboneEngine engine;
-  private final HeadEngine heads;
   private final Path modelDir;
   private final Path selectorDir;
   private final Corpus test;
   private final Corpus dev;
   private final Options options;
-  private final UtteranceRunner runner;
-  private final Flops[] flops;
+  private final TestRun main;
+  private final TestRun exits;
   private final int layers;
 
-  /** A comparison with the backbone on DJL (the model itself). */
+  /** A comparison of one model on DJL, early-exit and dynamic-exit included. */
   public MethodComparison(TaskModel model, Path modelDir, Path selectorDir, Corpus test,
       Corpus dev, Options options) {
-    this(model, model.backbone(), model, modelDir, selectorDir, test, dev, options);
+    this(Source.onDjl(model, modelDir), Source.onDjl(model, modelDir), selectorDir, test, dev,
+        options);
   }
 
   /**
-   * @param engine runs the model's backbone for every pass (the static subset search and the
-   *     dynamic exit's calibration included)
-   * @param heads runs the model's heads for every pass
-   * @param modelDir the model's directory (its static subsets live there)
-   * @param selectorDir where the selector is (usually the model's directory)
+   * @param main the model every method runs on, except early-exit and dynamic-exit
+   * @param exits the model early-exit and dynamic-exit run on: {@code main} itself, or a model
+   *     fine-tuned with exit heads (icld finetune --layer-drop early-exit) from the same backbone,
+   *     with the same task, labels and layer count
+   * @param selectorDir where the selector is (usually the main model's directory)
    * @param dev the dev set, for the static subset search and the dynamic exit's calibration;
    *     null skips what needs it
+   * @throws IllegalArgumentException naming both directories when the two models do not match,
+   *     or when the exit model has no exit heads
    */
-  public MethodComparison(TaskModel model, BackboneEngine engine, HeadEngine heads, Path modelDir,
-      Path selectorDir, Corpus test, Corpus dev, Options options) {
-    this.model = model;
-    this.engine = engine;
-    this.heads = heads;
-    this.modelDir = modelDir;
+  public MethodComparison(Source main, Source exits, Path selectorDir, Corpus test, Corpus dev,
+      Options options) {
+    this.model = main.model();
+    this.modelDir = main.dir();
     this.selectorDir = selectorDir;
     this.test = test;
     this.dev = dev;
     this.options = options;
-    this.runner = new UtteranceRunner(model, engine, heads, test);
     this.layers = model.backbone().layerCount();
     for (int k : options.budgets()) {
       if (k < 1 || k > layers) {
@@ -130,17 +171,45 @@ public final class MethodComparison {
             + " (the model has " + layers + " layers)");
       }
     }
-    ModelConfig config = model.backbone().config();
-    this.flops = new Flops[test.size()];
-    for (int u = 0; u < test.size(); u++) {
-      flops[u] = Flops.of(config, test.get(u).durationSeconds());
+    this.main = TestRun.of(main, test);
+    if (exits.model() == model) {
+      this.exits = this.main;
+    } else {
+      checkExitModel(exits.model(), exits.dir());
+      this.exits = TestRun.of(exits, test);
     }
+  }
+
+  /** The exit model must answer the same question with the same depth, and have exit heads. */
+  private void checkExitModel(TaskModel exitModel, Path exitModelDir) {
+    String both = exitModelDir + " (early-exit model) and " + modelDir + " (model)";
+    if (exitModel.task() != model.task()) {
+      throw new IllegalArgumentException(both + " differ in task: " + exitModel.task().id()
+          + " versus " + model.task().id());
+    }
+    if (!Objects.equals(exitModel.labels(), model.labels())) {
+      throw new IllegalArgumentException(both + " differ in labels: " + exitModel.labels()
+          + " versus " + model.labels());
+    }
+    if (exitModel.backbone().layerCount() != layers) {
+      throw new IllegalArgumentException(both + " differ in layer count: "
+          + exitModel.backbone().layerCount() + " versus " + layers);
+    }
+    if (exitModel.exits().size() != layers) {
+      throw new IllegalArgumentException(exitModelDir + ": the early-exit model has no exit "
+          + "heads (fine-tune it with --layer-drop early-exit)");
+    }
+  }
+
+  private TestRun runFor(String method) {
+    return EXIT_METHODS.contains(method) ? exits : main;
   }
 
   public Comparison run() throws IOException {
     List<SkippedMethod> skipped = new ArrayList<>();
-    boolean exitHeads = model.exits().size() == layers;
-    String noExitHeads = "the model has no exit heads (fine-tune it with --layer-drop early-exit)";
+    boolean exitHeads = exits.source().model().exits().size() == layers;
+    String noExitHeads = "the model has no exit heads (fine-tune it with --layer-drop early-exit, "
+        + "and pass it as the early-exit model)";
     LayerSelector selector =
         LayerSelector.existsIn(selectorDir) ? LayerSelector.load(selectorDir) : null;
     try (selector) {
@@ -182,7 +251,7 @@ public final class MethodComparison {
           subsets = StaticSubsets.load(modelDir);
           staticSource = "loaded";
         } else {
-          subsets = DevScoring.searchStaticSubsets(new UtteranceRunner(model, engine, heads, dev));
+          subsets = DevScoring.searchStaticSubsets(main.source().runner(dev));
           subsets.save(modelDir);
           staticSource = "searched";
         }
@@ -217,13 +286,13 @@ public final class MethodComparison {
           }
         }
       }
-      return new Comparison(results, skipped, staticSource);
+      return new Comparison(results, skipped, staticSource, exits.source().dir());
     }
   }
 
   /** Per budget, the entropy threshold whose mean exit on the dev set is at most k. */
   private Map<Integer, EntropyExit> calibrateExits() throws IOException {
-    UtteranceRunner devRunner = new UtteranceRunner(model, engine, heads, dev);
+    UtteranceRunner devRunner = exits.source().runner(dev);
     double[][] entropies = new double[dev.size()][];
     try (NDManager manager = Torch.newManager();
         ProgressBar bar = new ProgressBar("exit entropies (dev)", dev.size())) {
@@ -247,6 +316,8 @@ public final class MethodComparison {
         && (method.equals("selector") || method.equals("adaptive"));
     SelectorConfig selectorCost =
         method.equals("selector") || method.equals("adaptive") ? selector.config() : null;
+    TestRun run = runFor(method);
+    UtteranceRunner runner = run.runner();
     if (method.equals("dynamic-exit")) {
       EntropyExit rule = exitRules.get(k);
       for (int u = 0; u < Math.min(options.warmup(), test.size()); u++) {
@@ -257,7 +328,7 @@ public final class MethodComparison {
         outcomes.add(runner.runDynamicExit(u, rule, manager));
         bar.step();
       }
-      return summarise(method, k, List.of(outcomes), null);
+      return summarise(method, k, List.of(outcomes), null, run);
     }
     List<Supplier<LayerSelectionPolicy>> draws = new ArrayList<>();
     switch (method) {
@@ -287,12 +358,12 @@ public final class MethodComparison {
       }
       all.add(outcomes);
     }
-    return summarise(method, k, all, selectorCost);
+    return summarise(method, k, all, selectorCost, run);
   }
 
   /** Metrics, intervals, compute and latency over one or more draws of the same method. */
   private MethodResult summarise(String method, int k, List<List<Outcome>> draws,
-      SelectorConfig selectorCost) {
+      SelectorConfig selectorCost, TestRun run) {
     boolean classification = model.task().classification();
     List<String> names = classification ? List.of("accuracy") : List.of("wer", "cer");
     int n = test.size();
@@ -331,9 +402,10 @@ public final class MethodComparison {
         int executed = o.executedLayers();
         layerSum += executed;
         double duration = test.get(u).durationSeconds();
-        flopSum += flops[u].total(executed);
+        flopSum += run.flops()[u].total(executed);
         if (selectorCost != null) {
-          flopSum += SelectorFlops.of(selectorCost, model.backbone().config(), duration).total();
+          flopSum += SelectorFlops.of(selectorCost, run.source().model().backbone().config(),
+              duration).total();
         }
         seconds += duration;
         nanos.add(o.nanos());
@@ -363,7 +435,8 @@ public final class MethodComparison {
     double medianNanos = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
         : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
     return new MethodResult(method, k, metrics, intervals, deviations, drawValues,
-        layerSum / every.size(), flopSum / seconds / 1e9, medianNanos / 1e6, every);
+        layerSum / every.size(), flopSum / seconds / 1e9, medianNanos / 1e6, every,
+        run.source().dir());
   }
 
   /** The sample standard deviation (n - 1). */

@@ -1,5 +1,6 @@
 package dev.icld.eval;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -16,11 +17,12 @@ import java.util.Map;
  * @param gflopsPerAudioSecond analytical compute over the test set's audio, selector included
  * @param latencyMsP50 median measured time per utterance at batch size 1, after warm-up
  * @param outcomes every utterance's outcome (all draws for random); not written to reports
+ * @param model the directory of the model that ran it
  */
 public record MethodResult(String method, int budget, Map<String, Double> metrics,
     Map<String, double[]> intervals, Map<String, Double> deviations, List<Double> draws,
     double meanExecutedLayers, double gflopsPerAudioSecond, double latencyMsP50,
-    List<Outcome> outcomes) {
+    List<Outcome> outcomes, Path model) {
   public MethodResult {
     metrics = Map.copyOf(metrics);
     intervals = Map.copyOf(intervals);

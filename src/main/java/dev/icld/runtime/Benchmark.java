@@ -28,7 +28,9 @@ import java.util.TreeSet;
  * warm-up runs, every repeat runs each kept-layer count on both engines in turn (so that a slow
  * spell of the machine touches all of them alike), and the median and minimum are kept. DJL's
  * forward is split into the front end and the encoder so that the encoder's cost is measured, not
- * inferred. A random-weight layer selector and a linear head are timed on the same input.
+ * inferred. A random-weight layer selector and a linear head are timed on the same input. Last,
+ * where python3-torch is installed, {@link PyTorchEager} times the same weights on the same inputs
+ * in PyTorch eager (after DJL's runs, in its own process).
  */
 public final class Benchmark {
   /** Output classes of the timed linear head: a character CTC vocabulary's size. */
@@ -80,22 +82,30 @@ public final class Benchmark {
    * All measurements on one input length.
    *
    * @param selectorFlopsFraction the selector's FLOPs over the full model's
+   * @param pytorch PyTorch eager's full-depth forward of the same input, or null when not measured
    */
   public record InputResult(double seconds, List<DepthResult> depths, Timing selector,
-      double selectorFlopsFraction, Timing head) {
+      double selectorFlopsFraction, Timing head, PyTorchEager.InputTiming pytorch) {
     public DepthResult depth(int keptLayers) {
       return depths.stream().filter(d -> d.keptLayers() == keptLayers).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("no measurement at " + keptLayers + " layers"));
     }
   }
 
-  /** One model's results. */
-  public record ModelResult(String name, String shape, int layers, List<InputResult> inputs) {}
+  /**
+   * One model's results.
+   *
+   * @param pytorch what PyTorch eager ran (versions, threads) or why it was not measured
+   */
+  public record ModelResult(String name, String shape, int layers, List<InputResult> inputs,
+      String pytorch) {}
 
   private final Settings settings;
+  private final PyTorchEager pytorch;
 
-  public Benchmark(Settings settings) {
+  public Benchmark(Settings settings, PyTorchEager pytorch) {
     this.settings = settings;
+    this.pytorch = pytorch;
   }
 
   /** Full depth, half, a quarter and none (front end only), without duplicates. */
@@ -125,13 +135,27 @@ public final class Benchmark {
         inputs.add(measure(name, model, onnx, selector, head, seconds));
       }
     }
-    return new ModelResult(name, shape, layers, inputs);
+    List<float[]> audio = settings.secondsOfAudio().stream().map(this::audio).toList();
+    PyTorchEager.Result eager = pytorch.compare(model, audio, settings);
+    if (eager.measured()) {
+      for (int i = 0; i < inputs.size(); i++) {
+        InputResult in = inputs.get(i);
+        inputs.set(i, new InputResult(in.seconds(), in.depths(), in.selector(),
+            in.selectorFlopsFraction(), in.head(), eager.inputs().get(i)));
+      }
+    }
+    return new ModelResult(name, shape, layers, inputs, eager.note());
+  }
+
+  /** The random input of {@code seconds}: the same for DJL, ONNX Runtime and PyTorch. */
+  private float[] audio(double seconds) {
+    return randomAudio(new Random(settings.seed()), (int) Math.round(seconds * FoundationModel.SAMPLE_RATE));
   }
 
   private InputResult measure(String name, FoundationModel model, OnnxBackbone onnx,
       LayerSelector selector, NDArray head, double seconds) {
     int layers = model.layerCount();
-    float[] audio = randomAudio(new Random(settings.seed()), (int) Math.round(seconds * FoundationModel.SAMPLE_RATE));
+    float[] audio = audio(seconds);
     int[] lengths = {audio.length};
     List<Integer> kept = keptLayerCounts(layers);
     int repeats = settings.repeats();
@@ -173,7 +197,8 @@ public final class Benchmark {
     }
     double selectorFraction = SelectorFlops.of(selector.config(), model.config(), seconds)
         .fractionOfFullModel(Flops.of(model.config(), seconds));
-    return new InputResult(seconds, depths, Timing.of(selectorMs), selectorFraction, Timing.of(headMs));
+    return new InputResult(seconds, depths, Timing.of(selectorMs), selectorFraction, Timing.of(headMs),
+        null);
   }
 
   /** {front end, encoder} milliseconds; reading the result back makes the timing include all work. */

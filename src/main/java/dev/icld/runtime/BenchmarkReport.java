@@ -21,16 +21,17 @@ import java.util.Locale;
  * @param djlThreads DJL's PyTorch thread setting as it was when the engine started
  * @param peakHeapBytes the JVM heap's peak use over the run
  * @param peakRssBytes the process's peak resident set (VmHWM), -1 where /proc is unavailable
+ * @param deadline the deadline controller's experiment, or null when it did not run
  */
 public record BenchmarkReport(String command, Machine machine, int threads, String djlThreads,
-    Benchmark.Settings settings, List<ModelResult> models, long peakHeapBytes, long peakRssBytes) {
+    Benchmark.Settings settings, List<ModelResult> models, long peakHeapBytes, long peakRssBytes,
+    DeadlineExperiment.Report deadline) {
 
   public static final double HALF_DEPTH_TARGET = 0.55;
   public static final double QUARTER_DEPTH_TARGET = 0.30;
   public static final double ORT_TARGET = 0.7;
   public static final double SELECTOR_TARGET = 0.01;
-  static final String PYTORCH_NOTE = "PyTorch eager through torchaudio (the issue's DJL <= 1.1x "
-      + "PyTorch comparison): not measured by icld bench, which never runs Python.";
+  public static final double PYTORCH_TARGET = 1.1;
 
   public BenchmarkReport {
     models = List.copyOf(models);
@@ -72,6 +73,10 @@ public record BenchmarkReport(String command, Machine machine, int threads, Stri
             in.selectorFlopsFraction(), SELECTOR_TARGET));
         checks.add(new Check(m.name(), in.seconds(), "selector time over DJL full model",
             in.selector().medianMs() / full.djlTotal().medianMs(), SELECTOR_TARGET));
+        if (in.pytorch() != null && !in.pytorch().referenceBlas()) {
+          checks.add(new Check(m.name(), in.seconds(), "DJL over PyTorch eager, full model",
+              full.djlTotal().medianMs() / in.pytorch().timing().medianMs(), PYTORCH_TARGET));
+        }
       }
     }
     return checks;
@@ -116,6 +121,31 @@ public record BenchmarkReport(String command, Machine machine, int threads, Stri
     return rows;
   }
 
+  private List<String[]> pytorchRows() {
+    List<String[]> rows = new ArrayList<>();
+    for (ModelResult m : models) {
+      for (InputResult in : m.inputs()) {
+        if (in.pytorch() != null) {
+          Timing djl = in.depth(m.layers()).djlTotal();
+          rows.add(new String[] {m.name(), inputLength(in.seconds()),
+              m.layers() + "/" + m.layers(), ms(djl),
+              ms(in.pytorch().timing()),
+              String.format(Locale.ROOT, "%.2f", djl.medianMs() / in.pytorch().timing().medianMs()),
+              String.format(Locale.ROOT, "%.1e", in.pytorch().maxAbsDifference())});
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static final String[] PYTORCH_HEADER = {"model", "input", "layers", "DJL total",
+      "PyTorch total", "DJL/PyTorch", "max abs diff"};
+
+  /** What PyTorch eager ran on, or why not, per model. */
+  private List<String> pytorchNotes() {
+    return models.stream().map(m -> m.name() + ": " + m.pytorch()).toList();
+  }
+
   private static final String[] COMPONENT_HEADER = {"model", "input", "front end", "layers (all)",
       "selector", "selector FLOPs", "linear head"};
 
@@ -141,10 +171,22 @@ public record BenchmarkReport(String command, Machine machine, int threads, Stri
     s.append('\n').append(table(HEADER, rows(), false)).append('\n');
     s.append("Per component (full depth, DJL):\n").append(table(COMPONENT_HEADER, componentRows(), false));
     s.append('\n').append(memory()).append('\n').append('\n');
+    s.append("DJL eager against PyTorch eager (torchaudio, same weights and inputs, full depth):\n");
+    for (String note : pytorchNotes()) {
+      s.append("  ").append(note).append('\n');
+    }
+    if (!pytorchRows().isEmpty()) {
+      s.append(table(PYTORCH_HEADER, pytorchRows(), false));
+    }
+    s.append('\n');
     for (Check c : checks()) {
       s.append(c.line()).append('\n');
     }
-    s.append(PYTORCH_NOTE).append('\n');
+    if (deadline != null) {
+      s.append("\nDeadline controller under a changing load:\n").append(deadline.deadlineLine())
+          .append('\n').append(deadline.setupLine()).append('\n')
+          .append(table(deadline.header(), deadline.cells(), false));
+    }
     return s.toString();
   }
 
@@ -167,11 +209,30 @@ public record BenchmarkReport(String command, Machine machine, int threads, Stri
         + "over the full model's); head: a linear layer to " + Benchmark.HEAD_CLASSES
         + " classes on the last hidden state.\n");
     s.append("\n").append(memory()).append(".\n");
+    s.append("\n## DJL eager against PyTorch eager\n\n");
+    s.append("The same weights and inputs in torchaudio's wav2vec2 model (Debian python3-torch, "
+        + "scripts/bench/torch_eager.py, run after DJL's runs in its own process) with the same "
+        + "thread count, warm-ups and repeats; full depth; max abs diff compares the two encoder "
+        + "outputs.\n\n");
+    for (String note : pytorchNotes()) {
+      s.append("- ").append(note).append('\n');
+    }
+    if (!pytorchRows().isEmpty()) {
+      s.append('\n').append(table(PYTORCH_HEADER, pytorchRows(), true));
+    }
     s.append("\n## Targets (median times)\n\n```\n");
     for (Check c : checks()) {
       s.append(c.line()).append('\n');
     }
-    s.append("```\n\n").append(PYTORCH_NOTE).append('\n');
+    s.append("```\n");
+    if (deadline != null) {
+      s.append("\n## Deadline controller under a changing load\n\n");
+      s.append(deadline.deadlineLine()).append(".\n\n").append(deadline.setupLine()).append(".\n\n");
+      s.append(table(deadline.header(), deadline.cells(), true));
+      s.append("\nEach step runs one test utterance under every budget in turn; met deadline = share "
+          + "of calls whose whole latency was within the deadline; load on = a competing busy "
+          + "thread running; all = both phases.\n");
+    }
     return s.toString();
   }
 
@@ -242,9 +303,14 @@ public record BenchmarkReport(String command, Machine machine, int threads, Stri
         io.add("selector_ms", timing(in.selector()));
         io.addProperty("selector_flops_fraction", in.selectorFlopsFraction());
         io.add("linear_head_ms", timing(in.head()));
+        if (in.pytorch() != null) {
+          io.add("pytorch_total_ms", timing(in.pytorch().timing()));
+          io.addProperty("pytorch_max_abs_difference", in.pytorch().maxAbsDifference());
+        }
         inputs.add(io);
       }
       mo.add("inputs", inputs);
+      mo.addProperty("pytorch_eager", m.pytorch());
       models.add(mo);
     }
     o.add("models", models);
@@ -260,7 +326,9 @@ public record BenchmarkReport(String command, Machine machine, int threads, Stri
       checks.add(co);
     }
     o.add("checks", checks);
-    o.addProperty("pytorch_eager", PYTORCH_NOTE);
+    if (deadline != null) {
+      o.add("deadline_experiment", deadline.json());
+    }
     return new GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n";
   }
 

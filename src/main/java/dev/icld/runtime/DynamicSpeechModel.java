@@ -216,6 +216,11 @@ public final class DynamicSpeechModel implements AutoCloseable {
     return backbone.engineName();
   }
 
+  /** The class labels of a classification model, null for a transcription model. */
+  public LabelVocabulary labels() {
+    return model.labels();
+  }
+
   public boolean hasSelector() {
     return selector != null;
   }

@@ -10,5 +10,8 @@
  * {@link dev.icld.runtime.DeadlineController}, which scales a calibrated
  * {@link dev.icld.runtime.LatencyModel} by the load it observes. {@link dev.icld.runtime.DeadlineExperiment}
  * measures how it copes with a {@link dev.icld.runtime.CompetingLoad} switched on and off.
+ * {@link dev.icld.runtime.Benchmark} times backbones on DJL and ONNX Runtime, and
+ * {@link dev.icld.runtime.PyTorchEager} the same weights in PyTorch eager where Debian's
+ * python3-torch is installed; {@link dev.icld.runtime.BenchmarkReport} writes what both found.
  */
 package dev.icld.runtime;

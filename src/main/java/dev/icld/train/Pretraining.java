@@ -142,9 +142,7 @@ public final class Pretraining {
           countUsed(targets.clusterShares()));
       targets.saveKMeans(request.out().resolve(KMEANS));
 
-      try (MaskedPredictionHead head = MaskedPredictionHead.initialise(
-              model.config().hiddenSize(), MaskedPredictionHead.DEFAULT_DIMENSION,
-              targets.clusters(), new Random(request.seed()));
+      try (MaskedPredictionHead head = predictionHead(request, model, targets);
           BatchLoader trainLoader = new BatchLoader(train, null,
               BatchSampler.Options.training(0, request.batchSeconds(), request.seed()), 2);
           BatchLoader devLoader = new BatchLoader(dev, null,
@@ -182,6 +180,26 @@ public final class Pretraining {
             request.out().resolve(CARD));
       }
     }
+  }
+
+  /**
+   * The head of the --init run when this run continues it on the same targets (MFCC k-means
+   * identical to the one it was pretrained on), so that continuing does not restart the head;
+   * otherwise a new one.
+   */
+  private MaskedPredictionHead predictionHead(Request request, FoundationModel model,
+      ClusterTargets targets) throws IOException {
+    if (request.init() != null && request.targetsFromLayer() == 0) {
+      Path initHead = request.init().resolve(TRAINING_DIR).resolve(HEAD);
+      Path initKMeans = request.init().resolve(KMEANS);
+      if (Files.exists(initHead) && Files.exists(initKMeans)
+          && Files.mismatch(initKMeans, request.out().resolve(KMEANS)) == -1) {
+        out.println("prediction head: continued from " + initHead);
+        return MaskedPredictionHead.fromTensors(SafeTensors.read(initHead));
+      }
+    }
+    return MaskedPredictionHead.initialise(model.config().hiddenSize(),
+        MaskedPredictionHead.DEFAULT_DIMENSION, targets.clusters(), new Random(request.seed()));
   }
 
   private static int countUsed(double[] shares) {

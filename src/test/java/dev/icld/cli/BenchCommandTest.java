@@ -1,13 +1,22 @@
 package dev.icld.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.icld.data.LabelVocabulary;
+import dev.icld.model.Checkpoints;
+import dev.icld.model.LayerDrop;
+import dev.icld.model.Task;
+import dev.icld.model.TaskModel;
+import dev.icld.train.TinySetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,12 +29,13 @@ class BenchCommandTest {
     Path json = dir.resolve("out/bench.json");
     Path markdown = dir.resolve("BENCHMARKS.md");
     String[] r = CliRun.run("bench", "--model", model, "--seconds", "0.1,0.2", "--repeats", "1",
-        "--warmups", "0", "--threads", "1", "--json", json.toString(), "--markdown", markdown.toString());
+        "--warmups", "0", "--threads", "1", "--json", json.toString(), "--markdown", markdown.toString(),
+        "--torch-python", dir.resolve("no-python3").toString());
     assertEquals("0", r[0], r[2]);
     String text = r[1];
     assertTrue(text.contains("DJL front end"), text);
     assertTrue(text.contains("ORT over DJL, full model"), text);
-    assertTrue(text.contains("not measured"), text);
+    assertTrue(text.contains("base: not measured (python3-torch not installed)"), text);
     assertTrue(text.matches("(?s).*(PASS|MISS) base .*"), text);
 
     JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
@@ -50,6 +60,8 @@ class BenchCommandTest {
       assertTrue(t.get("min").getAsDouble() > 0 && t.get("min").getAsDouble() <= t.get("median").getAsDouble(), timing);
     }
     assertTrue(o.get("peak_heap_bytes").getAsLong() > 0);
+    assertEquals("not measured (python3-torch not installed)", fixture.get("pytorch_eager").getAsString());
+    assertFalse(o.has("deadline_experiment"));
     // Half depth, ORT over DJL, selector FLOPs and selector time, for each of the two inputs.
     assertEquals(8, o.getAsJsonArray("checks").size());
 
@@ -58,6 +70,69 @@ class BenchCommandTest {
     assertTrue(md.contains("| model | input | layers |"), md);
     assertTrue(md.contains("./icld bench --model"), md);
     assertTrue(md.contains("cores (nproc)"), md);
+  }
+
+  @Test
+  void runsTheDeadlineExperimentOnATestSplit() throws Exception {
+    Path data = TinySetup.corpus(dir.resolve("data"), 1, 2, 1);
+    Path model = dir.resolve("model");
+    try (TaskModel m = TaskModel.create(Checkpoints.randomlyInitialised(TinySetup.config(4), 1),
+        Task.KWS, LabelVocabulary.of(List.of("low", "mid", "high")),
+        new LayerDrop(LayerDrop.Mode.NONE, 1, false), 2)) {
+      m.save(model);
+    }
+    Path json = dir.resolve("bench.json");
+    Path markdown = dir.resolve("BENCHMARKS.md");
+    String[] r = CliRun.run("bench", "--model", model.toString(), "--data", data.toString(),
+        "--seconds", "0.2", "--repeats", "1", "--warmups", "0", "--threads", "1",
+        "--deadline-calls", "8", "--load-phase", "2", "--torch-python",
+        dir.resolve("no-python3").toString(), "--json", json.toString(), "--markdown",
+        markdown.toString());
+    assertEquals("0", r[0], r[2]);
+    String text = r[1];
+    assertTrue(text.matches("(?s)deadline experiment: deadline \\d+\\.\\d ms \\(60% of the calibrated "
+        + "full-depth latency of a test utterance of mean length\\)\n.*"), text);
+    assertTrue(text.contains("Deadline controller under a changing load:"), text);
+    assertTrue(text.contains("8 calls per budget over 6 test utterances"), text);
+
+    JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject()
+        .getAsJsonObject("deadline_experiment");
+    for (String field : List.of("policy", "layers", "deadline_ms", "default_deadline",
+        "calibrated_full_depth_ms", "mean_seconds", "latency_model", "calls", "phase_length",
+        "utterances", "metric", "rows")) {
+      assertTrue(o.has(field), field);
+    }
+    assertEquals("first-k", o.get("policy").getAsString());
+    assertTrue(o.get("default_deadline").getAsBoolean());
+    assertEquals(0.6 * o.get("calibrated_full_depth_ms").getAsDouble(),
+        o.get("deadline_ms").getAsDouble(), 1e-9);
+    JsonArray rows = o.getAsJsonArray("rows");
+    // The deadline and 4, 3, 2, 1 layers, each with the load off, on and both.
+    assertEquals(15, rows.size());
+    for (JsonElement e : rows) {
+      JsonObject row = e.getAsJsonObject();
+      for (String field : List.of("budget", "load", "calls", "met_share", "accuracy", "mean_layers",
+          "p50_ms", "p95_ms")) {
+        assertTrue(row.has(field), field);
+      }
+      assertEquals(row.get("load").getAsString().equals("all") ? 8 : 4, row.get("calls").getAsInt());
+      double layers = row.get("mean_layers").getAsDouble();
+      assertTrue(layers >= 1 && layers <= 4, row.toString());
+      assertTrue(row.get("p50_ms").getAsDouble() <= row.get("p95_ms").getAsDouble(), row.toString());
+    }
+    assertEquals("3 layers", rows.get(6).getAsJsonObject().get("budget").getAsString());
+    assertEquals(3, rows.get(6).getAsJsonObject().get("mean_layers").getAsDouble());
+    assertTrue(Files.readString(markdown).contains("## Deadline controller under a changing load"));
+  }
+
+  @Test
+  void theDeadlineExperimentNeedsAModelAndItsOptionsNeedData() {
+    String[] r = CliRun.run("bench", "--data", dir.toString(), "--repeats", "1");
+    assertEquals("1", r[0]);
+    assertTrue(r[2].contains("needs a fine-tuned model: --model DIR or --deadline-model DIR"), r[2]);
+    r = CliRun.run("bench", "--deadline", "40", "--repeats", "1");
+    assertEquals("1", r[0]);
+    assertTrue(r[2].contains("need --data DIR"), r[2]);
   }
 
   @Test

@@ -103,7 +103,7 @@ class SelectorAndEvalCommandTest {
       assertTrue(config.adaptiveThresholds().containsKey(1), config.toJson());
     }
     List<JsonObject> steps = metricLines(
-        layerDropModel.resolve(TrainSelectorCommand.RUN_DIR).resolve("metrics.jsonl"));
+        layerDropModel.resolve(SelectorTrainingJob.RUN_DIR).resolve("metrics.jsonl"));
     assertEquals(20, steps.size());
     assertTrue(steps.get(0).get("temperature").getAsDouble()
         > steps.get(19).get("temperature").getAsDouble());
