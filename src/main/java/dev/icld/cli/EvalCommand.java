@@ -5,6 +5,7 @@ import dev.icld.eval.EvaluationReport;
 import dev.icld.eval.MethodComparison;
 import dev.icld.eval.UtteranceGroups;
 import dev.icld.model.TaskModel;
+import dev.icld.runtime.InferenceEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -80,7 +81,9 @@ final class EvalCommand implements Callable<Integer> {
   int warmup;
 
   @Option(names = "--engine", defaultValue = "djl", paramLabel = "NAME",
-      description = "inference engine; djl (PyTorch through DJL) is the only one (default: ${DEFAULT-VALUE})")
+      description = "backbone engine: djl (PyTorch eager through DJL) or onnx (ONNX Runtime, "
+          + "the model exported per component); the layer selector runs on djl "
+          + "(default: ${DEFAULT-VALUE})")
   String engine;
 
   @Spec CommandSpec spec;
@@ -88,12 +91,13 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     System.setProperty("java.awt.headless", "true");
-    if (!engine.equals("djl")) {
-      throw new IllegalArgumentException("--engine " + engine + ": only djl is available");
-    }
+    InferenceEngine chosenEngine = InferenceEngine.fromId(engine);
     PrintWriter printed = spec.commandLine().getOut();
     try (TaskModel taskModel = TaskModel.load(model);
-        TaskModel exitModel = earlyExitModel == null ? null : TaskModel.load(earlyExitModel)) {
+        InferenceEngine.Session session = chosenEngine.open(taskModel);
+        TaskModel exitModel = earlyExitModel == null ? null : TaskModel.load(earlyExitModel);
+        InferenceEngine.Session exitSession =
+            exitModel == null ? null : chosenEngine.open(exitModel)) {
       int layers = taskModel.backbone().layerCount();
       List<Integer> chosenBudgets = budgets == null
           ? defaultBudgets(layers) : BudgetList.parse(budgets, layers);
@@ -104,22 +108,25 @@ final class EvalCommand implements Callable<Integer> {
       Corpus test = CorpusSplits.load(data, "test", taskModel);
       Corpus dev = Files.exists(data.resolve("dev.jsonl"))
           ? CorpusSplits.load(data, "dev", taskModel) : null;
-      printed.printf("model        %s: %s, %s, %d layers%n", model, taskModel.task().id(),
-          taskModel.backbone().config().modelType().id(), layers);
+      printed.printf("model        %s: %s, %s, %d layers; engine %s%n", model,
+          taskModel.task().id(), taskModel.backbone().config().modelType().id(), layers,
+          chosenEngine.id());
       if (exitModel != null) {
         printed.printf("early exit   %s: early-exit and dynamic-exit run on it%n", earlyExitModel);
       }
       printed.printf("test         %d utterances (%.1f min); methods %s; budgets %s%n",
           test.size(), test.totalSeconds() / 60, String.join(",", chosenMethods), chosenBudgets);
       printed.flush();
-      MethodComparison.Comparison comparison =
-          new MethodComparison(taskModel, model,
-              selectorDir == null ? model : selectorDir, test, dev, options,
-              exitModel == null ? taskModel : exitModel,
-              exitModel == null ? model : earlyExitModel).run();
+      MethodComparison.Source main =
+          new MethodComparison.Source(taskModel, model, session.backbone(), session.heads());
+      MethodComparison.Source exits = exitModel == null ? main : new MethodComparison.Source(
+          exitModel, earlyExitModel, exitSession.backbone(), exitSession.heads());
+      MethodComparison.Comparison comparison = new MethodComparison(main, exits,
+          selectorDir == null ? model : selectorDir, test, dev, options).run();
       EvaluationReport.Context context = new EvaluationReport.Context(taskModel.task().id(),
           taskModel.backbone().config().modelType().id(), model.toString(), data.toString(),
-          (selectorDir == null ? model : selectorDir).toString(), layers, test.size(), test.totalSeconds(), seed, resamples, randomDraws, commandLine());
+          (selectorDir == null ? model : selectorDir).toString(), layers, test.size(),
+          test.totalSeconds(), seed, resamples, randomDraws, chosenEngine.id(), commandLine());
       EvaluationReport report = new EvaluationReport(context, comparison,
           UtteranceGroups.of(taskModel, test), taskModel.task().classification());
       List<Path> written = report.write(out);

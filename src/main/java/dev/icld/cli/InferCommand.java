@@ -8,6 +8,7 @@ import dev.icld.audio.AudioFiles;
 import dev.icld.model.FoundationModel;
 import dev.icld.runtime.DynamicSpeechModel;
 import dev.icld.runtime.InferenceBudget;
+import dev.icld.runtime.InferenceEngine;
 import dev.icld.runtime.InferenceResult;
 import dev.icld.runtime.Latency;
 import dev.icld.runtime.TaskOutput;
@@ -52,6 +53,12 @@ final class InferCommand implements Callable<Integer> {
           + "has of selector, early-exit, static, first-k)")
   String policy;
 
+  @Option(names = "--engine", defaultValue = "djl", paramLabel = "NAME",
+      description = "backbone engine: djl (PyTorch eager through DJL) or onnx (ONNX Runtime, the "
+          + "model exported per component); the layer selector runs on djl "
+          + "(default: ${DEFAULT-VALUE})")
+  String engine;
+
   @Option(names = "--json", description = "print one JSON object per line")
   boolean json;
 
@@ -63,10 +70,11 @@ final class InferCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     InferenceBudget parsed = InferenceBudget.parse(budget);
+    InferenceEngine chosenEngine = InferenceEngine.fromId(engine);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     int failed = 0;
-    try (DynamicSpeechModel model = DynamicSpeechModel.load(modelDir)) {
+    try (DynamicSpeechModel model = DynamicSpeechModel.load(modelDir, chosenEngine)) {
       model.check(parsed, policy);
       if (parsed.isDeadline()) {
         model.deadlineController();
@@ -78,7 +86,9 @@ final class InferCommand implements Callable<Integer> {
       for (Path file : files) {
         try {
           InferenceResult result = model.infer(AudioFiles.read(file), parsed, policy);
-          out.println(json ? jsonLine(file, parsed, result) : textLine(file, result));
+          out.println(json
+              ? jsonLine(file, parsed, model.engine(), result)
+              : textLine(file, result));
         } catch (IOException | IllegalArgumentException e) {
           String message = e.getMessage();
           err.println("icld infer: " + (message.startsWith(file.toString()) ? message : file + ": " + message));
@@ -105,7 +115,8 @@ final class InferCommand implements Callable<Integer> {
         output, layers, r.keptLayers(), r.layerCount(), r.gigaFlops(), r.latency().totalMs(), deadline);
   }
 
-  private static String jsonLine(Path file, InferenceBudget budget, InferenceResult r) {
+  private static String jsonLine(Path file, InferenceBudget budget, String engine,
+      InferenceResult r) {
     JsonObject o = new JsonObject();
     o.addProperty("file", file.toString());
     TaskOutput output = r.output();
@@ -127,6 +138,7 @@ final class InferCommand implements Callable<Integer> {
     o.addProperty("layer_count", r.layerCount());
     o.addProperty("policy", r.policy());
     o.addProperty("budget", budget.toString());
+    o.addProperty("engine", engine);
     o.addProperty("gflops", r.gigaFlops());
     Latency l = r.latency();
     JsonObject latency = new JsonObject();

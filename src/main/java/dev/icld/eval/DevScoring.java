@@ -69,8 +69,7 @@ public final class DevScoring {
           lengths[i] = samples.length;
         }
         batches.add(batch);
-        frontEnds.add(dev.model().backbone().frontEnd(FoundationModel.padBatch(waves, manager),
-            lengths));
+        frontEnds.add(dev.engine().frontEnd(FoundationModel.padBatch(waves, manager), lengths));
         start = end;
       }
       return StaticSubsetSearch.greedyDrop(layers, mask -> {

@@ -54,12 +54,13 @@ public final class EvaluationReport {
    * @param seed the evaluation's seed
    * @param resamples bootstrap resamples
    * @param randomDraws draws of random layer dropping
+   * @param engine the backbone's inference engine (djl or onnx): the latencies are its
    * @param command the command line that produced the report
    */
   public record Context(String task, String modelType, String model, String data, String selector,
       int layers,
       int testUtterances, double testSeconds, long seed, int resamples, int randomDraws,
-      String command) {}
+      String engine, String command) {}
 
   private final Context context;
   private final MethodComparison.Comparison comparison;
@@ -150,6 +151,7 @@ public final class EvaluationReport {
     root.addProperty("seed", context.seed());
     root.addProperty("bootstrap_resamples", context.resamples());
     root.addProperty("random_draws", context.randomDraws());
+    root.addProperty("engine", context.engine());
     root.addProperty("command", context.command());
     if (comparison.staticSubsets() != null) {
       root.addProperty("static_subsets", comparison.staticSubsets());
@@ -225,8 +227,9 @@ public final class EvaluationReport {
     md.append("# icld evaluation: ").append(context.task()).append(", ")
         .append(context.modelType()).append(", ").append(context.layers()).append(" layers\n\n");
     md.append("```\n").append(context.command()).append("\n```\n\n");
-    md.append(String.format("Test set: %d utterances (%.1f min) from `%s`; model `%s`. ",
-        context.testUtterances(), context.testSeconds() / 60, context.data(), context.model()));
+    md.append(String.format("Test set: %d utterances (%.1f min) from `%s`; model `%s`; "
+        + "engine %s. ", context.testUtterances(), context.testSeconds() / 60, context.data(),
+        context.model(), context.engine()));
     md.append(String.format("Intervals: 95%% bootstrap over utterances (%d resamples, seed %d). "
         + "Random: mean ± standard deviation over %d draws. Latency: median per utterance at "
         + "batch size 1, after warm-up. **Bold**: best %s at that budget%s.%n%n",

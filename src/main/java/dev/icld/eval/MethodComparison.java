@@ -3,6 +3,8 @@ package dev.icld.eval;
 import ai.djl.ndarray.NDManager;
 import dev.icld.data.Corpus;
 import dev.icld.data.ProgressBar;
+import dev.icld.model.BackboneEngine;
+import dev.icld.model.HeadEngine;
 import dev.icld.model.Flops;
 import dev.icld.model.ModelConfig;
 import dev.icld.model.TaskModel;
@@ -94,15 +96,35 @@ public final class MethodComparison {
   public record Comparison(List<MethodResult> results, List<SkippedMethod> skipped,
       String staticSubsets, Path exitModel) {}
 
-  /** A model that methods run on, with its directory, test-set runner and per-utterance FLOPs. */
-  private record Source(TaskModel model, Path dir, UtteranceRunner runner, Flops[] flops) {
-    static Source of(TaskModel model, Path dir, Corpus test) {
-      ModelConfig config = model.backbone().config();
+  /**
+   * A model that methods run on: its directory and what runs its backbone and heads (the model
+   * itself on DJL, or its session on another engine; see {@code runtime.InferenceEngine}).
+   *
+   * @param dir the model's directory (the static subsets of the main model live there)
+   * @param engine runs the model's backbone for every pass (the static subset search and the
+   *     dynamic exit's calibration included)
+   * @param heads runs the model's heads for every pass
+   */
+  public record Source(TaskModel model, Path dir, BackboneEngine engine, HeadEngine heads) {
+    /** The model on DJL: it runs its own backbone and heads. */
+    public static Source onDjl(TaskModel model, Path dir) {
+      return new Source(model, dir, model.backbone(), model);
+    }
+
+    UtteranceRunner runner(Corpus corpus) {
+      return new UtteranceRunner(model, engine, heads, corpus);
+    }
+  }
+
+  /** A source ready for the test set: its runner and per-utterance FLOPs. */
+  private record TestRun(Source source, UtteranceRunner runner, Flops[] flops) {
+    static TestRun of(Source source, Corpus test) {
+      ModelConfig config = source.model().backbone().config();
       Flops[] flops = new Flops[test.size()];
       for (int u = 0; u < test.size(); u++) {
         flops[u] = Flops.of(config, test.get(u).durationSeconds());
       }
-      return new Source(model, dir, new UtteranceRunner(model, test), flops);
+      return new TestRun(source, source.runner(test), flops);
     }
   }
 
@@ -112,34 +134,32 @@ public final class MethodComparison {
   private final Corpus test;
   private final Corpus dev;
   private final Options options;
-  private final Source main;
-  private final Source exits;
+  private final TestRun main;
+  private final TestRun exits;
   private final int layers;
 
-  /**
-   * @param modelDir the model's directory (its static subsets live there)
-   * @param selectorDir where the selector is (usually the model's directory)
-   * @param dev the dev set, for the static subset search and the dynamic exit's calibration;
-   *     null skips what needs it
-   */
+  /** A comparison of one model on DJL, early-exit and dynamic-exit included. */
   public MethodComparison(TaskModel model, Path modelDir, Path selectorDir, Corpus test,
       Corpus dev, Options options) {
-    this(model, modelDir, selectorDir, test, dev, options, model, modelDir);
+    this(Source.onDjl(model, modelDir), Source.onDjl(model, modelDir), selectorDir, test, dev,
+        options);
   }
 
   /**
-   * A comparison whose early-exit and dynamic-exit run on {@code exitModel}.
-   *
-   * @param exitModel fine-tuned with exit heads (icld finetune --layer-drop early-exit) from the
-   *     same backbone as {@code model}; it must have the same task, labels and layer count
-   * @param exitModelDir its directory
+   * @param main the model every method runs on, except early-exit and dynamic-exit
+   * @param exits the model early-exit and dynamic-exit run on: {@code main} itself, or a model
+   *     fine-tuned with exit heads (icld finetune --layer-drop early-exit) from the same backbone,
+   *     with the same task, labels and layer count
+   * @param selectorDir where the selector is (usually the main model's directory)
+   * @param dev the dev set, for the static subset search and the dynamic exit's calibration;
+   *     null skips what needs it
    * @throws IllegalArgumentException naming both directories when the two models do not match,
    *     or when the exit model has no exit heads
    */
-  public MethodComparison(TaskModel model, Path modelDir, Path selectorDir, Corpus test,
-      Corpus dev, Options options, TaskModel exitModel, Path exitModelDir) {
-    this.model = model;
-    this.modelDir = modelDir;
+  public MethodComparison(Source main, Source exits, Path selectorDir, Corpus test, Corpus dev,
+      Options options) {
+    this.model = main.model();
+    this.modelDir = main.dir();
     this.selectorDir = selectorDir;
     this.test = test;
     this.dev = dev;
@@ -151,12 +171,12 @@ public final class MethodComparison {
             + " (the model has " + layers + " layers)");
       }
     }
-    this.main = Source.of(model, modelDir, test);
-    if (exitModel == model) {
-      this.exits = main;
+    this.main = TestRun.of(main, test);
+    if (exits.model() == model) {
+      this.exits = this.main;
     } else {
-      checkExitModel(exitModel, exitModelDir);
-      this.exits = Source.of(exitModel, exitModelDir, test);
+      checkExitModel(exits.model(), exits.dir());
+      this.exits = TestRun.of(exits, test);
     }
   }
 
@@ -181,13 +201,13 @@ public final class MethodComparison {
     }
   }
 
-  private Source sourceFor(String method) {
+  private TestRun runFor(String method) {
     return EXIT_METHODS.contains(method) ? exits : main;
   }
 
   public Comparison run() throws IOException {
     List<SkippedMethod> skipped = new ArrayList<>();
-    boolean exitHeads = exits.model().exits().size() == layers;
+    boolean exitHeads = exits.source().model().exits().size() == layers;
     String noExitHeads = "the model has no exit heads (fine-tune it with --layer-drop early-exit, "
         + "and pass it as the early-exit model)";
     LayerSelector selector =
@@ -231,7 +251,7 @@ public final class MethodComparison {
           subsets = StaticSubsets.load(modelDir);
           staticSource = "loaded";
         } else {
-          subsets = DevScoring.searchStaticSubsets(new UtteranceRunner(model, dev));
+          subsets = DevScoring.searchStaticSubsets(main.source().runner(dev));
           subsets.save(modelDir);
           staticSource = "searched";
         }
@@ -266,13 +286,13 @@ public final class MethodComparison {
           }
         }
       }
-      return new Comparison(results, skipped, staticSource, exits.dir());
+      return new Comparison(results, skipped, staticSource, exits.source().dir());
     }
   }
 
   /** Per budget, the entropy threshold whose mean exit on the dev set is at most k. */
   private Map<Integer, EntropyExit> calibrateExits() throws IOException {
-    UtteranceRunner devRunner = new UtteranceRunner(exits.model(), dev);
+    UtteranceRunner devRunner = exits.source().runner(dev);
     double[][] entropies = new double[dev.size()][];
     try (NDManager manager = Torch.newManager();
         ProgressBar bar = new ProgressBar("exit entropies (dev)", dev.size())) {
@@ -296,8 +316,8 @@ public final class MethodComparison {
         && (method.equals("selector") || method.equals("adaptive"));
     SelectorConfig selectorCost =
         method.equals("selector") || method.equals("adaptive") ? selector.config() : null;
-    Source source = sourceFor(method);
-    UtteranceRunner runner = source.runner();
+    TestRun run = runFor(method);
+    UtteranceRunner runner = run.runner();
     if (method.equals("dynamic-exit")) {
       EntropyExit rule = exitRules.get(k);
       for (int u = 0; u < Math.min(options.warmup(), test.size()); u++) {
@@ -308,7 +328,7 @@ public final class MethodComparison {
         outcomes.add(runner.runDynamicExit(u, rule, manager));
         bar.step();
       }
-      return summarise(method, k, List.of(outcomes), null, source);
+      return summarise(method, k, List.of(outcomes), null, run);
     }
     List<Supplier<LayerSelectionPolicy>> draws = new ArrayList<>();
     switch (method) {
@@ -338,12 +358,12 @@ public final class MethodComparison {
       }
       all.add(outcomes);
     }
-    return summarise(method, k, all, selectorCost, source);
+    return summarise(method, k, all, selectorCost, run);
   }
 
   /** Metrics, intervals, compute and latency over one or more draws of the same method. */
   private MethodResult summarise(String method, int k, List<List<Outcome>> draws,
-      SelectorConfig selectorCost, Source source) {
+      SelectorConfig selectorCost, TestRun run) {
     boolean classification = model.task().classification();
     List<String> names = classification ? List.of("accuracy") : List.of("wer", "cer");
     int n = test.size();
@@ -382,10 +402,10 @@ public final class MethodComparison {
         int executed = o.executedLayers();
         layerSum += executed;
         double duration = test.get(u).durationSeconds();
-        flopSum += source.flops()[u].total(executed);
+        flopSum += run.flops()[u].total(executed);
         if (selectorCost != null) {
-          flopSum += SelectorFlops.of(selectorCost, source.model().backbone().config(), duration)
-              .total();
+          flopSum += SelectorFlops.of(selectorCost, run.source().model().backbone().config(),
+              duration).total();
         }
         seconds += duration;
         nanos.add(o.nanos());
@@ -415,7 +435,8 @@ public final class MethodComparison {
     double medianNanos = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
         : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
     return new MethodResult(method, k, metrics, intervals, deviations, drawValues,
-        layerSum / every.size(), flopSum / seconds / 1e9, medianNanos / 1e6, every, source.dir());
+        layerSum / every.size(), flopSum / seconds / 1e9, medianNanos / 1e6, every,
+        run.source().dir());
   }
 
   /** The sample standard deviation (n - 1). */

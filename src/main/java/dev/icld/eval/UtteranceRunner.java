@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.icld.data.CharacterVocabulary;
 import dev.icld.data.Corpus;
+import dev.icld.model.BackboneEngine;
+import dev.icld.model.HeadEngine;
 import dev.icld.model.FrontEndOutput;
 import dev.icld.model.LayerMask;
 import dev.icld.model.ModelOutput;
@@ -24,17 +26,36 @@ import java.util.List;
  * Runs a task model on one utterance at a time (batch size 1, the latency that matters on a
  * device) under a layer-selection policy and a budget: the front end once, the policy's choice
  * from its output, then only the chosen layers, the head of the chosen exit and decoding. Also
- * scores precomputed front ends under fixed masks, for searches on a dev set.
+ * scores precomputed front ends under fixed masks, for searches on a dev set. The backbone and the
+ * heads run on the engines it is given (DJL, the model itself, unless said otherwise); the layer
+ * selector reads the backbone engine's features.
  */
 public final class UtteranceRunner {
   private final TaskModel model;
+  private final BackboneEngine engine;
+  private final HeadEngine heads;
   private final Corpus corpus;
   private final LogMelFilterbanks logMel = new LogMelFilterbanks();
   private final CtcGreedyDecoder decoder = new CtcGreedyDecoder(CharacterVocabulary.BLANK);
 
   /** @param corpus the utterances to run, with labels (classification) or transcripts (ASR) */
   public UtteranceRunner(TaskModel model, Corpus corpus) {
+    this(model, model.backbone(), model, corpus);
+  }
+
+  /**
+   * @param engine runs the model's backbone (the model itself, or an export of it)
+   * @param heads runs the model's heads (the model itself, or an export of them)
+   * @param corpus the utterances to run, with labels (classification) or transcripts (ASR)
+   */
+  public UtteranceRunner(TaskModel model, BackboneEngine engine, HeadEngine heads, Corpus corpus) {
+    if (engine.layerCount() != model.backbone().layerCount()) {
+      throw new IllegalArgumentException("the " + engine.engineName() + " engine runs "
+          + engine.layerCount() + " layers, the model has " + model.backbone().layerCount());
+    }
     this.model = model;
+    this.engine = engine;
+    this.heads = heads;
     this.corpus = corpus;
   }
 
@@ -44,6 +65,14 @@ public final class UtteranceRunner {
 
   public TaskModel model() {
     return model;
+  }
+
+  public BackboneEngine engine() {
+    return engine;
+  }
+
+  public HeadEngine heads() {
+    return heads;
   }
 
   /**
@@ -66,8 +95,8 @@ public final class UtteranceRunner {
       Selection selection = policy.select(input, budget);
       boolean[] mask = selection.mask(0);
       int exit = selection.exit(0);
-      ModelOutput output = model.backbone().encode(frontEnd, LayerMask.keep(mask));
-      NDArray logits = model.logits(output, headFor(exit));
+      ModelOutput output = engine.encode(frontEnd, LayerMask.keep(mask));
+      NDArray logits = heads.logits(output, headFor(exit));
       Outcome judged = judge(utterance, logits, output.frameLengths()[0], mask, exit);
       return judged.withNanos(System.nanoTime() - start);
     }
@@ -82,10 +111,10 @@ public final class UtteranceRunner {
     try (NDManager manager = parent.newSubManager()) {
       FrontEndOutput frontEnd = frontEnd(samples, manager);
       ModelOutput output =
-          model.backbone().encode(frontEnd, LayerMask.all(model.backbone().layerCount()));
+          engine.encode(frontEnd, LayerMask.all(engine.layerCount()));
       double[] entropies = new double[model.heads().size()];
       for (int head = 0; head < entropies.length; head++) {
-        entropies[head] = entropy(model.logits(output, head), output.frameLengths()[0]);
+        entropies[head] = entropy(heads.logits(output, head), output.frameLengths()[0]);
       }
       return entropies;
     }
@@ -100,17 +129,17 @@ public final class UtteranceRunner {
       throws IOException {
     int exit = rule.exitFor(exitEntropies(utterance, parent));
     float[] samples = corpus.samples(utterance);
-    boolean[] mask = new boolean[model.backbone().layerCount()];
+    boolean[] mask = new boolean[engine.layerCount()];
     Arrays.fill(mask, 0, exit, true);
     long start = System.nanoTime();
     try (NDManager manager = parent.newSubManager()) {
       FrontEndOutput frontEnd = frontEnd(samples, manager);
-      ModelOutput output = model.backbone().encode(frontEnd, LayerMask.keep(mask));
+      ModelOutput output = engine.encode(frontEnd, LayerMask.keep(mask));
       int frames = output.frameLengths()[0];
       for (int head = 0; head < headFor(exit); head++) {
-        entropy(model.logits(output, head), frames);
+        entropy(heads.logits(output, head), frames);
       }
-      NDArray logits = model.logits(output, headFor(exit));
+      NDArray logits = heads.logits(output, headFor(exit));
       entropy(logits, frames);
       Outcome judged = judge(utterance, logits, frames, mask, exit);
       return judged.withNanos(System.nanoTime() - start);
@@ -119,7 +148,7 @@ public final class UtteranceRunner {
 
   /** The front end of one utterance, in {@code manager}. */
   public FrontEndOutput frontEnd(float[] samples, NDManager manager) {
-    return model.backbone().frontEnd(manager.create(samples, new Shape(1, samples.length)),
+    return engine.frontEnd(manager.create(samples, new Shape(1, samples.length)),
         new int[] {samples.length});
   }
 
@@ -128,8 +157,8 @@ public final class UtteranceRunner {
     try (NDManager manager = parent.newSubManager()) {
       frontEnd.projected().tempAttach(manager);
       frontEnd.features().tempAttach(manager);
-      ModelOutput output = model.backbone().encode(frontEnd, LayerMask.keep(mask));
-      return judge(utterance, model.logits(output, model.finalHead()), output.frameLengths()[0],
+      ModelOutput output = engine.encode(frontEnd, LayerMask.keep(mask));
+      return judge(utterance, heads.logits(output, model.finalHead()), output.frameLengths()[0],
           mask, mask.length);
     }
   }
@@ -155,8 +184,8 @@ public final class UtteranceRunner {
     try (NDManager manager = parent.newSubManager()) {
       frontEnd.projected().tempAttach(manager);
       frontEnd.features().tempAttach(manager);
-      ModelOutput output = model.backbone().encode(frontEnd, LayerMask.keep(mask));
-      NDArray logits = model.logits(output, model.finalHead());
+      ModelOutput output = engine.encode(frontEnd, LayerMask.keep(mask));
+      NDArray logits = heads.logits(output, model.finalHead());
       float[] scores = logits.toFloatArray();
       long[] shape = logits.getShape().getShape();
       int row = Math.toIntExact(scores.length / shape[0]);

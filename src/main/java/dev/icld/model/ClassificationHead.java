@@ -25,14 +25,23 @@ public final class ClassificationHead extends TaskHead {
   static NDArray meanOverValidFrames(NDArray hidden, int[] frameLengths) {
     int batch = (int) hidden.getShape().get(0);
     int frames = (int) hidden.getShape().get(1);
-    float[] weights = new float[batch * frames];
-    for (int b = 0; b < batch; b++) {
+    NDArray weights = hidden.getManager()
+        .create(frameWeights(frameLengths, frames), new Shape(batch, frames, 1));
+    return hidden.mul(weights).sum(new int[] {1});
+  }
+
+  /**
+   * The pooling weights [B, T] (row-major) that make the head's mean a weighted sum: 1 / valid
+   * frames on each utterance's valid frames, 0 on its padding.
+   */
+  public static float[] frameWeights(int[] frameLengths, int frames) {
+    float[] weights = new float[frameLengths.length * frames];
+    for (int b = 0; b < frameLengths.length; b++) {
       int valid = Math.min(frameLengths[b], frames);
       for (int t = 0; t < valid; t++) {
         weights[b * frames + t] = 1f / valid;
       }
     }
-    NDArray frameWeights = hidden.getManager().create(weights, new Shape(batch, frames, 1));
-    return hidden.mul(frameWeights).sum(new int[] {1});
+    return weights;
   }
 }

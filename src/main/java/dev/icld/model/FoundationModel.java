@@ -16,13 +16,15 @@ import java.util.Set;
  * model) so that training can attach gradients to them. Forward passes are plain NDArray math;
  * their results belong to the manager of the input waveforms. Obtain one from
  * {@link Checkpoints#load} or {@link Checkpoints#randomlyInitialised}; close it to free the
- * parameters.
+ * parameters. As a {@link BackboneEngine} it is the DJL engine.
  */
-public final class FoundationModel implements AutoCloseable {
+public final class FoundationModel implements BackboneEngine, AutoCloseable {
   /** The sample rate every wav2vec 2.0 family checkpoint is trained on. */
   public static final int SAMPLE_RATE = 16_000;
   /** Hugging Face's name of the learned embedding that replaces masked frames. */
   public static final String MASK_EMBEDDING = "masked_spec_embed";
+  /** Its {@link #engineName()}: DJL, PyTorch eager. */
+  public static final String ENGINE = "djl";
 
   private final ModelConfig config;
   private final JsonObject configJson;
@@ -64,6 +66,12 @@ public final class FoundationModel implements AutoCloseable {
         parameters, manager, summary);
   }
 
+  @Override
+  public String engineName() {
+    return ENGINE;
+  }
+
+  @Override
   public ModelConfig config() {
     return config;
   }
@@ -78,6 +86,7 @@ public final class FoundationModel implements AutoCloseable {
     return loadSummary;
   }
 
+  @Override
   public int layerCount() {
     return encoder.layerCount();
   }
@@ -137,7 +146,7 @@ public final class FoundationModel implements AutoCloseable {
     return parts[0];
   }
 
-  /** Valid frames for {@code samples} valid samples. */
+  @Override
   public int frames(int samples) {
     return featureEncoder.outputLength(samples);
   }
@@ -201,6 +210,7 @@ public final class FoundationModel implements AutoCloseable {
    * @param waveforms [B, S] at 16 kHz, zero-padded after each utterance's end
    * @param sampleLengths valid samples per utterance
    */
+  @Override
   public FrontEndOutput frontEnd(NDArray waveforms, int[] sampleLengths) {
     return frontEnd(waveforms, sampleLengths, null, 1.0);
   }
@@ -234,9 +244,10 @@ public final class FoundationModel implements AutoCloseable {
   }
 
   /**
-   * The transformer encoder on a front end's output, under {@code mask}; results belong to the
-   * manager of the front end's arrays.
+   * The transformer encoder on a front end's output, under {@code mask} (either form); results
+   * belong to the manager of the front end's arrays.
    */
+  @Override
   public ModelOutput encode(FrontEndOutput frontEnd, LayerMask mask) {
     List<NDArray> hidden = encoder.forward(frontEnd.projected(), frontEnd.frameLengths(), mask);
     NDArray last = encoder.finish(hidden.get(hidden.size() - 1));

@@ -15,8 +15,9 @@ import ai.djl.ndarray.types.Shape;
  * <p>No external reference: torchaudio 0.13 has no WavLM, so the bucketing is tested against
  * values worked out by hand from the formula, not against another implementation.
  */
-final class RelativePositionBias {
-  static final String NAME = "encoder.layers.0.attention.rel_attn_embed.weight";
+public final class RelativePositionBias {
+  /** The parameter name of the table [num_buckets, heads]. */
+  public static final String NAME = "encoder.layers.0.attention.rel_attn_embed.weight";
 
   private final NDArray table;
   private final int numBuckets;
@@ -51,20 +52,36 @@ final class RelativePositionBias {
     return offset + Math.min((int) (maxExact + scaled), half - 1);
   }
 
+  /**
+   * The bucket of every (query i, key j) pair of a sequence of {@code frames}, row-major [T, T]:
+   * the row of the table [num_buckets, heads] that the pair's bias comes from.
+   */
+  public static long[] buckets(int frames, ModelConfig config) {
+    return buckets(frames, config.numBuckets(), config.maxBucketDistance());
+  }
+
+  private static long[] buckets(int frames, int numBuckets, int maxDistance) {
+    long[] relative = new long[2 * frames - 1];
+    for (int r = -(frames - 1); r < frames; r++) {
+      relative[r + frames - 1] = bucket(r, numBuckets, maxDistance);
+    }
+    long[] pairs = new long[frames * frames];
+    for (int i = 0; i < frames; i++) {
+      for (int j = 0; j < frames; j++) {
+        pairs[i * frames + j] = relative[j - i + frames - 1];
+      }
+    }
+    return pairs;
+  }
+
   /** The position bias [H, T, T] for a sequence of {@code frames}, created in {@code manager}. */
   NDArray compute(int frames, NDManager manager) {
     int heads = (int) table.getShape().get(1);
-    int[] buckets = new int[2 * frames - 1];
-    for (int r = -(frames - 1); r < frames; r++) {
-      buckets[r + frames - 1] = bucket(r, numBuckets, maxDistance);
-    }
-    long[] flatIndex = new long[heads * frames * frames];
-    int n = 0;
+    long[] pairs = buckets(frames, numBuckets, maxDistance);
+    long[] flatIndex = new long[heads * pairs.length];
     for (int h = 0; h < heads; h++) {
-      for (int i = 0; i < frames; i++) {
-        for (int j = 0; j < frames; j++) {
-          flatIndex[n++] = (long) buckets[j - i + frames - 1] * heads + h;
-        }
+      for (int p = 0; p < pairs.length; p++) {
+        flatIndex[h * pairs.length + p] = pairs[p] * heads + h;
       }
     }
     NDArray index = manager.create(flatIndex, new Shape(heads, frames, frames));

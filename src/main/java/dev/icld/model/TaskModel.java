@@ -28,9 +28,9 @@ import java.util.Random;
  * A fine-tuned model: a backbone, one task head (or, for early exit, one after every layer), the
  * task's labels and how it was trained to drop layers. On disk it is a Hugging Face backbone
  * directory (config.json + model.safetensors, which {@code icld inspect} reads) plus
- * heads.safetensors and {@value #DESCRIPTION}.
+ * heads.safetensors and {@value #DESCRIPTION}. As a {@link HeadEngine} it runs its heads on DJL.
  */
-public final class TaskModel implements AutoCloseable {
+public final class TaskModel implements HeadEngine, AutoCloseable {
   public static final String DESCRIPTION = "icld.json";
   static final String HEADS = "heads.safetensors";
   private static final double HEAD_INIT_STD = 0.02;
@@ -146,17 +146,21 @@ public final class TaskModel implements AutoCloseable {
     return headParameters;
   }
 
-  /**
-   * The logits of head {@code index} for a backbone output. The head after the last layer reads
-   * the encoder output (layer-normalised in the pre-LN form); an earlier exit reads the hidden
-   * state after its layer.
-   */
+  /** The logits of head {@code index} for a backbone output, on DJL; see {@link #headInput}. */
+  @Override
   public NDArray logits(ModelOutput output, int index) {
+    return heads.get(index).logits(headInput(output, index), output.frameLengths());
+  }
+
+  /**
+   * What head {@code index} reads: the head after the last layer reads the encoder output
+   * (layer-normalised in the pre-LN form); an earlier exit reads the hidden state after its layer.
+   */
+  public NDArray headInput(ModelOutput output, int index) {
     int layer = exits.get(index);
-    NDArray hidden = layer == backbone.layerCount()
+    return layer == backbone.layerCount()
         ? output.lastHiddenState()
         : output.hiddenStates().get(layer);
-    return heads.get(index).logits(hidden, output.frameLengths());
   }
 
   /** Writes the backbone, the heads and {@value #DESCRIPTION} (last, each file atomically). */

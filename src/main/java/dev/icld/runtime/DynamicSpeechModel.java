@@ -9,6 +9,8 @@ import dev.icld.audio.Resampler;
 import dev.icld.data.CharacterVocabulary;
 import dev.icld.data.LabelVocabulary;
 import dev.icld.eval.CtcGreedyDecoder;
+import dev.icld.model.BackboneEngine;
+import dev.icld.model.HeadEngine;
 import dev.icld.model.Flops;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.FrontEndOutput;
@@ -59,6 +61,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * budget). A call that names none uses the first the model has of selector, early-exit, static,
  * first-k. Skipped layers are never computed.
  *
+ * <p>The backbone and the heads run on the {@link InferenceEngine} chosen at load: DJL (PyTorch
+ * eager) or ONNX Runtime (the model exported component by component). The layer selector runs on
+ * DJL with either, on the engine's front-end features.
+ *
  * <p>Thread-safe: the model's arrays are only read, and every call creates its arrays in its own
  * sub-manager, closed when the call returns, so many threads may call at once and no call's arrays
  * outlive it. A bad call throws an {@link IllegalArgumentException} naming the problem and leaves
@@ -77,7 +83,9 @@ public final class DynamicSpeechModel implements AutoCloseable {
   private static final int CALIBRATION_REPEATS = 3;
 
   private final TaskModel model;
-  private final FoundationModel backbone;
+  private final InferenceEngine.Session engine;
+  private final BackboneEngine backbone;
+  private final HeadEngine heads;
   private final LayerSelector selector;
   private final LogMelFilterbanks logMel;
   private final Map<String, LayerSelectionPolicy> policies;
@@ -89,9 +97,12 @@ public final class DynamicSpeechModel implements AutoCloseable {
   private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private DynamicSpeechModel(TaskModel model, LayerSelector selector, StaticSubsets staticSubsets) {
+  private DynamicSpeechModel(TaskModel model, InferenceEngine.Session engine,
+      LayerSelector selector, StaticSubsets staticSubsets) {
     this.model = model;
-    this.backbone = model.backbone();
+    this.engine = engine;
+    this.backbone = engine.backbone();
+    this.heads = engine.heads();
     this.selector = selector;
     this.logMel = selector != null && selector.config().input() == SelectorInputKind.LOG_MEL
         ? new LogMelFilterbanks()
@@ -112,13 +123,19 @@ public final class DynamicSpeechModel implements AutoCloseable {
     this.calls = Torch.newManager();
   }
 
+  /** {@link #load(Path, InferenceEngine)} on DJL. */
+  public static DynamicSpeechModel load(Path dir) throws IOException {
+    return load(dir, InferenceEngine.DJL);
+  }
+
   /**
    * Loads a model directory written by {@code icld finetune} (and, optionally, the selector and
-   * static subsets trained for it).
+   * static subsets trained for it) to run on {@code engine}.
    *
-   * @throws IOException naming the directory or file and the problem
+   * @throws IOException naming the directory or file and the problem, or why the backbone cannot
+   *     run on the engine
    */
-  public static DynamicSpeechModel load(Path dir) throws IOException {
+  public static DynamicSpeechModel load(Path dir, InferenceEngine engine) throws IOException {
     TaskModel model = TaskModel.load(dir);
     LayerSelector selector = null;
     try {
@@ -126,7 +143,7 @@ public final class DynamicSpeechModel implements AutoCloseable {
       StaticSubsets subsets = Files.isRegularFile(dir.resolve(StaticSubsets.FILE))
           ? StaticSubsets.load(dir)
           : null;
-      return of(model, selector, subsets);
+      return of(model, selector, subsets, engine);
     } catch (IllegalArgumentException e) {
       close(selector, model);
       throw new IOException(dir + ": " + e.getMessage(), e);
@@ -143,15 +160,22 @@ public final class DynamicSpeechModel implements AutoCloseable {
     model.close();
   }
 
+  /** {@link #of(TaskModel, LayerSelector, StaticSubsets, InferenceEngine)} on DJL. */
+  public static DynamicSpeechModel of(TaskModel model, LayerSelector selector,
+      StaticSubsets staticSubsets) {
+    return of(model, selector, staticSubsets, InferenceEngine.DJL);
+  }
+
   /**
-   * A runtime model over parts already in memory, which it then owns (closes).
+   * A runtime model over parts already in memory, which it then owns (closes) once built.
    *
    * @param selector the layer selector, or null
    * @param staticSubsets the static subsets, or null
-   * @throws IllegalArgumentException when the selector or the subsets do not fit the backbone
+   * @throws IllegalArgumentException when the selector or the subsets do not fit the backbone, or
+   *     the backbone cannot run on {@code engine}
    */
   public static DynamicSpeechModel of(TaskModel model, LayerSelector selector,
-      StaticSubsets staticSubsets) {
+      StaticSubsets staticSubsets, InferenceEngine engine) {
     int layers = model.backbone().layerCount();
     if (layers < 1) {
       throw new IllegalArgumentException("a dynamic-depth model needs transformer layers");
@@ -172,7 +196,7 @@ public final class DynamicSpeechModel implements AutoCloseable {
       throw new IllegalArgumentException("the static subsets are for " + staticSubsets.layers()
           + " layers, the backbone has " + layers);
     }
-    return new DynamicSpeechModel(model, selector, staticSubsets);
+    return new DynamicSpeechModel(model, engine.open(model), selector, staticSubsets);
   }
 
   public int layers() {
@@ -185,6 +209,11 @@ public final class DynamicSpeechModel implements AutoCloseable {
 
   public ModelConfig config() {
     return backbone.config();
+  }
+
+  /** The backbone's engine: {@link InferenceEngine#id()}. */
+  public String engine() {
+    return backbone.engineName();
   }
 
   /** The class labels of a classification model, null for a transcription model. */
@@ -370,7 +399,7 @@ public final class DynamicSpeechModel implements AutoCloseable {
         long groupStart = System.nanoTime();
         ModelOutput output = backbone.encode(rows(front, group.utterances()), group.layerMask());
         long layersEnd = System.nanoTime();
-        NDArray logits = model.logits(output, model.exits().indexOf(group.exit()));
+        NDArray logits = heads.logits(output, model.exits().indexOf(group.exit()));
         decode(logits, group.utterances(), output.frameLengths(), outputs);
         layersNs += layersEnd - groupStart;
         headNs += System.nanoTime() - layersEnd;
@@ -555,7 +584,8 @@ public final class DynamicSpeechModel implements AutoCloseable {
    */
   public int liveArrayCount() {
     int n = calls.getManagedArrays().size();
-    n += backbone.parameters().values().iterator().next().getManager().getManagedArrays().size();
+    n += model.backbone().parameters().values().iterator().next().getManager()
+        .getManagedArrays().size();
     n += model.heads().get(0).weight().getManager().getManagedArrays().size();
     if (selector != null) {
       n += selector.parameters().values().iterator().next().getManager().getManagedArrays().size();
@@ -573,6 +603,7 @@ public final class DynamicSpeechModel implements AutoCloseable {
       }
       closed = true;
       calls.close();
+      engine.close();
       if (selector != null) {
         selector.close();
       }

@@ -116,6 +116,32 @@ class EarlyExitModelEvalTest {
         .contains("Models:"));
   }
 
+  @Test
+  void onOnnxBothModelsRunOnTheEngineAndTheReportIsDjlsApartFromTimings() throws IOException {
+    JsonObject[] reports = new JsonObject[2];
+    String[] engines = {"djl", "onnx"};
+    for (int e = 0; e < 2; e++) {
+      reports[e] = eval(temp.resolve("engine-" + engines[e]), "--model",
+          layerDropModel.toString(), "--early-exit-model", earlyExitModel.toString(),
+          "--methods", "full,random,early-exit,dynamic-exit", "--engine", engines[e]);
+      assertEquals(engines[e], reports[e].get("engine").getAsString());
+      assertEquals(earlyExitModel.toString(), reports[e].get("early_exit_model").getAsString());
+    }
+    assertEquals(7, reports[1].getAsJsonArray("results").size());
+    assertEquals(withoutTimings(reports[0]), withoutTimings(reports[1]));
+  }
+
+  /** A report without what may differ between engines: timings, the command and the engine. */
+  private static JsonObject withoutTimings(JsonObject report) {
+    JsonObject copy = report.deepCopy();
+    copy.remove("command");
+    copy.remove("engine");
+    for (JsonElement e : copy.getAsJsonArray("results")) {
+      EvaluationReport.TIMING_FIELDS.forEach(e.getAsJsonObject()::remove);
+    }
+    return copy;
+  }
+
   private static String refusal(Path exitModel) {
     String[] r = CliRun.run("eval", "--model", layerDropModel.toString(), "--early-exit-model",
         exitModel.toString(), "--data", data.toString(), "--out",

@@ -10,12 +10,17 @@ import java.util.List;
  * multi-head self-attention and the feed-forward block with residual connections, post-LN or
  * pre-LN as the model's config says.
  *
- * <p>Inputs: hidden [B, T, D] and the additive key mask [B, 1, 1, T] (0 for valid keys, a large
- * negative number for padded ones). Output: the layer's output [B, T, D].
+ * <p>Inputs: hidden [B, T, D], the additive key mask [B, 1, 1, T] (0 for valid keys, a large
+ * negative number for padded ones) and, for WavLM, the shared position bias [H, T, T]
+ * ({@link PositionBiasGraph}), which the layer gates from its attention input: per head, a
+ * Linear(head_dim, 8) summed in two groups of four gives a and b after a sigmoid, and the gate
+ * a (b c - 1) + 2 with the layer's constant c scales the bias row by row. Output: the layer's
+ * output [B, T, D].
  */
 final class EncoderLayerGraph {
   static final String HIDDEN = "hidden";
   static final String KEY_MASK = "key_mask";
+  static final String POSITION_BIAS = "position_bias";
   static final String OUTPUT = "layer_output";
 
   private EncoderLayerGraph() {}
@@ -26,23 +31,24 @@ final class EncoderLayerGraph {
 
   static byte[] export(FoundationModel model, int layer) {
     ModelConfig config = model.config();
-    if (config.modelType() == ModelType.WAVLM) {
-      throw new IllegalArgumentException("ONNX export of " + component(layer)
-          + ": WavLM's gated relative position bias is not supported yet");
-    }
     String d = String.valueOf(config.hiddenSize());
     String prefix = "encoder.layers." + layer;
     OnnxGraph g = new OnnxGraph(component(layer), model.parameters());
     String x = g.input(HIDDEN, "batch", "frames", d);
     String keyMask = g.input(KEY_MASK, "batch", "1", "1", "frames");
+    String positionBias = config.modelType() == ModelType.WAVLM
+        ? g.input(POSITION_BIAS, String.valueOf(config.numAttentionHeads()), "frames", "frames")
+        : null;
     String out;
     if (config.doStableLayerNorm()) {
       String normed = g.layerNorm(x, prefix + ".layer_norm", config.layerNormEps());
-      String h = g.add(x, attention(g, normed, keyMask, prefix + ".attention", config));
+      String h = g.add(x,
+          attention(g, normed, keyMask, positionBias, prefix + ".attention", config));
       String ffInput = g.layerNorm(h, prefix + ".final_layer_norm", config.layerNormEps());
       out = g.add(h, feedForward(g, ffInput, prefix + ".feed_forward", config));
     } else {
-      String h = g.layerNorm(g.add(x, attention(g, x, keyMask, prefix + ".attention", config)),
+      String h = g.layerNorm(
+          g.add(x, attention(g, x, keyMask, positionBias, prefix + ".attention", config)),
           prefix + ".layer_norm", config.layerNormEps());
       out = g.layerNorm(g.add(h, feedForward(g, h, prefix + ".feed_forward", config)),
           prefix + ".final_layer_norm", config.layerNormEps());
@@ -51,8 +57,9 @@ final class EncoderLayerGraph {
     return g.toModel();
   }
 
-  private static String attention(OnnxGraph g, String x, String keyMask, String prefix,
-      ModelConfig config) {
+  /** @param positionBias WavLM's shared bias [H, T, T], or null */
+  private static String attention(OnnxGraph g, String x, String keyMask, String positionBias,
+      String prefix, ModelConfig config) {
     long heads = config.numAttentionHeads();
     long headDim = config.headDim();
     String toHeads = g.longs("heads_shape", 0, 0, heads, headDim);
@@ -63,10 +70,32 @@ final class EncoderLayerGraph {
     String k = g.transpose(g.op("Reshape", List.of(qkv.get(1), toHeads)), 0, 2, 3, 1);
     String v = g.transpose(g.op("Reshape", List.of(qkv.get(2), toHeads)), 0, 2, 1, 3);
     String scores = g.add(g.op("MatMul", List.of(q, k)), keyMask);
+    if (positionBias != null) {
+      scores = g.add(scores, gatedBias(g, x, positionBias, prefix, config));
+    }
     String weights = g.op("Softmax", List.of(scores), OnnxWire.intAttribute("axis", -1));
     String context = g.transpose(g.op("MatMul", List.of(weights, v)), 0, 2, 1, 3);
     String merged = g.op("Reshape", List.of(context, g.longs("merged_shape", 0, 0, config.hiddenSize())));
     return g.linear(merged, prefix + ".out_proj");
+  }
+
+  /** The layer's gate on the shared bias: [B, H, T, 1] times [H, T, T] gives [B, H, T, T]. */
+  private static String gatedBias(OnnxGraph g, String x, String positionBias, String prefix,
+      ModelConfig config) {
+    String perHead = g.transpose(g.op("Reshape", List.of(x,
+        g.longs("gate_heads_shape", 0, 0, config.numAttentionHeads(), config.headDim()))), 0, 2, 1, 3);
+    String groups = g.op("Reshape", List.of(g.linear(perHead, prefix + ".gru_rel_pos_linear"),
+        g.longs("gate_groups_shape", 0, 0, 0, 2, 4)));
+    String gates = g.op("Sigmoid", List.of(g.op("ReduceSum",
+        List.of(groups, g.longs("gate_group_axis", 4)), OnnxWire.intAttribute("keepdims", 0))));
+    String a = g.op("Slice", List.of(gates, g.longs("gate_a_start", 0), g.longs("gate_a_end", 1),
+        g.longs("gate_axis", 3)));
+    String b = g.op("Slice", List.of(gates, g.longs("gate_b_start", 1), g.longs("gate_b_end", 2),
+        "gate_axis"));
+    String scaled = g.op("Sub", List.of(g.mul(b, g.weight(prefix + ".gru_rel_pos_const")),
+        g.scalar("gate_one", 1f)));
+    String gate = g.add(g.mul(a, scaled), g.scalar("gate_two", 2f));
+    return g.mul(gate, positionBias);
   }
 
   private static String feedForward(OnnxGraph g, String x, String prefix, ModelConfig config) {

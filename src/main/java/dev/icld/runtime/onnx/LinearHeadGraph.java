@@ -1,17 +1,22 @@
 package dev.icld.runtime.onnx;
 
 import ai.djl.ndarray.NDArray;
+import dev.icld.model.ClassificationHead;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A linear head (a classifier over pooled states, or CTC logits over frames) as its own graph:
- * input [..., D] to output [..., N], with a torch.nn.Linear weight [N, D] and bias [N]. The bytes
- * are a complete ONNX model for an {@code OrtSession}.
+ * input [..., D] to output [..., N], with a torch.nn.Linear weight [N, D] and bias [N]; or, in
+ * the pooled form, the classification head whole: the mean over valid frames, then the linear
+ * map. The bytes are a complete ONNX model for an {@code OrtSession}.
  */
 public final class LinearHeadGraph {
   public static final String INPUT = "input";
   public static final String OUTPUT = "output";
+  /** The pooled form's frame weights [B, T, 1]: {@link ClassificationHead#frameWeights}. */
+  public static final String FRAME_WEIGHTS = "frame_weights";
 
   private LinearHeadGraph() {}
 
@@ -20,15 +25,35 @@ public final class LinearHeadGraph {
    * @param leadingDims the input's dimensions before the last, symbolic ("batch", "frames") or fixed
    */
   public static byte[] export(String component, NDArray weight, NDArray bias, String... leadingDims) {
+    long[] shape = checkedShape(component, weight, bias);
+    OnnxGraph g = new OnnxGraph(component, Map.of("head.weight", weight, "head.bias", bias));
+    String x = g.input(INPUT, dims(leadingDims, shape[1]));
+    g.output(g.linear(x, "head"), OUTPUT, dims(leadingDims, shape[0]));
+    return g.toModel();
+  }
+
+  /**
+   * The pooled form: input [B, T, D] and {@value #FRAME_WEIGHTS} [B, T, 1] (1 / valid frames on
+   * valid frames, 0 on padding) to logits [B, N], as {@link ClassificationHead} computes them.
+   */
+  public static byte[] exportPooled(String component, NDArray weight, NDArray bias) {
+    long[] shape = checkedShape(component, weight, bias);
+    OnnxGraph g = new OnnxGraph(component, Map.of("head.weight", weight, "head.bias", bias));
+    String weighted = g.mul(g.input(INPUT, "batch", "frames", String.valueOf(shape[1])),
+        g.input(FRAME_WEIGHTS, "batch", "frames", "1"));
+    String pooled = g.op("ReduceSum", List.of(weighted, g.longs("frame_axis", 1)),
+        OnnxWire.intAttribute("keepdims", 0));
+    g.output(g.linear(pooled, "head"), OUTPUT, "batch", String.valueOf(shape[0]));
+    return g.toModel();
+  }
+
+  private static long[] checkedShape(String component, NDArray weight, NDArray bias) {
     long[] shape = weight.getShape().getShape();
     if (shape.length != 2 || bias.getShape().dimension() != 1 || bias.getShape().get(0) != shape[0]) {
       throw new IllegalArgumentException("ONNX export of " + component + ": needs a weight [out, in]"
           + " and a bias [out], got " + weight.getShape() + " and " + bias.getShape());
     }
-    OnnxGraph g = new OnnxGraph(component, Map.of("head.weight", weight, "head.bias", bias));
-    String x = g.input(INPUT, dims(leadingDims, shape[1]));
-    g.output(g.linear(x, "head"), OUTPUT, dims(leadingDims, shape[0]));
-    return g.toModel();
+    return shape;
   }
 
   private static String[] dims(String[] leading, long last) {

@@ -46,6 +46,12 @@ final class OnnxGraph {
     return value;
   }
 
+  /** An int64 graph input (indices). */
+  String int64Input(String value, String... dims) {
+    inputs.add(OnnxWire.int64ValueInfo(value, dims));
+    return value;
+  }
+
   /** Renames {@code value} to the graph output {@code output}. */
   void output(String value, String output, String... dims) {
     op("Identity", List.of(value), List.of(output));

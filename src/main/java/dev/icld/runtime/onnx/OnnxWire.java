@@ -189,6 +189,15 @@ final class OnnxWire {
    * symbolic name ("batch") for a size known only at run time.
    */
   static ByteString floatValueInfo(String name, String... dims) {
+    return valueInfo(name, FLOAT, dims);
+  }
+
+  /** As {@link #floatValueInfo}, for an int64 tensor (indices). */
+  static ByteString int64ValueInfo(String name, String... dims) {
+    return valueInfo(name, INT64, dims);
+  }
+
+  private static ByteString valueInfo(String name, int elementType, String... dims) {
     ByteString shape = message(out -> {
       for (String dim : dims) {
         ByteString dimension = message(d -> {
@@ -202,7 +211,7 @@ final class OnnxWire {
       }
     });
     ByteString tensorType = message(out -> {
-      out.writeInt32(TENSOR_TYPE_ELEM_TYPE, FLOAT);
+      out.writeInt32(TENSOR_TYPE_ELEM_TYPE, elementType);
       out.writeBytes(TENSOR_TYPE_SHAPE, shape);
     });
     ByteString type = message(out -> out.writeBytes(TYPE_TENSOR_TYPE, tensorType));

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -132,30 +133,68 @@ class OnnxBackboneTest {
     }
   }
 
-  @Test
-  void refusesWavLMNamingTheLayer(@TempDir Path dir) throws Exception {
-    Path base = fixture("base");
-    JsonObject config = JsonParser.parseString(Files.readString(base.resolve("config.json")))
+  /**
+   * WavLM, post-LN and pre-LN: the fixtures' weights with a relative position bias table and
+   * per-layer gates drawn at random (strong enough that the gates differ per frame and head), and
+   * a mask that skips layer 0, which Hugging Face computes the shared bias in.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "large"})
+  void wavLmMatchesDjlWithItsGatedPositionBias(String name, @TempDir Path dir) throws Exception {
+    Path fixture = fixture(name);
+    JsonObject config = JsonParser.parseString(Files.readString(fixture.resolve("config.json")))
         .getAsJsonObject();
     config.addProperty("model_type", "wavlm");
     config.addProperty("num_buckets", 16);
     config.addProperty("max_bucket_distance", 40);
     Files.writeString(dir.resolve("config.json"), config.toString());
-    Map<String, TensorData> tensors = new LinkedHashMap<>(SafeTensors.read(base.resolve("model.safetensors")));
-    tensors.put("encoder.layers.0.attention.rel_attn_embed.weight", zeros(16, 4));
-    for (int layer = 0; layer < 3; layer++) {
+    int layers = config.get("num_hidden_layers").getAsInt();
+    int heads = config.get("num_attention_heads").getAsInt();
+    int headDim = config.get("hidden_size").getAsInt() / heads;
+    Random random = new Random(3);
+    Map<String, TensorData> tensors = new LinkedHashMap<>();
+    // Bare names: one fixture stores the full model's "wav2vec2." prefix, which a WavLM config
+    // would not look for.
+    SafeTensors.read(fixture.resolve("model.safetensors")).forEach((tensor, data) ->
+        tensors.put(tensor.replaceFirst("^wav2vec2\\.", ""), data));
+    tensors.put("encoder.layers.0.attention.rel_attn_embed.weight", gaussian(random, 1.0, 16, heads));
+    for (int layer = 0; layer < layers; layer++) {
       String p = "encoder.layers." + layer + ".attention.";
-      tensors.put(p + "gru_rel_pos_const", zeros(1, 4, 1, 1));
-      tensors.put(p + "gru_rel_pos_linear.weight", zeros(8, 8));
-      tensors.put(p + "gru_rel_pos_linear.bias", zeros(8));
+      tensors.put(p + "gru_rel_pos_const", gaussian(random, 1.0, 1, heads, 1, 1));
+      tensors.put(p + "gru_rel_pos_linear.weight", gaussian(random, 1.0, 8, headDim));
+      tensors.put(p + "gru_rel_pos_linear.bias", gaussian(random, 0.5, 8));
     }
     SafeTensors.write(dir.resolve("model.safetensors"), tensors);
-    try (FoundationModel model = Checkpoints.load(dir)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> OnnxBackbone.export(model, ONE_THREAD));
-      assertTrue(e.getMessage().contains("layer 0") && e.getMessage().contains("WavLM"),
-          e.getMessage());
+
+    Map<String, TensorData> reference = SafeTensors.read(fixture.resolve("reference.safetensors"));
+    TensorData wave = reference.get("waveforms");
+    int[] lengths = ints(reference.get("sample_lengths"));
+    try (FoundationModel model = Checkpoints.load(dir);
+        OnnxBackbone onnx = OnnxBackbone.export(model, ONE_THREAD);
+        NDManager manager = Torch.newManager()) {
+      for (LayerMask mask : new LayerMask[] {LayerMask.all(layers),
+          LayerMask.ofLayers(layers, layers - 1)}) {
+        String what = "wavlm " + name + " " + mask.executedCount() + " of " + layers + " layers";
+        ModelOutput expected = model.forward(
+            manager.create(wave.values(), new Shape(wave.shape())), lengths, mask);
+        OnnxBackbone.Output actual = onnx.forward(wave.values(), lengths, mask, true);
+        for (int i = 0; i <= layers; i++) {
+          assertClose(expected.hiddenStates().get(i), actual.hiddenStates().get(i), actual,
+              what + " hidden state " + i);
+        }
+        assertClose(expected.lastHiddenState(), actual.lastHiddenState(), actual,
+            what + " last hidden state");
+      }
     }
+  }
+
+  private static TensorData gaussian(Random random, double std, long... shape) {
+    TensorData zeros = zeros(shape);
+    float[] values = zeros.values();
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) (std * random.nextGaussian());
+    }
+    return TensorData.f32(shape, values);
   }
 
   @Test
