@@ -20,8 +20,11 @@ corpora=(build/asr-full build/kws-full build/sid-full)
 
 mkdir -p models/default/training
 cp build/pretrained/config.json build/pretrained/model.safetensors \
-  build/pretrained/kmeans.safetensors build/pretrained/CARD.md models/default/
-cp build/pretrained/training/summary.json build/pretrained/training/metrics.jsonl \
-  models/default/training/
-cp build/pretrained-stage1/CARD.md models/default/training/STAGE1-CARD.md
-echo "models/default rebuilt; compare it with the committed one: git diff --stat models/default"
+  build/pretrained/kmeans.safetensors models/default/
+for stage in 1 2; do
+  from=build/pretrained; [ "$stage" = 1 ] && from=build/pretrained-stage1
+  cp "$from/CARD.md" "models/default/training/stage$stage-CARD.md"
+  cp "$from/training/summary.json" "models/default/training/stage$stage-summary.json"
+  cp "$from/training/metrics.jsonl" "models/default/training/stage$stage-metrics.jsonl"
+done
+echo "models/default rebuilt (models/default/CARD.md, written by hand, is left as it is)"

@@ -67,7 +67,7 @@ step "train the input-conditioned selector (backbone frozen, Gumbel top-k, every
 
 step "evaluate every method at budgets $budgets (static subsets searched on dev)"
 ./icld eval --model "$work/layerdrop" --early-exit-model "$work/early-exit" --data "$data" \
-  --methods all --budgets "$budgets" --seed 1 --out "$work/report"
+  --methods all --budgets "$budgets" --engine onnx --seed 1 --out "$work/report"
 
 step "done"
 cat "$work/report/report.md"
