@@ -19,7 +19,7 @@ enum ActivationFunction {
     return switch (this) {
       // DJL's PyTorch gelu is the exact erf form, as torch.nn.functional.gelu's default.
       case GELU -> ai.djl.nn.Activation.gelu(x);
-      case RELU -> x.maximum(0f);
+      case RELU -> x.maximum(Scalar.of(x, 0));
     };
   }
 }

@@ -226,7 +226,8 @@ public final class FoundationModel implements BackboneEngine, AutoCloseable {
     if (featureGradientScale != 1.0) {
       // Same values, gradient scaled: s * f + (1 - s) * f with the second term detached.
       float scale = (float) featureGradientScale;
-      features = features.mul(scale).add(features.stopGradient().mul(1 - scale));
+      features = features.mul(Scalar.of(features, scale))
+          .add(features.stopGradient().mul(1 - scale));
     }
     int[] frameLengths = new int[sampleLengths.length];
     for (int b = 0; b < sampleLengths.length; b++) {

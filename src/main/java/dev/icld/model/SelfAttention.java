@@ -41,7 +41,8 @@ final class SelfAttention {
     long frames = x.getShape().get(1);
     long d = x.getShape().get(2);
     long headDim = d / heads;
-    NDArray q = split(query.forward(x).mul((float) (1.0 / Math.sqrt(headDim))), batch, frames, headDim);
+    NDArray scaled = query.forward(x).mul(Scalar.of(x, 1.0 / Math.sqrt(headDim)));
+    NDArray q = split(scaled, batch, frames, headDim);
     NDArray k = split(key.forward(x), batch, frames, headDim);
     NDArray v = split(value.forward(x), batch, frames, headDim);
     NDArray scores = q.matMul(k.swapAxes(2, 3));

@@ -3,6 +3,7 @@ package dev.icld.selection;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
+import dev.icld.model.Scalar;
 import java.util.Random;
 
 /**
@@ -46,7 +47,7 @@ public final class GumbelSigmoidGates {
     }
     NDManager manager = logits.getManager();
     NDArray perturbed = logits.add(manager.create(noise, logits.getShape()));
-    NDArray soft = Activation.sigmoid(perturbed.div((float) temperature));
+    NDArray soft = Activation.sigmoid(perturbed.div(Scalar.of(perturbed, temperature)));
     float[] values = perturbed.toFloatArray();
     float[] hard = new float[values.length];
     for (int i = 0; i < values.length; i++) {

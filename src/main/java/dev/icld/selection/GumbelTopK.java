@@ -3,6 +3,7 @@ package dev.icld.selection;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.icld.model.Scalar;
 import java.util.Random;
 
 /**
@@ -65,7 +66,7 @@ public final class GumbelTopK {
     for (int b = 0; b < batch; b++) {
       keepValues[b] = keep[b];
     }
-    NDArray soft = perturbed.div((float) temperature).softmax(1)
+    NDArray soft = perturbed.div(Scalar.of(perturbed, temperature)).softmax(1)
         .mul(manager.create(keepValues, new Shape(batch, 1)));
     boolean[][] top = TopK.masks(perturbed.toFloatArray(), batch, layers, keep);
     float[] hard = new float[batch * layers];

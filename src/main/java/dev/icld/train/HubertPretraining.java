@@ -7,6 +7,7 @@ import dev.icld.data.Batch;
 import dev.icld.data.BatchLoader;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.ModelOutput;
+import dev.icld.model.Scalar;
 import dev.icld.model.Torch;
 import java.util.Collections;
 import java.util.Iterator;
@@ -121,7 +122,7 @@ public final class HubertPretraining implements TrainingObjective {
     MaskedPredictionHead.Prediction prediction =
         head.predict(out.lastHiddenState(), chosen, frameTargets);
     NDArray penalty = out.features().square().mean();
-    NDArray loss = prediction.loss().add(penalty.mul((float) FEATURE_PENALTY_WEIGHT));
+    NDArray loss = prediction.loss().add(penalty.mul(Scalar.of(penalty, FEATURE_PENALTY_WEIGHT)));
     return new Result(loss, prediction, penalty);
   }
 

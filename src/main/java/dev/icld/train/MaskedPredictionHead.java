@@ -3,6 +3,7 @@ package dev.icld.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.icld.model.Scalar;
 import dev.icld.model.Torch;
 import dev.icld.model.io.TensorData;
 import java.util.LinkedHashMap;
@@ -149,10 +150,12 @@ public final class MaskedPredictionHead implements AutoCloseable {
             parameters.get(PROJECTION_WEIGHT), parameters.get(PROJECTION_BIAS))
         .singletonOrThrow();
     NDArray embeddings = parameters.get(LABEL_EMBEDDINGS);
-    NDArray logits = unit(projected).matMul(unit(embeddings).transpose()).div((float) TEMPERATURE);
+    NDArray logits = unit(projected).matMul(unit(embeddings).transpose())
+        .div(Scalar.of(projected, TEMPERATURE));
     NDArray crossEntropy = logits.logSoftmax(1)
         .mul(m.create(oneHot, new Shape(batch * frames, clusters))).sum(new int[] {1}).neg();
-    NDArray loss = crossEntropy.mul(m.create(weights)).sum().div(Math.max(1, count));
+    NDArray loss = crossEntropy.mul(m.create(weights)).sum()
+        .div(Scalar.of(crossEntropy, Math.max(1, count)));
     long[] predicted = logits.argMax(1).toLongArray();
     int correct = 0;
     for (int row = 0; row < predicted.length; row++) {
@@ -165,7 +168,7 @@ public final class MaskedPredictionHead implements AutoCloseable {
 
   /** Rows scaled to unit length (cosine similarity as a matrix product). */
   private static NDArray unit(NDArray rows) {
-    return rows.div(rows.norm(new int[] {1}, true).maximum(1e-8f));
+    return rows.div(rows.norm(new int[] {1}, true).maximum(Scalar.of(rows, 1e-8)));
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.icld.model.FoundationModel;
 import dev.icld.model.FrontEndOutput;
 import dev.icld.model.LayerMask;
 import dev.icld.model.ModelOutput;
+import dev.icld.model.Scalar;
 import dev.icld.model.TaskModel;
 import dev.icld.selection.GumbelTopK;
 import dev.icld.selection.LayerSelector;
@@ -142,7 +143,7 @@ public final class SelectorTraining implements TrainingObjective {
       NDArray teacherLogits = model.logits(full, model.finalHead()).stopGradient();
       NDArray kl = klDivergence(teacherLogits, studentLogits, output.frameLengths(), manager);
       logs.put("distillation", (double) kl.getFloat());
-      loss = loss.add(kl.mul((float) options.distillationWeight()));
+      loss = loss.add(kl.mul(Scalar.of(kl, options.distillationWeight())));
     }
     return new StepOutput(loss, activeParameters(gates), logs);
   }

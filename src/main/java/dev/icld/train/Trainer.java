@@ -10,6 +10,7 @@ import dev.icld.data.Batch;
 import dev.icld.data.BatchLoader;
 import dev.icld.data.ProgressBar;
 import dev.icld.files.AtomicFiles;
+import dev.icld.model.Scalar;
 import dev.icld.model.Torch;
 import dev.icld.model.io.SafeTensors;
 import dev.icld.model.io.TensorData;
@@ -238,7 +239,8 @@ public final class Trainer {
               + "(the checkpoints there hold the run before it diverged)");
         }
         lossSum += loss;
-        collector.backward(group.size() == 1 ? output.loss() : output.loss().div(group.size()));
+        NDArray total = output.loss();
+        collector.backward(group.size() == 1 ? total : total.div(Scalar.of(total, group.size())));
         active.addAll(output.activeParameters());
         output.logValues().forEach((name, value) -> logSums.merge(name, value, Double::sum));
       }
