@@ -123,14 +123,8 @@ public final class AblationReport {
   }
 
   JsonObject json() {
-    JsonObject root = new JsonObject();
-    root.addProperty("task", context.task());
-    root.addProperty("metric", primary());
-    JsonArray names = new JsonArray();
-    metricNames.forEach(names::add);
-    root.add("metrics", names);
-    root.addProperty("layers", context.layers());
-    root.addProperty("model", context.model());
+    JsonObject root = EvaluationReport.jsonHeader(context.task(), metricNames, context.layers(),
+        context.model());
     root.addProperty("model_type", context.modelType());
     root.addProperty("data", context.data());
     JsonArray budgets = new JsonArray();

@@ -133,15 +133,25 @@ public final class EvaluationReport {
     return best;
   }
 
-  JsonObject json() {
+  /**
+   * The keys every report's JSON starts with: task, the primary metric (the first of
+   * {@code metricNames}), all metric names, layers and the model directory.
+   */
+  static JsonObject jsonHeader(String task, List<String> metricNames, int layers, String model) {
     JsonObject root = new JsonObject();
-    root.addProperty("task", context.task());
-    root.addProperty("metric", primary());
+    root.addProperty("task", task);
+    root.addProperty("metric", metricNames.get(0));
     JsonArray names = new JsonArray();
     metricNames.forEach(names::add);
     root.add("metrics", names);
-    root.addProperty("layers", context.layers());
-    root.addProperty("model", context.model());
+    root.addProperty("layers", layers);
+    root.addProperty("model", model);
+    return root;
+  }
+
+  JsonObject json() {
+    JsonObject root = EvaluationReport.jsonHeader(context.task(), metricNames, context.layers(),
+        context.model());
     root.addProperty("early_exit_model", comparison.exitModel().toString());
     root.addProperty("model_type", context.modelType());
     root.addProperty("data", context.data());
