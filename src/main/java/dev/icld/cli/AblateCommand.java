@@ -7,6 +7,7 @@ import dev.icld.eval.MethodResult;
 import dev.icld.eval.SkippedMethod;
 import dev.icld.model.LayerDrop;
 import dev.icld.model.TaskModel;
+import dev.icld.runtime.InferenceEngine;
 import dev.icld.selection.SelectorInputKind;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -82,11 +83,17 @@ final class AblateCommand implements Callable<Integer> {
       description = "bootstrap resamples (default: ${DEFAULT-VALUE})")
   int resamples;
 
+  @Option(names = "--engine", defaultValue = "djl", paramLabel = "NAME",
+      description = "backbone engine for the evaluation: djl or onnx (ONNX Runtime); training "
+          + "always runs on djl (default: ${DEFAULT-VALUE})")
+  String engine;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
     training.validate();
+    InferenceEngine chosenEngine = InferenceEngine.fromId(engine);
     PrintWriter printed = spec.commandLine().getOut();
     try (TaskModel taskModel = TaskModel.load(model)) {
       int layers = taskModel.backbone().layerCount();
@@ -126,14 +133,18 @@ final class AblateCommand implements Callable<Integer> {
 
       List<AblationReport.Row> rows = new ArrayList<>();
       List<AblationReport.Row> adaptiveRows = new ArrayList<>();
-      for (Variant v : VARIANTS) {
-        printed.printf("evaluating   %s%n", v.name());
-        printed.flush();
-        MethodComparison.Comparison comparison = new MethodComparison(taskModel, model,
-            selectorDir(v), test, dev, evaluations.get(v)).run();
-        rows.add(row(v, "top-k", "selector", comparison));
-        if (v.adaptive()) {
-          adaptiveRows.add(row(v, "adaptive", "adaptive", comparison));
+      try (InferenceEngine.Session session = chosenEngine.open(taskModel)) {
+        MethodComparison.Source source =
+            new MethodComparison.Source(taskModel, model, session.backbone(), session.heads());
+        for (Variant v : VARIANTS) {
+          printed.printf("evaluating   %s on %s%n", v.name(), chosenEngine.id());
+          printed.flush();
+          MethodComparison.Comparison comparison = new MethodComparison(source, source,
+              selectorDir(v), test, dev, evaluations.get(v)).run();
+          rows.add(row(v, "top-k", "selector", comparison));
+          if (v.adaptive()) {
+            adaptiveRows.add(row(v, "adaptive", "adaptive", comparison));
+          }
         }
       }
       rows.addAll(adaptiveRows);
@@ -141,7 +152,7 @@ final class AblateCommand implements Callable<Integer> {
       AblationReport report = new AblationReport(new AblationReport.Context(
           taskModel.task().id(), taskModel.backbone().config().modelType().id(), model.toString(),
           data.toString(), layers, columns, test.size(), test.totalSeconds(), training.seed,
-          resamples, EvalCommand.commandLine(spec)), rows, taskModel.task().classification());
+          resamples, chosenEngine.id(), EvalCommand.commandLine(spec)), rows, taskModel.task().classification());
       List<Path> written = report.write(out);
       printed.println();
       printed.print(report.table());

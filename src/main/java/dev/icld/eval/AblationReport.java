@@ -58,11 +58,12 @@ public final class AblationReport {
    * @param testSeconds their total duration
    * @param seed training and bootstrap seed
    * @param resamples bootstrap resamples
+   * @param engine the backbone's inference engine for the evaluation (djl or onnx)
    * @param command the command line that produced the report
    */
   public record Context(String task, String modelType, String model, String data, int layers,
       List<Integer> budgets, int testUtterances, double testSeconds, long seed, int resamples,
-      String command) {
+      String engine, String command) {
     public Context {
       budgets = List.copyOf(budgets);
     }
@@ -134,6 +135,7 @@ public final class AblationReport {
     root.addProperty("test_seconds", context.testSeconds());
     root.addProperty("seed", context.seed());
     root.addProperty("bootstrap_resamples", context.resamples());
+    root.addProperty("engine", context.engine());
     root.addProperty("command", context.command());
     Map<Integer, List<MethodResult>> best = best();
     JsonArray rowArray = new JsonArray();
@@ -184,11 +186,11 @@ public final class AblationReport {
     md.append("```\n").append(context.command()).append("\n```\n\n");
     md.append(String.format("Every variant's selector trained on `%s` with the same settings and "
         + "seed (%d), each in its own directory; evaluated on the test set, %d utterances "
-        + "(%.1f min) from `%s`. Cell: %s (95%% bootstrap interval over utterances, %d "
+        + "(%.1f min) from `%s`, engine %s. Cell: %s (95%% bootstrap interval over utterances, %d "
         + "resamples) · mean executed layers. Top-k runs exactly k layers; adaptive thresholds "
         + "the gates so that the dev set averages k. **Bold**: best at that budget%s.%n%n",
         context.model(), context.seed(), context.testUtterances(), context.testSeconds() / 60,
-        context.data(), primary().equals("accuracy") ? "accuracy" : "WER", context.resamples(),
+        context.data(), context.engine(), primary().equals("accuracy") ? "accuracy" : "WER", context.resamples(),
         classification ? "" : " (ties broken by CER; CER in ablation.json)"));
     md.append("| variant |");
     context.budgets().forEach(k -> md.append(" k = ").append(k).append(" |"));

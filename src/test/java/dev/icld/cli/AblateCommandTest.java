@@ -48,10 +48,14 @@ class AblateCommandTest {
     assertEquals("0", r[0], r[2]);
   }
 
-  private static String[] ablate(Path out, String budgets, String resamples) {
+  private static String[] ablate(Path out, String budgets, String resamples, String engine) {
     return CliRun.run("ablate", "--model", model.toString(), "--data", data.toString(),
         "--out", out.toString(), "--budgets", budgets, "--max-steps", "6", "--batch-seconds",
-        "1.5", "--lr", "5e-2", "--seed", "3", "--resamples", resamples);
+        "1.5", "--lr", "5e-2", "--seed", "3", "--resamples", resamples, "--engine", engine);
+  }
+
+  private static String[] ablate(Path out, String budgets, String resamples) {
+    return ablate(out, budgets, resamples, "djl");
   }
 
   private static String[] ablate(Path out) {
@@ -150,6 +154,31 @@ class AblateCommandTest {
     r = ablate(first);
     assertEquals("0", r[0], r[2]);
     assertEquals(report, readJson(first));
+
+    // On ONNX Runtime the same selectors pick the same layers and the backbone agrees within
+    // 1e-4, so every cell's numbers are the same.
+    r = ablate(first, "4,2", "100", "onnx");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("on onnx"), r[1]);
+    JsonObject onnx = readJson(first);
+    assertEquals("onnx", onnx.get("engine").getAsString());
+    assertEquals("djl", report.get("engine").getAsString());
+    assertEquals(cells(report), cells(onnx));
+  }
+
+  /** Every row's cells as "variant mode budget: accuracy, layers". */
+  private static List<String> cells(JsonObject report) {
+    List<String> cells = new ArrayList<>();
+    for (JsonElement e : report.getAsJsonArray("rows")) {
+      JsonObject row = e.getAsJsonObject();
+      for (JsonElement c : row.getAsJsonArray("results")) {
+        JsonObject cell = c.getAsJsonObject();
+        cells.add(String.format("%s %s %d: %.6f, %.6f", row.get("variant").getAsString(),
+            row.get("mode").getAsString(), cell.get("budget").getAsInt(),
+            cell.get("accuracy").getAsDouble(), cell.get("mean_executed_layers").getAsDouble()));
+      }
+    }
+    return cells;
   }
 
   private static Path trainingMetrics(Path out, String variant) {
