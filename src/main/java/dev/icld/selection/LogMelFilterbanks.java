@@ -29,6 +29,11 @@ public final class LogMelFilterbanks {
     return fbank.options();
   }
 
+  /** The mel filters' weights in all, for counting the projection's FLOPs. */
+  public int melWeightCount() {
+    return fbank.melWeightCount();
+  }
+
   /** Frames for an utterance of {@code samples} samples (0 when shorter than one window). */
   public int frames(long samples) {
     long window = Math.round(options().frameLength() * options().sampleFrequency() / 1000);

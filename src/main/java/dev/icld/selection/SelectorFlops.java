@@ -11,7 +11,8 @@ import dev.icld.model.ModelConfig;
  * embedding lookup nothing, the output layer 2·(H + E)·L once per utterance. With log-mel input the
  * filterbank computation is added as an upper estimate per 10 ms frame: the window and
  * pre-emphasis 4·W, a real FFT of N points counted as a complex one, 5·N·log2 N, the power
- * spectrum 3 per bin, and a dense mel projection 2·bins·(N/2 + 1). With feature-encoder input the
+ * spectrum 3 per bin, and the mel projection 2 per filter weight (each filter multiplies only the
+ * bins under its triangle, as {@code KaldiFbank} computes it). With feature-encoder input the
  * selector reads what the backbone has already computed, so its input costs nothing.
  *
  * @param seconds the utterance length
@@ -37,7 +38,7 @@ public record SelectorFlops(double seconds, int frames, long input, long conv, l
       long fft = Long.highestOneBit(window - 1) << 1;
       long bins = fft / 2 + 1;
       long perFrame = 4 * window + Math.round(5 * fft * (Math.log(fft) / Math.log(2))) + 3 * bins
-          + 2L * selector.inputChannels() * bins;
+          + 2L * filterbanks.melWeightCount();
       input = perFrame * frames;
     }
     long h = selector.hiddenChannels();

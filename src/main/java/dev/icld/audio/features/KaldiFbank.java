@@ -36,6 +36,14 @@ public final class KaldiFbank {
     return options;
   }
 
+  /**
+   * The mel filters' weights in all (each filter stores only its triangle, not the whole
+   * spectrum): one multiply-add each per frame.
+   */
+  public int melWeightCount() {
+    return melBanks.weightCount();
+  }
+
   /** Columns of the output: the mel bins, plus one for the energy with {@code useEnergy}. */
   public int numFeatures() {
     return options.numMelBins() + (options.useEnergy() ? 1 : 0);

@@ -75,6 +75,15 @@ final class KaldiMelBanks {
   }
 
   /** Filter energies: {@code out[m] = sum_k weight[m][k] * spectrum[k]}. */
+  /** The filters' weights in all: {@link #apply} multiplies and adds each once per frame. */
+  int weightCount() {
+    int count = 0;
+    for (double[] w : weights) {
+      count += w.length;
+    }
+    return count;
+  }
+
   void apply(double[] spectrum, double[] out) {
     for (int m = 0; m < weights.length; m++) {
       double[] w = weights[m];
