@@ -48,6 +48,28 @@ public final class Bootstrap {
     return new double[] {percentile(statistics, tail), percentile(statistics, 1 - tail)};
   }
 
+  /**
+   * The interval of sum(a) / sum(d) - sum(b) / sum(d), two methods' ratios over the same
+   * utterances, resampling each utterance for both at once (a paired bootstrap).
+   *
+   * @param a the first method's numerators per utterance
+   * @param b the second method's, same length
+   * @param denominators per utterance, shared (1 for accuracy, reference lengths for error rates)
+   * @return {low, high}
+   */
+  public static double[] pairedDifferenceInterval(double[] a, double[] b, double[] denominators,
+      int resamples, double level, long seed) {
+    if (a.length != b.length || a.length != denominators.length || a.length == 0) {
+      throw new IllegalArgumentException("need both numerators and a denominator per utterance, "
+          + "got " + a.length + ", " + b.length + " and " + denominators.length);
+    }
+    double[] differences = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      differences[i] = a[i] - b[i];
+    }
+    return interval(differences, denominators, resamples, level, seed);
+  }
+
   /** Linear interpolation between the closest ranks of a sorted array. */
   static double percentile(double[] sorted, double q) {
     double position = q * (sorted.length - 1);

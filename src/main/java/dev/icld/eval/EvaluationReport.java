@@ -67,6 +67,7 @@ public final class EvaluationReport {
   private final UtteranceGroups groups;
   private final boolean classification;
   private final List<String> metricNames;
+  private final List<PairedDifference> differences;
 
   public EvaluationReport(Context context, MethodComparison.Comparison comparison,
       UtteranceGroups groups, boolean classification) {
@@ -75,6 +76,8 @@ public final class EvaluationReport {
     this.groups = groups;
     this.classification = classification;
     this.metricNames = classification ? List.of("accuracy") : List.of("wer", "cer");
+    this.differences = PairedDifference.of(comparison.results(), context.testUtterances(),
+        metricNames, context.layers(), context.resamples(), context.seed());
   }
 
   /** Writes every file into {@code outDir} and returns the files written. */
@@ -206,6 +209,22 @@ public final class EvaluationReport {
       skipped.add(entry);
     }
     root.add("skipped", skipped);
+    JsonArray paired = new JsonArray();
+    for (PairedDifference d : differences) {
+      JsonObject entry = new JsonObject();
+      entry.addProperty("method", d.method());
+      entry.addProperty("baseline", d.baseline());
+      entry.addProperty("budget", d.budget());
+      entry.addProperty("metric", d.metric());
+      entry.addProperty("difference", d.difference());
+      JsonArray interval = new JsonArray();
+      interval.add(d.interval()[0]);
+      interval.add(d.interval()[1]);
+      entry.add("ci95", interval);
+      entry.addProperty("verdict", d.verdict());
+      paired.add(entry);
+    }
+    root.add("paired_differences", paired);
     JsonObject selection = new JsonObject();
     selection.addProperty("group_by", groups.kind());
     JsonArray groupNames = new JsonArray();
@@ -297,6 +316,7 @@ public final class EvaluationReport {
           : "searched greedily on the dev set by this run and stored beside the model.")
           .append('\n');
     }
+    md.append(pairedTable());
     md.append('\n');
     for (Path plot : plots) {
       String name = plot.getFileName().toString();
@@ -305,6 +325,55 @@ public final class EvaluationReport {
     }
     if (plots.stream().noneMatch(p -> p.getFileName().toString().equals(SELECTION_HEATMAP))) {
       md.append("No selection heatmap: the selector did not run.\n");
+    }
+    return md.toString();
+  }
+
+  /**
+   * The input-conditioned methods against each baseline, one row per method and budget, the
+   * primary metric's paired differences as cells; empty when there is nothing to pair.
+   */
+  private String pairedTable() {
+    List<PairedDifference> primaryDifferences =
+        differences.stream().filter(d -> d.metric().equals(primary())).toList();
+    if (primaryDifferences.isEmpty()) {
+      return "";
+    }
+    List<String> baselines = PairedDifference.BASELINES.stream()
+        .filter(b -> primaryDifferences.stream().anyMatch(d -> d.baseline().equals(b))).toList();
+    String label = classification ? "accuracy" : primary().toUpperCase();
+    StringBuilder md = new StringBuilder();
+    md.append(String.format("%n## Input-conditioned against the baselines, paired%n%n"
+        + "Difference in %s, method minus baseline, on the same %d test utterances, with its "
+        + "95%% paired bootstrap interval (utterances resampled once for both methods; random "
+        + "counts as its mean over draws). **better** or **worse**: the interval excludes 0%s; "
+        + "tie: it does not.%n%n", label, context.testUtterances(),
+        classification ? "" : " (a lower WER is better)"));
+    md.append("| k | method |");
+    baselines.forEach(b -> md.append(" vs ").append(b).append(" |"));
+    md.append("\n|---:|---|");
+    baselines.forEach(b -> md.append("---|"));
+    md.append('\n');
+    Map<String, List<PairedDifference>> rows = new LinkedHashMap<>();
+    for (PairedDifference d : primaryDifferences) {
+      rows.computeIfAbsent(d.budget() + " " + d.method(), key -> new ArrayList<>()).add(d);
+    }
+    List<List<PairedDifference>> ordered = new ArrayList<>(rows.values());
+    ordered.sort((a, b) -> a.get(0).budget() != b.get(0).budget()
+        ? Integer.compare(b.get(0).budget(), a.get(0).budget())
+        : Integer.compare(PairedDifference.METHODS.indexOf(a.get(0).method()),
+            PairedDifference.METHODS.indexOf(b.get(0).method())));
+    for (List<PairedDifference> row : ordered) {
+      md.append("| ").append(row.get(0).budget()).append(" | ").append(row.get(0).method())
+          .append(" |");
+      for (String baseline : baselines) {
+        PairedDifference d = row.stream().filter(x -> x.baseline().equals(baseline))
+            .findFirst().orElse(null);
+        md.append(d == null ? " – |" : String.format(" %+.4f (%+.4f, %+.4f) %s |",
+            d.difference(), d.interval()[0], d.interval()[1],
+            d.verdict().equals("tie") ? "tie" : "**" + d.verdict() + "**"));
+      }
+      md.append('\n');
     }
     return md.toString();
   }

@@ -179,6 +179,23 @@ class SelectorAndEvalCommandTest {
       assertFalse(s.get("reason").getAsString().isBlank());
     }
     assertEquals(Set.of("early-exit", "dynamic-exit", "adaptive@4"), skipped);
+    // Below the full budget the selector and adaptive mode are each paired with random and
+    // static (early exit was skipped); the differences are those of the results.
+    Set<String> pairs = new HashSet<>();
+    for (JsonElement e : report.getAsJsonArray("paired_differences")) {
+      JsonObject d = e.getAsJsonObject();
+      String method = d.get("method").getAsString();
+      String baseline = d.get("baseline").getAsString();
+      int budget = d.get("budget").getAsInt();
+      pairs.add(method + "-" + baseline + "@" + budget);
+      assertEquals(accuracy(report, method, budget) - accuracy(report, baseline, budget),
+          d.get("difference").getAsDouble(), 1e-9, d.toString());
+      JsonArray ci = d.getAsJsonArray("ci95");
+      assertTrue(ci.get(0).getAsDouble() <= ci.get(1).getAsDouble(), d.toString());
+      assertTrue(Set.of("better", "worse", "tie").contains(d.get("verdict").getAsString()));
+    }
+    assertEquals(Set.of("selector-random@1", "selector-static@1", "adaptive-random@1",
+        "adaptive-static@1"), pairs);
     // The selector's FLOPs count: at the same budget it costs more than the static subset.
     assertTrue(gflops(report, "selector", 1) > gflops(report, "static", 1));
 
@@ -187,6 +204,8 @@ class SelectorAndEvalCommandTest {
     assertTrue(markdown.contains("| k | method |"), markdown);
     assertTrue(markdown.contains("**"), markdown);
     assertTrue(markdown.contains("early-exit: the model has no exit heads"), markdown);
+    assertTrue(markdown.contains("## Input-conditioned against the baselines, paired"), markdown);
+    assertTrue(markdown.contains("| k | method | vs random | vs static |"), markdown);
     assertTrue(first.out().contains("* best at that budget"), first.out());
 
     assertPng(temp.resolve("report1").resolve(EvaluationReport.METRIC_VS_BUDGET), 1000, 600);
@@ -196,10 +215,18 @@ class SelectorAndEvalCommandTest {
   }
 
   private static double gflops(JsonObject report, String method, int budget) {
+    return field(report, method, budget, "gflops_per_audio_second");
+  }
+
+  private static double accuracy(JsonObject report, String method, int budget) {
+    return field(report, method, budget, "accuracy");
+  }
+
+  private static double field(JsonObject report, String method, int budget, String field) {
     for (JsonElement e : report.getAsJsonArray("results")) {
       JsonObject r = e.getAsJsonObject();
       if (r.get("method").getAsString().equals(method) && r.get("budget").getAsInt() == budget) {
-        return r.get("gflops_per_audio_second").getAsDouble();
+        return r.get(field).getAsDouble();
       }
     }
     throw new AssertionError("no " + method + " at " + budget);

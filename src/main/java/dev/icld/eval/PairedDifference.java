@@ -1,0 +1,125 @@
+package dev.icld.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How much better an input-conditioned method is than a baseline at the same budget, with a
+ * paired bootstrap interval. Both ran on the same test utterances, so resampling the utterances
+ * once for both cancels what the two share (hard and easy utterances alike): the interval of the
+ * difference is far narrower than the two methods' own intervals suggest, and it is the honest
+ * test of "clearly above". Random layer dropping counts per utterance as its mean over draws.
+ *
+ * @param method selector or adaptive
+ * @param baseline random, static or early-exit
+ * @param metric accuracy, wer or cer
+ * @param difference the method's metric minus the baseline's
+ * @param interval the 95% paired bootstrap interval of the difference {low, high}
+ * @param verdict better, worse, or tie when the interval contains 0 (for WER and CER a negative
+ *     difference is better)
+ */
+public record PairedDifference(String method, String baseline, int budget, String metric,
+    double difference, double[] interval, String verdict) {
+  public static final List<String> METHODS = List.of("selector", "adaptive");
+  public static final List<String> BASELINES = List.of("random", "static", "early-exit");
+
+  public PairedDifference {
+    interval = interval.clone();
+  }
+
+  @Override
+  public double[] interval() {
+    return interval.clone();
+  }
+
+  /**
+   * Every method against every baseline at each budget both ran at, except the full budget, where
+   * top-k selection, random and static all run every layer.
+   *
+   * @param utterances the test set's size (outcomes carry indices below it)
+   * @param metrics accuracy, or wer and cer
+   */
+  public static List<PairedDifference> of(List<MethodResult> results, int utterances,
+      List<String> metrics, int layers, int resamples, long seed) {
+    List<PairedDifference> differences = new ArrayList<>();
+    for (MethodResult candidate : results) {
+      if (!METHODS.contains(candidate.method()) || candidate.budget() == layers) {
+        continue;
+      }
+      for (String baselineName : BASELINES) {
+        MethodResult baseline = results.stream().filter(r -> r.method().equals(baselineName)
+            && r.budget() == candidate.budget()).findFirst().orElse(null);
+        if (baseline == null) {
+          continue;
+        }
+        for (String metric : metrics) {
+          differences.add(between(candidate, baseline, utterances, metric, resamples,
+              seed * 1_000_003L + 131L * candidate.method().hashCode()
+                  + 17L * baselineName.hashCode() + candidate.budget()));
+        }
+      }
+    }
+    return differences;
+  }
+
+  static PairedDifference between(MethodResult method, MethodResult baseline, int utterances,
+      String metric, int resamples, long seed) {
+    double[][] a = perUtterance(method, metric, utterances);
+    double[][] b = perUtterance(baseline, metric, utterances);
+    double difference = ratio(a[0], a[1]) - ratio(b[0], b[1]);
+    double[] interval = Bootstrap.pairedDifferenceInterval(a[0], b[0], a[1], resamples, 0.95,
+        seed);
+    boolean higherIsBetter = metric.equals("accuracy");
+    String verdict = interval[0] > 0 ? (higherIsBetter ? "better" : "worse")
+        : interval[1] < 0 ? (higherIsBetter ? "worse" : "better") : "tie";
+    return new PairedDifference(method.method(), baseline.method(), method.budget(), metric,
+        difference, interval, verdict);
+  }
+
+  /**
+   * Per utterance, {numerators, denominators} of the metric: correct (1 or 0) over 1, or edits
+   * over reference length; averaged over the outcomes of that utterance (random's draws).
+   */
+  private static double[][] perUtterance(MethodResult r, String metric, int utterances) {
+    double[] numerators = new double[utterances];
+    double[] denominators = new double[utterances];
+    int[] counts = new int[utterances];
+    for (Outcome o : r.outcomes()) {
+      int u = o.utterance();
+      counts[u]++;
+      switch (metric) {
+        case "accuracy" -> {
+          numerators[u] += o.correct() ? 1 : 0;
+          denominators[u] = 1;
+        }
+        case "wer" -> {
+          numerators[u] += o.words().edits();
+          denominators[u] = o.words().referenceLength();
+        }
+        case "cer" -> {
+          numerators[u] += o.characters().edits();
+          denominators[u] = o.characters().referenceLength();
+        }
+        default -> throw new IllegalArgumentException("unknown metric " + metric);
+      }
+    }
+    for (int u = 0; u < utterances; u++) {
+      if (counts[u] == 0) {
+        throw new IllegalArgumentException(r.method() + " at k = " + r.budget()
+            + " has no outcome for test utterance " + u);
+      }
+      numerators[u] /= counts[u];
+    }
+    return new double[][] {numerators, denominators};
+  }
+
+  private static double ratio(double[] numerators, double[] denominators) {
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < numerators.length; i++) {
+      num += numerators[i];
+      den += denominators[i];
+    }
+    return den == 0 ? 0 : num / den;
+  }
+}
