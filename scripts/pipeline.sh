@@ -7,7 +7,8 @@
 #                            [--selector-steps N]
 #   --size tiny with a few steps is a smoke test of the whole chain in a couple of minutes.
 # Every step resumes or is skipped when its output is complete, so an interrupted run picks up
-# where it stopped. Outputs: build/main/TASK-SIZE/{layerdrop,early-exit,report}.
+# where it stopped. Outputs: build/main/TASK-SIZE/{layerdrop,early-exit,report}, or
+# build/main/TASK-SIZE-stepsN-selectorM with other step counts, so runs of each kind coexist.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE
@@ -37,6 +38,9 @@ selector_steps="${selector_steps:-$default_selector_steps}"
 budgets=12,9,6,3
 data="build/$task-$size"
 work="build/main/$task-$size"
+if [ "$finetune_steps" != "$default_steps" ] || [ "$selector_steps" != "$default_selector_steps" ]; then
+  work="$work-steps$finetune_steps-selector$selector_steps"
+fi
 model=models/default
 started=$(date +%s)
 

@@ -160,6 +160,8 @@ final class FinetuneCommand implements Callable<Integer> {
           BatchLoader trainLoader = new BatchLoader(train, labels,
               BatchSampler.Options.training(0, batchSeconds, seed), 0);
           BatchLoader devLoader = evalLoader(dev, labels)) {
+        RunSettings.guard(out.resolve("training"), settings(), "a fine-tuning run",
+            "delete it to start afresh, or choose another --out");
         FineTuning objective = new FineTuning(taskModel, unfreezeFeatureEncoder,
             loader -> TaskEvaluator.evaluate(taskModel, loader));
         TrainingSummary summary = new Trainer(printed).fit(objective, trainLoader, devLoader,
@@ -182,6 +184,16 @@ final class FinetuneCommand implements Callable<Integer> {
       backbone.close();
     }
     return 0;
+  }
+
+  /** Everything that changes what the run trains (not where it checkpoints, or how often). */
+  private String settings() {
+    return String.format("model %s, task %s, data %s, layer drop %s, keep %s, per utterance %s, "
+        + "epochs %d, max steps %d, batch seconds %s, accumulate %d, lr %s, warmup %s, "
+        + "cosine %s, patience %d, seed %d, feature encoder %s", model.toAbsolutePath().normalize(),
+        task, data.toAbsolutePath().normalize(), layerDrop, keepProbability, perUtterance, epochs,
+        maxSteps, batchSeconds, accumulation, learningRate, warmup, cosine, patience, seed,
+        unfreezeFeatureEncoder ? "trained" : "frozen");
   }
 
   private Corpus loadCorpus(String split, LoadOptions options) throws IOException {

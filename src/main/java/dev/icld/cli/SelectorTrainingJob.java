@@ -5,7 +5,6 @@ import dev.icld.data.BatchSampler;
 import dev.icld.data.Corpus;
 import dev.icld.eval.DevScoring;
 import dev.icld.eval.UtteranceRunner;
-import dev.icld.files.AtomicFiles;
 import dev.icld.model.Flops;
 import dev.icld.model.ModelConfig;
 import dev.icld.model.TaskModel;
@@ -21,7 +20,6 @@ import dev.icld.train.TrainerOptions;
 import dev.icld.train.TrainingSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,7 +33,6 @@ import java.util.Map;
  */
 final class SelectorTrainingJob {
   static final String RUN_DIR = "selector-training";
-  private static final String OPTIONS_FILE = "options.txt";
 
   /**
    * What a run trains.
@@ -149,27 +146,15 @@ final class SelectorTrainingJob {
     }
   }
 
-  /**
-   * A rerun resumes the run in {@code runDir}; that is only right when it was started with the
-   * same settings, so they are recorded there and a different set is refused.
-   */
+  /** A rerun resumes the run in {@code runDir}, so only with the same settings. */
   private void guardRun(Path runDir, Variant variant, Joint joint) throws IOException {
-    String settings = String.format("input %s, budgets %s, epochs %d, max steps %d, lr %s, "
-        + "tau %s to %s, distillation %s, joint steps %d, seed %d%n", variant.input().label(),
+    RunSettings.guard(runDir, String.format("input %s, budgets %s, epochs %d, max steps %d, "
+        + "lr %s, tau %s to %s, distillation %s, joint steps %d, seed %d", variant.input().label(),
         variant.budgets(), options.epochs, options.maxSteps, options.learningRate,
         options.initialTemperature, options.minimumTemperature,
-        variant.distill() ? options.distillWeight : 0, joint.steps(), options.seed);
-    Path file = runDir.resolve(OPTIONS_FILE);
-    if (Files.exists(file)) {
-      String previous = Files.readString(file, StandardCharsets.UTF_8);
-      if (!previous.equals(settings)) {
-        throw new IOException(runDir + ": holds a selector run with other options ("
-            + previous.strip() + "); delete that directory to start afresh, or train the "
-            + "variant on a copy of the model directory");
-      }
-      return;
-    }
-    AtomicFiles.writeString(file, settings);
+        variant.distill() ? options.distillWeight : 0, joint.steps(), options.seed),
+        "a selector run", "delete that directory to start afresh, or train the variant on a "
+            + "copy of the model directory");
   }
 
   /** The trainer's step count for these options: the temperature anneals over all of it. */

@@ -69,6 +69,17 @@ class FinetuneCommandTest {
     Run again = run(args);
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("trained 3 steps"), again.out());
+
+    // More steps on the same --out would silently continue the finished run: refused.
+    String[] longer = args.clone();
+    longer[12] = "6";
+    Run refused = run(longer);
+    assertEquals(1, refused.code(), refused.out());
+    assertTrue(refused.err().contains(out.resolve("training")
+        + ": holds a fine-tuning run with other options"), refused.err());
+    assertTrue(refused.err().contains("max steps 3") && refused.err().contains("max steps 6"),
+        refused.err());
+    assertEquals(1, refused.err().strip().lines().count(), refused.err());
   }
 
   @Test
