@@ -3,18 +3,21 @@
 # 2 cores): the main job with longer fine-tunes and selector training, then the selector
 # ablation on its LayerDrop model, then stage 3 (joint fine-tuning of backbone, heads and
 # selector) and an evaluation of every method on the jointly tuned model.
-# Usage: scripts/study.sh [--steps N] [--selector-steps N] [--joint-steps N] [--joint-lr X]
+# Usage: scripts/study.sh [--size small|tiny|full] [--steps N] [--selector-steps N]
+#                         [--joint-steps N] [--joint-lr X]
+#   --size tiny --steps 4 --selector-steps 3 --joint-steps 2 is a smoke test of the chain.
 # Every step resumes; outputs go to the main job's directory for those step counts
-# (build/main/kws-small-stepsN-selectorM): report/, ablation/, joint/, joint-report/.
+# (build/main/kws-SIZE-stepsN-selectorM): report/, ablation/, joint/, joint-report/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE
 
-usage="usage: scripts/study.sh [--steps N] [--selector-steps N] [--joint-steps N] [--joint-lr X]"
-finetune_steps=1200 selector_steps=300 joint_steps=200 joint_lr=1e-4
+usage="usage: scripts/study.sh [--size small|tiny|full] [--steps N] [--selector-steps N] [--joint-steps N] [--joint-lr X]"
+size=small finetune_steps=1200 selector_steps=300 joint_steps=200 joint_lr=1e-4
 while [ $# -gt 0 ]; do
   [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
   case "$1" in
+    --size) size="$2" ;;
     --steps) finetune_steps="$2" ;;
     --selector-steps) selector_steps="$2" ;;
     --joint-steps) joint_steps="$2" ;;
@@ -24,10 +27,13 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 
-scripts/pipeline.sh --task kws --size small --steps "$finetune_steps" \
+scripts/pipeline.sh --task kws --size "$size" --steps "$finetune_steps" \
   --selector-steps "$selector_steps"
-data=build/kws-small
-work="build/main/kws-small-steps$finetune_steps-selector$selector_steps"
+data="build/kws-$size"
+work="build/main/kws-$size"  # where pipeline.sh put it: the main job's defaults have no suffix
+if [ "$finetune_steps" != 450 ] || [ "$selector_steps" != 150 ]; then
+  work="$work-steps$finetune_steps-selector$selector_steps"
+fi
 [ -d "$work/layerdrop" ] || { echo "study: $work/layerdrop is missing" >&2; exit 1; }
 
 printf '\n== selector ablation (features, log-mel, features + KL; top-k and adaptive)\n'
