@@ -4,17 +4,18 @@
 #   input-conditioned selector, then compare every method at every budget on ONNX Runtime (the
 #   static subsets are searched on dev inside icld eval) and print the table.
 # Usage: scripts/pipeline.sh [--task kws|asr] [--size small|tiny|full] [--steps N]
-#                            [--selector-steps N]
+#                            [--selector-steps N] [--out DIR]
 #   --size tiny with a few steps is a smoke test of the whole chain in a couple of minutes.
 # Every step resumes or is skipped when its output is complete, so an interrupted run picks up
 # where it stopped. Outputs: build/main/TASK-SIZE/{layerdrop,early-exit,report}, or
-# build/main/TASK-SIZE-stepsN-selectorM with other step counts, so runs of each kind coexist.
+# build/main/TASK-SIZE-stepsN-selectorM with other step counts, so runs of each kind coexist
+# (--out DIR: there instead).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE
 
-usage="usage: scripts/pipeline.sh [--task kws|asr] [--size small|tiny|full] [--steps N] [--selector-steps N]"
-task=kws size=small finetune_steps="" selector_steps=""
+usage="usage: scripts/pipeline.sh [--task kws|asr] [--size small|tiny|full] [--steps N] [--selector-steps N] [--out DIR]"
+task=kws size=small finetune_steps="" selector_steps="" work=""
 while [ $# -gt 0 ]; do
   [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
   case "$1" in
@@ -22,6 +23,7 @@ while [ $# -gt 0 ]; do
     --size) size="$2" ;;
     --steps) finetune_steps="$2" ;;
     --selector-steps) selector_steps="$2" ;;
+    --out) work="$2" ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
   shift 2
@@ -37,9 +39,11 @@ finetune_steps="${finetune_steps:-$default_steps}"
 selector_steps="${selector_steps:-$default_selector_steps}"
 budgets=12,9,6,3
 data="build/$task-$size"
-work="build/main/$task-$size"
-if [ "$finetune_steps" != "$default_steps" ] || [ "$selector_steps" != "$default_selector_steps" ]; then
-  work="$work-steps$finetune_steps-selector$selector_steps"
+if [ -z "$work" ]; then
+  work="build/main/$task-$size"
+  if [ "$finetune_steps" != "$default_steps" ] || [ "$selector_steps" != "$default_selector_steps" ]; then
+    work="$work-steps$finetune_steps-selector$selector_steps"
+  fi
 fi
 model=models/default
 started=$(date +%s)

@@ -6,8 +6,8 @@
 # Usage: scripts/study.sh [--size small|tiny|full] [--steps N] [--selector-steps N]
 #                         [--joint-steps N] [--joint-lr X]
 #   --size tiny --steps 4 --selector-steps 3 --joint-steps 2 is a smoke test of the chain.
-# Every step resumes; outputs go to the main job's directory for those step counts
-# (build/main/kws-SIZE-stepsN-selectorM): report/, ablation/, joint/, joint-report/.
+# Every step resumes; outputs go to build/main/kws-SIZE-stepsN-selectorM: the main job's
+# layerdrop/, early-exit/, report/, then ablation/, joint-stage2/, joint/, joint-report/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE
@@ -27,14 +27,10 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 
-scripts/pipeline.sh --task kws --size "$size" --steps "$finetune_steps" \
-  --selector-steps "$selector_steps"
 data="build/kws-$size"
-work="build/main/kws-$size"  # where pipeline.sh put it: the main job's defaults have no suffix
-if [ "$finetune_steps" != 450 ] || [ "$selector_steps" != 150 ]; then
-  work="$work-steps$finetune_steps-selector$selector_steps"
-fi
-[ -d "$work/layerdrop" ] || { echo "study: $work/layerdrop is missing" >&2; exit 1; }
+work="build/main/kws-$size-steps$finetune_steps-selector$selector_steps"
+scripts/pipeline.sh --task kws --size "$size" --steps "$finetune_steps" \
+  --selector-steps "$selector_steps" --out "$work"
 
 printf '\n== selector ablation (features, log-mel, features + KL; top-k and adaptive)\n'
 ./icld ablate --model "$work/layerdrop" --data "$data" --out "$work/ablation" \
