@@ -347,8 +347,10 @@ public final class EvaluationReport {
         + "Difference in %s, method minus baseline, on the same %d test utterances, with its "
         + "95%% paired bootstrap interval (utterances resampled once for both methods; random "
         + "counts as its mean over draws). **better** or **worse**: the interval excludes 0%s; "
-        + "tie: it does not.%n%n", label, context.testUtterances(),
-        classification ? "" : " (a lower WER is better)"));
+        + "tie: it does not. Each interval holds for its own comparison: over the %d cells "
+        + "below, about one in 20 true ties would show as better or worse by chance.%n%n",
+        label, context.testUtterances(), classification ? "" : " (a lower WER is better)",
+        primaryDifferences.size()));
     md.append("| k | method |");
     baselines.forEach(b -> md.append(" vs ").append(b).append(" |"));
     md.append("\n|---:|---|");
