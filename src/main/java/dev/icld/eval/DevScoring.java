@@ -1,5 +1,8 @@
 package dev.icld.eval;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.icld.data.ProgressBar;
 import dev.icld.model.FoundationModel;
@@ -9,7 +12,6 @@ import dev.icld.selection.Budget;
 import dev.icld.selection.InputConditionedPolicy;
 import dev.icld.selection.LayerSelector;
 import dev.icld.selection.LogMelFilterbanks;
-import dev.icld.selection.Selection;
 import dev.icld.selection.SelectionInput;
 import dev.icld.selection.SelectorInputKind;
 import dev.icld.selection.StaticSubsetSearch;
@@ -18,6 +20,7 @@ import dev.icld.train.Evaluation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +50,7 @@ public final class DevScoring {
     for (int u = 0; u < order.length; u++) {
       order[u] = u;
     }
-    java.util.Arrays.sort(order, (a, b) -> Integer.compare(dev.corpus().get(a).samples(),
+    Arrays.sort(order, (a, b) -> Integer.compare(dev.corpus().get(a).samples(),
         dev.corpus().get(b).samples()));
     try (NDManager manager = Torch.newManager();
         ProgressBar bar = new ProgressBar("static subsets", (long) layers * (layers + 1) / 2)) {
@@ -95,13 +98,34 @@ public final class DevScoring {
     Map<Integer, MetricTally> tallies = new LinkedHashMap<>();
     budgets.forEach(k -> tallies.put(k, new MetricTally()));
     try (NDManager manager = Torch.newManager()) {
+      // The selector picks each utterance's mask; utterances of the same length that got the
+      // same mask then run together, in batches as the static subset search runs them.
+      List<FrontEndOutput> frontEnds = new ArrayList<>();
+      Map<Integer, Map<String, MaskGroup>> groups = new LinkedHashMap<>();
+      budgets.forEach(k -> groups.put(k, new LinkedHashMap<>()));
       for (int u = 0; u < dev.corpus().size(); u++) {
-        try (NDManager utterance = manager.newSubManager()) {
-          FrontEndOutput frontEnd = dev.frontEnd(dev.corpus().samples(u), utterance);
-          SelectionInput input = selectionInput(dev, u, frontEnd, selector, utterance);
+        FrontEndOutput frontEnd = dev.frontEnd(dev.corpus().samples(u), manager);
+        frontEnds.add(frontEnd);
+        try (NDManager scratch = manager.newSubManager()) {
+          SelectionInput input = selectionInput(dev, u, frontEnd, selector, scratch);
           for (int k : budgets) {
-            Selection selection = policy.select(input, Budget.of(k, layers));
-            tallies.get(k).add(dev.score(u, frontEnd, selection.mask(0), utterance));
+            boolean[] mask = policy.select(input, Budget.of(k, layers)).mask(0);
+            String key = dev.corpus().get(u).samples() + " " + Arrays.toString(mask);
+            groups.get(k).computeIfAbsent(key, x -> new MaskGroup(mask, new ArrayList<>()))
+                .utterances().add(u);
+          }
+        }
+      }
+      for (int k : budgets) {
+        for (MaskGroup group : groups.get(k).values()) {
+          for (int start = 0; start < group.utterances().size(); start += SEARCH_BATCH) {
+            int[] batch = group.utterances().subList(start,
+                Math.min(group.utterances().size(), start + SEARCH_BATCH)).stream()
+                .mapToInt(Integer::intValue).toArray();
+            try (NDManager scratch = manager.newSubManager()) {
+              dev.scoreBatch(batch, stack(frontEnds, batch, scratch), group.mask(), scratch)
+                  .forEach(tallies.get(k)::add);
+            }
           }
         }
       }
@@ -120,6 +144,31 @@ public final class DevScoring {
     metrics.put("mean_" + name, mean);
     return new Evaluation(classification ? "mean_accuracy" : "negative_mean_wer",
         classification ? mean : -mean, metrics);
+  }
+
+  /** Utterances that run under the same mask. */
+  private record MaskGroup(boolean[] mask, List<Integer> utterances) {}
+
+  /** The front ends of same-length utterances as one batch, in {@code manager}. */
+  private static FrontEndOutput stack(List<FrontEndOutput> frontEnds, int[] utterances,
+      NDManager manager) {
+    if (utterances.length == 1) {
+      return frontEnds.get(utterances[0]);
+    }
+    NDList features = new NDList();
+    NDList projected = new NDList();
+    int[] frameLengths = new int[utterances.length];
+    for (int i = 0; i < utterances.length; i++) {
+      FrontEndOutput f = frontEnds.get(utterances[i]);
+      features.add(f.features());
+      projected.add(f.projected());
+      frameLengths[i] = f.frameLengths()[0];
+    }
+    NDArray stackedFeatures = NDArrays.concat(features, 0);
+    NDArray stackedProjected = NDArrays.concat(projected, 0);
+    stackedFeatures.attach(manager);
+    stackedProjected.attach(manager);
+    return new FrontEndOutput(stackedFeatures, stackedProjected, frameLengths);
   }
 
   /**

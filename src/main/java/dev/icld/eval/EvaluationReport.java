@@ -371,13 +371,18 @@ public final class EvaluationReport {
       for (String baseline : baselines) {
         PairedDifference d = row.stream().filter(x -> x.baseline().equals(baseline))
             .findFirst().orElse(null);
-        md.append(d == null ? " – |" : String.format(" %+.4f (%+.4f, %+.4f) %s |",
-            d.difference(), d.interval()[0], d.interval()[1],
+        md.append(d == null ? " – |" : String.format(" %s (%s, %s) %s |", signed(d.difference()),
+            signed(d.interval()[0]), signed(d.interval()[1]),
             d.verdict().equals("tie") ? "tie" : "**" + d.verdict() + "**"));
       }
       md.append('\n');
     }
     return md.toString();
+  }
+
+  /** A difference to four places with its sign; a rounding residue prints as +0.0000. */
+  private static String signed(double value) {
+    return String.format("%+.4f", Math.abs(value) < 5e-5 ? 0.0 : value);
   }
 
   private List<Path> writePlots(Path outDir) throws IOException {

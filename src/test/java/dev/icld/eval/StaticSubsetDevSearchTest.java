@@ -13,7 +13,14 @@ import dev.icld.model.LayerDrop;
 import dev.icld.model.Task;
 import dev.icld.model.TaskModel;
 import dev.icld.model.Torch;
+import dev.icld.selection.Budget;
+import dev.icld.selection.InputConditionedPolicy;
+import dev.icld.selection.LayerSelector;
+import dev.icld.selection.SelectionInput;
+import dev.icld.selection.SelectorConfig;
+import dev.icld.selection.SelectorInputKind;
 import dev.icld.selection.StaticSubsets;
+import dev.icld.train.Evaluation;
 import dev.icld.train.TinySetup;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,8 +36,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The batched static subset search scores each subset as one utterance at a time would, with
- * clips of different lengths and with clips of one length (which run as one batch).
+ * The batched static subset search scores each subset, and the batched selector dev score each
+ * budget, as one utterance at a time would, with clips of different lengths and with clips of one
+ * length (which run as batches).
  */
 class StaticSubsetDevSearchTest {
   @TempDir Path temp;
@@ -69,6 +77,26 @@ class StaticSubsetDevSearchTest {
           single.add(runner.score(u, frontEnd, subsets.mask(k), manager));
         }
         assertEquals(single.accuracy(), subsets.entry(k).score(), 1e-12, "budget " + k);
+      }
+
+      int channels = model.backbone().config().convDim().get(
+          model.backbone().config().convDim().size() - 1);
+      try (LayerSelector selector = LayerSelector.initialise(
+          SelectorConfig.of(SelectorInputKind.FEATURES, channels, 3), 9)) {
+        List<Integer> budgets = List.of(1, 2, 3);
+        Evaluation batched = DevScoring.selectorScore(runner, selector, budgets);
+        InputConditionedPolicy policy = new InputConditionedPolicy(selector);
+        for (int k : budgets) {
+          MetricTally single = new MetricTally();
+          for (int u = 0; u < dev.size(); u++) {
+            FrontEndOutput frontEnd = runner.frontEnd(dev.samples(u), manager);
+            boolean[] mask = policy.select(SelectionInput.ofFeatures(frontEnd.features(),
+                frontEnd.frameLengths()), Budget.of(k, 3)).mask(0);
+            single.add(runner.score(u, frontEnd, mask, manager));
+          }
+          assertEquals(single.accuracy(), batched.metrics().get("accuracy_k" + k), 1e-12,
+              "selector at budget " + k);
+        }
       }
     }
   }
