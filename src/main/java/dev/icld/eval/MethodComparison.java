@@ -366,13 +366,6 @@ public final class MethodComparison {
       SelectorConfig selectorCost, TestRun run) {
     boolean classification = model.task().classification();
     List<String> names = classification ? List.of("accuracy") : List.of("wer", "cer");
-    int n = test.size();
-    Map<String, double[]> numerators = new LinkedHashMap<>();
-    Map<String, double[]> denominators = new LinkedHashMap<>();
-    names.forEach(name -> {
-      numerators.put(name, new double[n]);
-      denominators.put(name, new double[n]);
-    });
     Map<String, double[]> perDraw = new LinkedHashMap<>();
     names.forEach(name -> perDraw.put(name, new double[draws.size()]));
     double layerSum = 0;
@@ -390,15 +383,6 @@ public final class MethodComparison {
       }
       for (Outcome o : draws.get(d)) {
         int u = o.utterance();
-        if (classification) {
-          numerators.get("accuracy")[u] += (o.correct() ? 1.0 : 0.0) / draws.size();
-          denominators.get("accuracy")[u] = 1;
-        } else {
-          numerators.get("wer")[u] += o.words().edits() / (double) draws.size();
-          denominators.get("wer")[u] = o.words().referenceLength();
-          numerators.get("cer")[u] += o.characters().edits() / (double) draws.size();
-          denominators.get("cer")[u] = o.characters().referenceLength();
-        }
         int executed = o.executedLayers();
         layerSum += executed;
         double duration = test.get(u).durationSeconds();
@@ -419,7 +403,8 @@ public final class MethodComparison {
     for (String name : names) {
       double[] values = perDraw.get(name);
       metrics.put(name, Arrays.stream(values).average().orElse(0));
-      intervals.put(name, Bootstrap.interval(numerators.get(name), denominators.get(name),
+      UtteranceRatios ratios = UtteranceRatios.of(every, name, test.size(), method + " at k = " + k);
+      intervals.put(name, Bootstrap.interval(ratios.numerators(), ratios.denominators(),
           options.resamples(), 0.95, bootstrapSeed));
       if (draws.size() > 1) {
         deviations.put(name, standardDeviation(values));

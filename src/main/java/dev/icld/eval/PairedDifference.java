@@ -64,62 +64,17 @@ public record PairedDifference(String method, String baseline, int budget, Strin
 
   static PairedDifference between(MethodResult method, MethodResult baseline, int utterances,
       String metric, int resamples, long seed) {
-    double[][] a = perUtterance(method, metric, utterances);
-    double[][] b = perUtterance(baseline, metric, utterances);
-    double difference = ratio(a[0], a[1]) - ratio(b[0], b[1]);
-    double[] interval = Bootstrap.pairedDifferenceInterval(a[0], b[0], a[1], resamples, 0.95,
-        seed);
+    UtteranceRatios a = UtteranceRatios.of(method.outcomes(), metric, utterances,
+        method.method() + " at k = " + method.budget());
+    UtteranceRatios b = UtteranceRatios.of(baseline.outcomes(), metric, utterances,
+        baseline.method() + " at k = " + baseline.budget());
+    double difference = a.ratio() - b.ratio();
+    double[] interval = Bootstrap.pairedDifferenceInterval(a.numerators(), b.numerators(),
+        a.denominators(), resamples, 0.95, seed);
     boolean higherIsBetter = metric.equals("accuracy");
     String verdict = interval[0] > 0 ? (higherIsBetter ? "better" : "worse")
         : interval[1] < 0 ? (higherIsBetter ? "worse" : "better") : "tie";
     return new PairedDifference(method.method(), baseline.method(), method.budget(), metric,
         difference, interval, verdict);
-  }
-
-  /**
-   * Per utterance, {numerators, denominators} of the metric: correct (1 or 0) over 1, or edits
-   * over reference length; averaged over the outcomes of that utterance (random's draws).
-   */
-  private static double[][] perUtterance(MethodResult r, String metric, int utterances) {
-    double[] numerators = new double[utterances];
-    double[] denominators = new double[utterances];
-    int[] counts = new int[utterances];
-    for (Outcome o : r.outcomes()) {
-      int u = o.utterance();
-      counts[u]++;
-      switch (metric) {
-        case "accuracy" -> {
-          numerators[u] += o.correct() ? 1 : 0;
-          denominators[u] = 1;
-        }
-        case "wer" -> {
-          numerators[u] += o.words().edits();
-          denominators[u] = o.words().referenceLength();
-        }
-        case "cer" -> {
-          numerators[u] += o.characters().edits();
-          denominators[u] = o.characters().referenceLength();
-        }
-        default -> throw new IllegalArgumentException("unknown metric " + metric);
-      }
-    }
-    for (int u = 0; u < utterances; u++) {
-      if (counts[u] == 0) {
-        throw new IllegalArgumentException(r.method() + " at k = " + r.budget()
-            + " has no outcome for test utterance " + u);
-      }
-      numerators[u] /= counts[u];
-    }
-    return new double[][] {numerators, denominators};
-  }
-
-  private static double ratio(double[] numerators, double[] denominators) {
-    double num = 0;
-    double den = 0;
-    for (int i = 0; i < numerators.length; i++) {
-      num += numerators[i];
-      den += denominators[i];
-    }
-    return den == 0 ? 0 : num / den;
   }
 }
