@@ -1,30 +1,30 @@
 #!/usr/bin/env bash
-# Rebuilds the embedded default model, models/default, from nothing: the three offline corpora,
-# then HuBERT-style pretraining in two runs (the second continues the first on the same MFCC
-# k-means targets, with the same prediction head). About two hours on 2 cores.
-# Both runs use --max-steps, so they repeat exactly; the speakers of every dev and test split
-# of the downstream corpora are left out.
+# Rebuilds the embedded default model, models/default, from nothing: the phone-target
+# pretraining corpus (shards of synthetic speech from many voices, each utterance with its phones),
+# then icld pretrain-phones: the conv front end learns log-mel (stage 1), then the transformer
+# learns masked phone prediction at layers 4, 8 and 12 (stage 2). Every step resumes when
+# interrupted; the run is exactly repeatable (--max-steps, fixed seeds).
+# Usage: scripts/build-default-model.sh [SHARDS] [STEPS]   (default: the committed model's)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE
+shards="${1:-8}"
+steps="${2:-1400}"
 scripts/setup.sh
 
-for task in asr kws sid; do
-  [ -f "build/$task-full/card.json" ] || ./icld synth --task "$task" --size full --seed 1 --out "build/$task-full"
+data=()
+for s in $(seq 0 $((shards - 1))); do
+  dir=$(printf "build/phones/shard-%03d" "$s")
+  [ -f "$dir/card.json" ] || ./icld synth-phones --out "$dir" --shard "$s"
+  data+=("$dir")
 done
-corpora=(build/asr-full build/kws-full build/sid-full)
-./icld pretrain --data "${corpora[@]}" --exclude-speakers-of "${corpora[@]}" \
-  --out build/pretrained-stage1 --conv-channels 128 --batch-seconds 24 --max-steps 555
-./icld pretrain --init build/pretrained-stage1 --data "${corpora[@]}" \
-  --exclude-speakers-of "${corpora[@]}" --out build/pretrained --batch-seconds 24 --max-steps 500
+./icld pretrain-phones --data "${data[@]}" --out build/pretrained-phones \
+  --front-end-steps 200 --max-steps "$steps" --batch-seconds 40 --lr 5e-4
 
 mkdir -p models/default/training
-cp build/pretrained/config.json build/pretrained/model.safetensors \
-  build/pretrained/kmeans.safetensors models/default/
-for stage in 1 2; do
-  from=build/pretrained; [ "$stage" = 1 ] && from=build/pretrained-stage1
-  cp "$from/CARD.md" "models/default/training/stage$stage-CARD.md"
-  cp "$from/training/summary.json" "models/default/training/stage$stage-summary.json"
-  cp "$from/training/metrics.jsonl" "models/default/training/stage$stage-metrics.jsonl"
-done
+cp build/pretrained-phones/config.json build/pretrained-phones/model.safetensors models/default/
+cp build/pretrained-phones/PRETRAINING.md models/default/training/
+cp build/pretrained-phones/training/phone_heads.safetensors models/default/training/
+cp build/pretrained-phones/training/phones/metrics.jsonl models/default/training/phones-metrics.jsonl
+cp build/pretrained-phones/training/front-end/metrics.jsonl models/default/training/front-end-metrics.jsonl
 echo "models/default rebuilt (models/default/CARD.md, written by hand, is left as it is)"

@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Input-conditioned layer dropping for speech foundation models.",
-    subcommands = {CommandLine.HelpCommand.class, SynthCommand.class, ImportCommand.class,
-      InspectCommand.class, PretrainCommand.class, FinetuneCommand.class,
+    subcommands = {CommandLine.HelpCommand.class, SynthCommand.class, SynthPhonesCommand.class,
+      ImportCommand.class,
+      InspectCommand.class, PretrainCommand.class, PretrainPhonesCommand.class, FinetuneCommand.class,
       TrainSelectorCommand.class, EvalCommand.class, InferCommand.class,
       BenchCommand.class, AblateCommand.class})
 public final class Main implements Runnable {

@@ -2,11 +2,10 @@ package dev.icld.cli;
 
 import dev.icld.train.Pretraining;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -22,34 +21,7 @@ import picocli.CommandLine.Spec;
           + "with the same options to resume."
     })
 final class PretrainCommand implements Callable<Integer> {
-  @Option(names = "--data", required = true, arity = "1..*", paramLabel = "DIR",
-      description = "corpora (their train.jsonl) or manifests of speech to pretrain on")
-  List<Path> data;
-
-  @Option(names = "--exclude-speakers-of", arity = "1..*", paramLabel = "DIR",
-      description = "downstream corpora: no speaker of their test.jsonl or dev.jsonl is "
-          + "pretrained on")
-  List<Path> excludeSpeakersOf = new ArrayList<>();
-
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "model directory")
-  Path out;
-
-  @Option(names = "--hidden", defaultValue = "192",
-      description = "transformer width (default: ${DEFAULT-VALUE}); FFN is 4x")
-  int hidden;
-
-  @Option(names = "--layers", defaultValue = "12",
-      description = "transformer layers (default: ${DEFAULT-VALUE})")
-  int layers;
-
-  @Option(names = "--heads", defaultValue = "4",
-      description = "attention heads (default: ${DEFAULT-VALUE})")
-  int heads;
-
-  @Option(names = "--conv-channels", defaultValue = "128",
-      description = "channels of every conv feature-encoder layer (default: ${DEFAULT-VALUE}; "
-          + "at 256 the conv stack costs twice the 12 layers of width 192)")
-  int convChannels;
+  @Mixin PretrainingOptions common;
 
   @Option(names = "--pre-ln", description = "pre-LN transformer layers (\"stable layer norm\", "
       + "as in Large checkpoints) instead of Base's post-LN")
@@ -92,22 +64,11 @@ final class PretrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Pretraining.Request request = new Pretraining.Request(data, excludeSpeakersOf, out,
-        Pretraining.defaultArchitecture(hidden, layers, heads, convChannels, preLayerNorm),
+    Pretraining.Request request = new Pretraining.Request(common.data, common.excludeSpeakersOf,
+        common.out, common.architecture(preLayerNorm),
         init, targetsFromLayer, clusters, maxSteps, maxMinutes, batchSeconds, learningRate, seed,
-        commandText());
+        CommandText.of(spec));
     new Pretraining(spec.commandLine().getOut()).run(request);
     return 0;
-  }
-
-  /** The command as typed (without the launcher's path), for the model card. */
-  private String commandText() {
-    StringBuilder s = new StringBuilder("icld " + spec.name());
-    List<String> args = spec.commandLine().getParseResult().originalArgs();
-    // The original arguments are the whole command line's, subcommand name included.
-    for (String arg : args.subList(args.indexOf(spec.name()) + 1, args.size())) {
-      s.append(' ').append(arg.matches("[A-Za-z0-9_./=:,+-]+") ? arg : "'" + arg + "'");
-    }
-    return s.toString();
   }
 }

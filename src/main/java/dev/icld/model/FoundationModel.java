@@ -255,6 +255,15 @@ public final class FoundationModel implements BackboneEngine, AutoCloseable {
     return new ModelOutput(frontEnd.features(), frontEnd.frameLengths(), hidden, last, mask);
   }
 
+  /**
+   * What the encoder would output if it stopped at {@code hiddenState} (one of
+   * {@link ModelOutput#hiddenStates()}): pre-LN models normalise it with the final layer norm,
+   * post-LN states are already normalised. Deep supervision reads intermediate layers this way.
+   */
+  public NDArray finish(NDArray hiddenState) {
+    return encoder.finish(hiddenState);
+  }
+
   /** x [B, T, D] with the frames of {@code timeMask} replaced by the mask embedding. */
   private NDArray replaceMasked(NDArray x, boolean[][] timeMask) {
     int batch = (int) x.getShape().get(0);

@@ -1,0 +1,83 @@
+package dev.icld.cli;
+
+import dev.icld.train.PhonePretrainingRun;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code icld pretrain-phones}: pretraining on the phone targets of the TTS engines. */
+@Command(
+    name = "pretrain-phones",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Pretrains a 12-layer backbone on shards made by icld synth-phones: first the conv front "
+          + "end learns to regress log-mel, then, with it frozen, the transformer learns masked "
+          + "phone prediction (frame labels where the engine gave phone times, CTC on phone "
+          + "sequences) at several depths. Writes a Hugging Face model directory. Run it again "
+          + "with the same options to resume; --init continues an earlier model."
+    })
+final class PretrainPhonesCommand implements Callable<Integer> {
+  @Mixin PretrainingOptions common;
+
+  @Option(names = "--init", paramLabel = "DIR",
+      description = "continue this model (its conv front end as it is, its phone heads if saved)")
+  Path init;
+
+  @Option(names = "--front-end-steps", defaultValue = "300", paramLabel = "N",
+      description = "stage 1 steps: the conv front end regresses log-mel (default: ${DEFAULT-VALUE})")
+  int frontEndSteps;
+
+  @Option(names = "--front-end-lr", defaultValue = "1e-3", paramLabel = "X",
+      description = "stage 1 peak learning rate (default: ${DEFAULT-VALUE})")
+  double frontEndLearningRate;
+
+  @Option(names = "--max-steps", required = true, paramLabel = "N",
+      description = "stage 2 optimizer steps")
+  int maxSteps;
+
+  @Option(names = "--lr", defaultValue = "5e-4", paramLabel = "X",
+      description = "stage 2 peak learning rate (default: ${DEFAULT-VALUE})")
+  double learningRate;
+
+  @Option(names = "--batch-seconds", defaultValue = "40", paramLabel = "S",
+      description = "most padded audio per batch in seconds (default: ${DEFAULT-VALUE})")
+  double batchSeconds;
+
+  @Option(names = "--supervised-layers", defaultValue = "4,8,12", split = ",", paramLabel = "LIST",
+      description = "layers whose states predict the phones, ascending, the last the top one "
+          + "(default: ${DEFAULT-VALUE})")
+  int[] depths;
+
+  @Option(names = "--layer-weights", defaultValue = "0.25,0.25,1", split = ",", paramLabel = "LIST",
+      description = "loss weight of each supervised layer (default: ${DEFAULT-VALUE})")
+  double[] depthWeights;
+
+  @Option(names = "--mask-prob", defaultValue = "0.5", paramLabel = "P",
+      description = "span-mask probability, spans of 10 frames (default: ${DEFAULT-VALUE}; about "
+          + "40%% of frames masked)")
+  double maskProbability;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
+      description = "random seed (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (depths.length == 0 || depths[depths.length - 1] != common.layers) {
+      throw new IllegalArgumentException("--supervised-layers must end with the top layer ("
+          + common.layers + ")");
+    }
+    PhonePretrainingRun.Request request = new PhonePretrainingRun.Request(common.data,
+        common.excludeSpeakersOf, common.out, common.architecture(true), init,
+        frontEndSteps, maxSteps, batchSeconds, frontEndLearningRate, learningRate, depths,
+        depthWeights, maskProbability, seed, CommandText.of(spec));
+    new PhonePretrainingRun(spec.commandLine().getOut()).run(request);
+    return 0;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.icld.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.icld.model.Checkpoints;
+import dev.icld.model.FoundationModel;
+import dev.icld.model.io.SafeTensors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pretraining corpus and {@code icld pretrain-phones} at tiny scale: a shard with phone
+ * targets for every utterance, then both stages, a loadable pre-LN model, and a rerun that resumes
+ * instead of training again.
+ */
+class PretrainPhonesCommandTest {
+  @TempDir Path temp;
+
+  @Test
+  void buildsAShardAndPretrainsOnItsPhones() throws Exception {
+    Path shard = temp.resolve("shard");
+    String[] r = CliRun.run("synth-phones", "--out", shard.toString(), "--shard", "3",
+        "--utterances", "16", "--jobs", "2");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("16 utterances"), r[1]);
+    List<String> phones = Files.readAllLines(shard.resolve("phones.jsonl"));
+    assertEquals(16, phones.size());
+    assertEquals(16, Files.readAllLines(shard.resolve("train.jsonl")).size()
+        + Files.readAllLines(shard.resolve("dev.jsonl")).size());
+    assertTrue(phones.stream().anyMatch(l -> l.contains("\"segments\"")), "flite/festival times");
+    assertTrue(phones.stream().anyMatch(l -> l.contains("\"phones\"")), "espeak-ng sequences");
+    assertTrue(Files.readString(shard.resolve("train.jsonl")).contains("\"speaker\":\"espeak-"));
+
+    Path out = temp.resolve("model");
+    String[] args = {"pretrain-phones", "--data", shard.toString(), "--out", out.toString(),
+        "--hidden", "32", "--layers", "2", "--heads", "2", "--conv-channels", "16",
+        "--supervised-layers", "1,2", "--layer-weights", "0.5,1", "--front-end-steps", "2",
+        "--max-steps", "2", "--batch-seconds", "8"};
+    r = CliRun.run(args);
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("stage 1: the conv front end learns log-mel"), r[1]);
+    assertTrue(r[1].contains("stage 2: masked phone prediction at layers [1, 2]"), r[1]);
+    try (FoundationModel model = Checkpoints.load(out)) {
+      assertEquals(2, model.layerCount());
+      assertTrue(model.config().doStableLayerNorm());
+    }
+    assertTrue(SafeTensors.read(out.resolve("training/phone_heads.safetensors"))
+        .containsKey("phone_ctc_head.weight"));
+    String log = Files.readString(out.resolve("PRETRAINING.md"));
+    assertTrue(log.contains("ctc_loss_layer_1"), log);
+    byte[] weights = Files.readAllBytes(out.resolve("model.safetensors"));
+
+    r = CliRun.run(args);
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("resuming"), r[1]);
+    assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(out.resolve("model.safetensors"))),
+        "a finished run rerun gives the same model");
+  }
+
+  @Test
+  void supervisedLayersMustEndAtTheTop() {
+    String[] r = CliRun.run("pretrain-phones", "--data", temp.toString(), "--out",
+        temp.resolve("m").toString(), "--max-steps", "2", "--supervised-layers", "4,8");
+    assertEquals("1", r[0]);
+    assertTrue(r[2].contains("--supervised-layers must end with the top layer (12)"), r[2]);
+  }
+}
