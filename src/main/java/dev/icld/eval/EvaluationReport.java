@@ -462,19 +462,21 @@ public final class EvaluationReport {
       vsLatency.add(new LineChart.Series(e.getKey(), color, latency, values, null, false));
     }
     ReferenceResult reference = comparison.scratchCnn();
+    double[] ticks = budgetTicks();
     if (reference != null) {
+      // No budget: a level across the whole axis, not a point at one budget.
       Color color = COLORS.get(reference.method());
-      String name = reference.method() + " (from scratch)";
-      vsBudget.add(new LineChart.Series(name, color,
-          new double[] {minBudget, context.layers()},
+      vsBudget.add(new LineChart.Series(reference.method(), color,
+          new double[] {ticks[0], ticks[ticks.length - 1]},
           new double[] {reference.accuracy(), reference.accuracy()}, null, true));
-      vsLatency.add(new LineChart.Series(name, color, new double[] {reference.latencyMsP50()},
-          new double[] {reference.accuracy()}, null, false));
+      vsLatency.add(new LineChart.Series(reference.method(), color,
+          new double[] {reference.latencyMsP50()}, new double[] {reference.accuracy()}, null,
+          false));
     }
     Path budgetPlot = outDir.resolve(METRIC_VS_BUDGET);
     ReportFiles.writePng(budgetPlot, LineChart.draw(
         context.task() + ": " + label + " versus budget", "budget k (layers kept of "
-            + context.layers() + ")", label, vsBudget, budgetTicks()));
+            + context.layers() + ")", label, vsBudget, ticks));
     written.add(budgetPlot);
     Path latencyPlot = outDir.resolve(METRIC_VS_LATENCY);
     ReportFiles.writePng(latencyPlot, LineChart.draw(
