@@ -45,7 +45,7 @@ import java.util.Map;
  */
 public final class ScratchCnnBaseline {
   public static final String METHOD = "scratch-cnn";
-  static final String RUN_DIR = "training";
+  private static final String RUN_DIR = "training";
 
   /** A split of the corpus, its labels checked against {@code labels} (null: the train split). */
   @FunctionalInterface
@@ -161,7 +161,7 @@ public final class ScratchCnnBaseline {
   }
 
   /** Dev accuracy (and macro-F1) of the current parameters, in batches, without augmentation. */
-  static Evaluation accuracy(LogMelCnn cnn, BatchLoader loader) {
+  private static Evaluation accuracy(LogMelCnn cnn, BatchLoader loader) {
     List<Integer> labels = new ArrayList<>();
     List<Integer> predictions = new ArrayList<>();
     try (NDManager root = Torch.newManager()) {
