@@ -75,9 +75,10 @@ step "train the input-conditioned selector (backbone frozen, Gumbel top-k, every
 
 # ONNX Runtime (parity-tested against DJL) keeps the ~12,000 single-utterance timed passes
 # inside the 20-minute budget; DJL eager took about three times as long here.
-step "evaluate every method at budgets $budgets on ONNX Runtime (static subsets searched on dev)"
+step "evaluate every method at budgets $budgets on ONNX Runtime (static subsets searched on dev), beside scratch-cnn (trained once in $work/scratch-cnn)"
 ./icld eval --model "$work/layerdrop" --early-exit-model "$work/early-exit" --data "$data" \
-  --methods all --budgets "$budgets" --engine onnx --seed 1 --out "$work/report"
+  --methods all --budgets "$budgets" --engine onnx --seed 1 --out "$work/report" \
+  --scratch-cnn "$work/scratch-cnn"
 
 step "done"
 cat "$work/report/report.md"

@@ -42,7 +42,8 @@ printf '\n== stage 3: joint fine-tuning of backbone, heads and selector (%s step
   --seed 1 --selector-dir "$work/joint-stage2" --joint-finetune-steps "$joint_steps" \
   --joint-lr "$joint_lr" --out "$work/joint"
 ./icld eval --model "$work/joint" --early-exit-model "$work/early-exit" --data "$data" \
-  --methods all --budgets 12,9,6,3 --engine onnx --seed 1 --out "$work/joint-report"
+  --methods all --budgets 12,9,6,3 --engine onnx --seed 1 --out "$work/joint-report" \
+  --scratch-cnn "$work/scratch-cnn"
 
 printf '\n== done\n'
 echo "main table:  $work/report/report.md"

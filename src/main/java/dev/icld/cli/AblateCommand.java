@@ -140,7 +140,7 @@ final class AblateCommand implements Callable<Integer> {
           printed.printf("evaluating   %s on %s%n", v.name(), chosenEngine.id());
           printed.flush();
           MethodComparison.Comparison comparison = new MethodComparison(source, source,
-              selectorDir(v), test, dev, evaluations.get(v)).run();
+              selectorDir(v), test, dev, evaluations.get(v), null).run();
           rows.add(row(v, "top-k", "selector", comparison));
           if (v.adaptive()) {
             adaptiveRows.add(row(v, "adaptive", "adaptive", comparison));

@@ -1,11 +1,15 @@
 package dev.icld.cli;
 
 import dev.icld.data.Corpus;
+import dev.icld.data.LoadOptions;
+import dev.icld.data.TargetKind;
 import dev.icld.eval.EvaluationReport;
 import dev.icld.eval.MethodComparison;
+import dev.icld.eval.ScratchCnnBaseline;
 import dev.icld.eval.UtteranceGroups;
 import dev.icld.model.TaskModel;
 import dev.icld.runtime.InferenceEngine;
+import dev.icld.train.ScratchCnnTraining;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,7 +27,9 @@ import picocli.CommandLine.Spec;
  * {@code icld eval}: every layer-dropping method at every budget on the test split, written as
  * report.json, report.md and PNG plots. The static subsets are searched on the dev split the
  * first time the static method runs and stored beside the model (static_subsets.json); later
- * runs reuse them (delete the file to search again).
+ * runs reuse them (delete the file to search again). For classification, the scratch-cnn
+ * reference (a small log-mel CNN trained from scratch on the train split) is trained once in
+ * OUT/scratch-cnn, or the --scratch-cnn directory, and reused by later runs on the same corpus.
  */
 @Command(
     name = "eval",
@@ -31,6 +37,8 @@ import picocli.CommandLine.Spec;
     description = "Compare layer-dropping methods (full, random, early-exit, dynamic-exit, "
         + "static, selector, adaptive) at several budgets on the test split: metric with 95%% "
         + "bootstrap intervals, executed layers, GFLOPs per audio second and measured latency; "
+        + "beside them, for classification, scratch-cnn: a small log-mel CNN trained from "
+        + "scratch on the train split, as a reference for what the foundation model buys; "
         + "writes report.json, report.md and plots to --out.")
 final class EvalCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR",
@@ -39,12 +47,12 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--data", required = true, paramLabel = "DIR",
       description = "corpus directory with test.jsonl (and dev.jsonl for the static subset "
-          + "search and the dynamic exit's calibration)")
+          + "search and the dynamic exit's calibration; train.jsonl and dev.jsonl for scratch-cnn)")
   Path data;
 
   @Option(names = "--methods", defaultValue = "all", paramLabel = "LIST",
       description = "all, or a comma list of full, random, early-exit, dynamic-exit, static, "
-          + "selector, adaptive (default: ${DEFAULT-VALUE})")
+          + "selector, adaptive, scratch-cnn (default: ${DEFAULT-VALUE})")
   String methods;
 
   @Option(names = "--budgets", paramLabel = "LIST",
@@ -63,6 +71,11 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "report directory")
   Path out;
+
+  @Option(names = "--scratch-cnn", paramLabel = "DIR",
+      description = "where scratch-cnn is trained and kept (default: OUT/scratch-cnn); one "
+          + "trained earlier on the same corpus is reused, one trained on another is refused")
+  Path scratchCnnDir;
 
   @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
       description = "random layers and bootstrap resampling (default: ${DEFAULT-VALUE})")
@@ -121,8 +134,14 @@ final class EvalCommand implements Callable<Integer> {
           new MethodComparison.Source(taskModel, model, session.backbone(), session.heads());
       MethodComparison.Source exits = exitModel == null ? main : new MethodComparison.Source(
           exitModel, earlyExitModel, exitSession.backbone(), exitSession.heads());
+      ScratchCnnBaseline scratchCnn = new ScratchCnnBaseline(
+          scratchCnnDir == null ? out.resolve("scratch-cnn") : scratchCnnDir, data,
+          (split, labels) -> CorpusSplits.load(data, split, labels == null
+              ? LoadOptions.of(TargetKind.LABEL)
+              : LoadOptions.of(TargetKind.LABEL).withVocabulary(labels)),
+          ScratchCnnTraining.Recipe.standard(), printed);
       MethodComparison.Comparison comparison = new MethodComparison(main, exits,
-          selectorDir == null ? model : selectorDir, test, dev, options).run();
+          selectorDir == null ? model : selectorDir, test, dev, options, scratchCnn).run();
       EvaluationReport.Context context = new EvaluationReport.Context(taskModel.task().id(),
           taskModel.backbone().config().modelType().id(), model.toString(), data.toString(),
           (selectorDir == null ? model : selectorDir).toString(), layers, test.size(),

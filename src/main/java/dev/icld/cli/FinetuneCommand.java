@@ -10,6 +10,7 @@ import dev.icld.data.LoadOptions;
 import dev.icld.data.TargetKind;
 import dev.icld.eval.TaskEvaluator;
 import dev.icld.files.AtomicFiles;
+import dev.icld.files.RunSettings;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.LayerDrop;

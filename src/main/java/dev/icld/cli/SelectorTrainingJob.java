@@ -5,6 +5,7 @@ import dev.icld.data.BatchSampler;
 import dev.icld.data.Corpus;
 import dev.icld.eval.DevScoring;
 import dev.icld.eval.UtteranceRunner;
+import dev.icld.files.RunSettings;
 import dev.icld.model.Flops;
 import dev.icld.model.ModelConfig;
 import dev.icld.model.TaskModel;

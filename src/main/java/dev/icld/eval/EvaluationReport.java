@@ -38,7 +38,8 @@ public final class EvaluationReport {
       "dynamic-exit", new Color(150, 80, 30),
       "static", new Color(40, 150, 60),
       "selector", new Color(30, 90, 200),
-      "adaptive", new Color(150, 60, 180));
+      "adaptive", new Color(150, 60, 180),
+      ScratchCnnBaseline.METHOD, new Color(0, 140, 140));
 
   /**
    * Where the results come from.
@@ -198,6 +199,28 @@ public final class EvaluationReport {
       results.add(entry);
     }
     root.add("results", results);
+    JsonArray references = new JsonArray();
+    ReferenceResult reference = comparison.scratchCnn();
+    if (reference != null) {
+      JsonObject entry = new JsonObject();
+      entry.addProperty("method", reference.method());
+      entry.addProperty("kind", "from-scratch reference, not a layer-dropping method: no budget, "
+          + "no layers, not in the paired differences");
+      entry.addProperty("dir", reference.dir().toString());
+      entry.addProperty("accuracy", reference.accuracy());
+      JsonArray interval = new JsonArray();
+      interval.add(reference.interval()[0]);
+      interval.add(reference.interval()[1]);
+      entry.add("accuracy_ci95", interval);
+      entry.addProperty("parameters", reference.parameters());
+      entry.addProperty("gflops_per_audio_second", reference.gflopsPerAudioSecond());
+      entry.addProperty("latency_ms_p50", reference.latencyMsP50());
+      entry.addProperty("engine", "djl");
+      entry.addProperty("reused", reference.reused());
+      entry.add("training", reference.training());
+      references.add(entry);
+    }
+    root.add("references", references);
     JsonArray skipped = new JsonArray();
     for (SkippedMethod s : comparison.skipped()) {
       JsonObject entry = new JsonObject();
@@ -296,6 +319,27 @@ public final class EvaluationReport {
       }
       md.append(String.format(" %.2f | %.4f | %.2f |%n", r.meanExecutedLayers(),
           r.gflopsPerAudioSecond(), r.latencyMsP50()));
+    }
+    ReferenceResult reference = comparison.scratchCnn();
+    if (reference != null) {
+      double[] ci = reference.interval();
+      md.append(String.format("| – | %s † | %.4f (%.4f–%.4f) | – | %.4f | %.2f |%n",
+          reference.method(), reference.accuracy(), ci[0], ci[1],
+          reference.gflopsPerAudioSecond(), reference.latencyMsP50()));
+      JsonObject training = reference.training();
+      md.append(String.format("%n† %s is a from-scratch reference, not a layer-dropping method: "
+          + "a %,d-parameter log-mel CNN (%s) trained on the train split of the same corpus, "
+          + "with nothing from the foundation model; no budget, never bold, not in the paired "
+          + "tables. Recipe: %d epochs of Adam, batches of %d, peak learning rate %s, "
+          + "seed %d, no augmentation; kept: epoch %d, dev accuracy %.4f; trained in %.0f s%s "
+          + "(`%s`, recipe in report.json). GFLOPs: the network without its log-mel features; "
+          + "latency: features included, on DJL.%n",
+          reference.method(), reference.parameters(), training.get("network").getAsString(),
+          training.get("epochs").getAsInt(), training.get("batch_utterances").getAsInt(),
+          training.get("learning_rate").getAsString(), training.get("seed").getAsLong(),
+          training.get("best_epoch").getAsInt(), training.get("dev_accuracy").getAsDouble(),
+          training.get("train_seconds").getAsDouble(),
+          reference.reused() ? ", by an earlier run" : "", reference.dir()));
     }
     if (!comparison.exitModel().toString().equals(context.model())) {
       md.append(String.format("%nModels: %s ran on `%s` (exit heads after every layer); every "
@@ -417,10 +461,22 @@ public final class EvaluationReport {
       }
       vsLatency.add(new LineChart.Series(e.getKey(), color, latency, values, null, false));
     }
+    ReferenceResult reference = comparison.scratchCnn();
+    double[] ticks = budgetTicks();
+    if (reference != null) {
+      // No budget: a level across the whole axis, not a point at one budget.
+      Color color = COLORS.get(reference.method());
+      vsBudget.add(new LineChart.Series(reference.method(), color,
+          new double[] {ticks[0], ticks[ticks.length - 1]},
+          new double[] {reference.accuracy(), reference.accuracy()}, null, true));
+      vsLatency.add(new LineChart.Series(reference.method(), color,
+          new double[] {reference.latencyMsP50()}, new double[] {reference.accuracy()}, null,
+          false));
+    }
     Path budgetPlot = outDir.resolve(METRIC_VS_BUDGET);
     ReportFiles.writePng(budgetPlot, LineChart.draw(
         context.task() + ": " + label + " versus budget", "budget k (layers kept of "
-            + context.layers() + ")", label, vsBudget, budgetTicks()));
+            + context.layers() + ")", label, vsBudget, ticks));
     written.add(budgetPlot);
     Path latencyPlot = outDir.resolve(METRIC_VS_LATENCY);
     ReportFiles.writePng(latencyPlot, LineChart.draw(
@@ -484,11 +540,20 @@ public final class EvaluationReport {
       t.append(String.format(" %7.2f %10.4f %9.2f%n", r.meanExecutedLayers(),
           r.gflopsPerAudioSecond(), r.latencyMsP50()));
     }
+    ReferenceResult reference = comparison.scratchCnn();
+    if (reference != null) {
+      double[] ci = reference.interval();
+      t.append(String.format("%-4s %-14s %-30s %7s %10.4f %9.2f%n", "-", reference.method(),
+          String.format("%.4f (%.3f-%.3f)", reference.accuracy(), ci[0], ci[1]), "-",
+          reference.gflopsPerAudioSecond(), reference.latencyMsP50()));
+    }
     for (SkippedMethod s : comparison.skipped()) {
       t.append("skipped ").append(s.method()).append(s.budget() == null ? "" : " k=" + s.budget())
           .append(": ").append(s.reason()).append('\n');
     }
-    t.append("* best at that budget\n");
+    t.append("* best at that budget");
+    t.append(reference == null ? "\n" : "; scratch-cnn: trained from scratch, a reference "
+        + "without budget\n");
     return t.toString();
   }
 }

@@ -47,10 +47,16 @@ import java.util.function.Supplier;
  * random LayerDrop; given a second model (same backbone, task, labels and layer count), early-exit
  * and dynamic-exit run on it and everything else on the first, on the same test set, budgets and
  * bootstrap. Each result names the model directory it came from.
+ *
+ * <p>scratch-cnn is no layer-dropping method but a reference beside them: a small log-mel CNN
+ * trained from scratch on the corpus's train split ({@link ScratchCnnBaseline}), for
+ * classification only. It has no budget, so it comes back as the comparison's reference, not
+ * among the results at a budget.
  */
 public final class MethodComparison {
   public static final List<String> METHODS =
-      List.of("full", "random", "early-exit", "dynamic-exit", "static", "selector", "adaptive");
+      List.of("full", "random", "early-exit", "dynamic-exit", "static", "selector", "adaptive",
+          ScratchCnnBaseline.METHOD);
   /** The methods that read exit heads, so run on the exit model when there is one. */
   public static final Set<String> EXIT_METHODS = Set.of("early-exit", "dynamic-exit");
 
@@ -92,9 +98,10 @@ public final class MethodComparison {
    * @param staticSubsets "loaded" or "searched" when the static method ran, else null
    * @param exitModel the directory of the model that early-exit and dynamic-exit ran (or would
    *     have run) on: the exit model, or the model itself when there is none
+   * @param scratchCnn the scratch-cnn reference when it ran, else null
    */
   public record Comparison(List<MethodResult> results, List<SkippedMethod> skipped,
-      String staticSubsets, Path exitModel) {}
+      String staticSubsets, Path exitModel, ReferenceResult scratchCnn) {}
 
   /**
    * A model that methods run on: its directory and what runs its backbone and heads (the model
@@ -136,13 +143,14 @@ public final class MethodComparison {
   private final Options options;
   private final TestRun main;
   private final TestRun exits;
+  private final ScratchCnnBaseline scratchCnn;
   private final int layers;
 
   /** A comparison of one model on DJL, early-exit and dynamic-exit included. */
   public MethodComparison(TaskModel model, Path modelDir, Path selectorDir, Corpus test,
       Corpus dev, Options options) {
     this(Source.onDjl(model, modelDir), Source.onDjl(model, modelDir), selectorDir, test, dev,
-        options);
+        options, null);
   }
 
   /**
@@ -153,17 +161,19 @@ public final class MethodComparison {
    * @param selectorDir where the selector is (usually the main model's directory)
    * @param dev the dev set, for the static subset search and the dynamic exit's calibration;
    *     null skips what needs it
+   * @param scratchCnn trains (or reuses) and runs the scratch-cnn reference; null skips it
    * @throws IllegalArgumentException naming both directories when the two models do not match,
    *     or when the exit model has no exit heads
    */
   public MethodComparison(Source main, Source exits, Path selectorDir, Corpus test, Corpus dev,
-      Options options) {
+      Options options, ScratchCnnBaseline scratchCnn) {
     this.model = main.model();
     this.modelDir = main.dir();
     this.selectorDir = selectorDir;
     this.test = test;
     this.dev = dev;
     this.options = options;
+    this.scratchCnn = scratchCnn;
     this.layers = model.backbone().layerCount();
     for (int k : options.budgets()) {
       if (k < 1 || k > layers) {
@@ -224,6 +234,11 @@ public final class MethodComparison {
           case "static" -> dev == null && !Files.exists(modelDir.resolve(StaticSubsets.FILE))
               ? "no stored static subsets and no dev set to search them on" : null;
           case "selector", "adaptive" -> selector == null ? noSelector : null;
+          case ScratchCnnBaseline.METHOD -> !model.task().classification()
+              ? "a from-scratch reference for classification only (kws, sid, sound); no number "
+                  + "for " + model.task().id()
+              : scratchCnn == null ? "no training set given to train it on"
+              : scratchCnn.unavailable();
           default -> null;
         };
         if (reason == null) {
@@ -262,6 +277,8 @@ public final class MethodComparison {
       }
       Map<Integer, EntropyExit> exitRules = methods.contains("dynamic-exit")
           ? calibrateExits() : Map.of();
+      ReferenceResult reference = methods.remove(ScratchCnnBaseline.METHOD)
+          ? scratchCnn.run(test, options) : null;
 
       long passes = 0;
       for (String method : methods) {
@@ -286,7 +303,7 @@ public final class MethodComparison {
           }
         }
       }
-      return new Comparison(results, skipped, staticSource, exits.source().dir());
+      return new Comparison(results, skipped, staticSource, exits.source().dir(), reference);
     }
   }
 

@@ -103,7 +103,7 @@ class MethodComparisonSourcesTest {
           List.of("full", "early-exit", "dynamic-exit"), List.of(2), 0, 5, 20, 0);
       MethodComparison.Comparison comparison = new MethodComparison(
           mainEngine.source(temp.resolve("main")), exitEngine.source(temp.resolve("exits")),
-          temp.resolve("no-selector"), test, dev, options).run();
+          temp.resolve("no-selector"), test, dev, options, null).run();
 
       assertEquals(3, comparison.results().size(), comparison.toString());
       assertEquals(temp.resolve("exits"), comparison.exitModel());

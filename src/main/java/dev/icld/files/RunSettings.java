@@ -1,6 +1,5 @@
-package dev.icld.cli;
+package dev.icld.files;
 
-import dev.icld.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +11,8 @@ import java.nio.file.Path;
  * continue, or reuse, the old run). So the settings are recorded there, and a rerun with others is
  * refused.
  */
-final class RunSettings {
-  static final String FILE = "options.txt";
+public final class RunSettings {
+  public static final String FILE = "options.txt";
 
   private RunSettings() {}
 
@@ -24,7 +23,7 @@ final class RunSettings {
    * @param remedy what to do instead, appended to the error
    * @throws IOException naming the directory and both settings when they differ
    */
-  static void guard(Path runDir, String settings, String what, String remedy)
+  public static void guard(Path runDir, String settings, String what, String remedy)
       throws IOException {
     Path file = runDir.resolve(FILE);
     String line = settings.strip() + System.lineSeparator();
