@@ -36,7 +36,7 @@ final class PretrainPhonesCommand implements Callable<Integer> {
   double frontEndLearningRate;
 
   @Option(names = "--max-steps", required = true, paramLabel = "N",
-      description = "stage 2 optimizer steps")
+      description = "stage 2 optimizer steps (0: stage 1 only)")
   int maxSteps;
 
   @Option(names = "--lr", defaultValue = "5e-4", paramLabel = "X",

@@ -47,7 +47,7 @@ public final class PhonePretrainingRun {
    * @param architecture the backbone (ignored with {@code init})
    * @param init a model to continue (null: random weights and stage 1)
    * @param frontEndSteps stage 1 optimizer steps
-   * @param steps stage 2 optimizer steps
+   * @param steps stage 2 optimizer steps (0: stage 1 only, its model to continue with --init)
    * @param depths supervised layers, ascending, ending at the top one
    * @param depthWeights each supervised layer's loss weight
    * @param maskProbability span-mask probability (spans of 10 frames)
@@ -62,9 +62,9 @@ public final class PhonePretrainingRun {
       if (shards.isEmpty()) {
         throw new IllegalArgumentException("give at least one --data shard");
       }
-      if (steps < 1 || frontEndSteps < 0) {
-        throw new IllegalArgumentException("--max-steps must be positive and --front-end-steps "
-            + "at least 0");
+      if (steps < 0 || frontEndSteps < 0 || steps + frontEndSteps == 0) {
+        throw new IllegalArgumentException("--max-steps and --front-end-steps must be at least 0,"
+            + " and one of them positive");
       }
       if (!(batchSeconds > 0) || !(learningRate > 0) || !(frontEndLearningRate > 0)) {
         throw new IllegalArgumentException("batch seconds and learning rates must be positive");
@@ -122,6 +122,11 @@ public final class PhonePretrainingRun {
                 request.frontEndLearningRate(), request.seed(), trainLoader));
         Checkpoints.save(model, frontEndModel, DType.F32);
       }
+    }
+    if (request.steps() == 0) {
+      out.println("stage 1 only (--max-steps 0): the front end is in " + frontEndModel
+          + "; continue with --init " + frontEndModel);
+      return;
     }
     Path start = request.init() != null ? request.init()
         : Files.exists(frontEndModel.resolve("config.json")) ? frontEndModel : null;
