@@ -2,8 +2,11 @@ package dev.icld.cli;
 
 import dev.icld.data.Corpus;
 import dev.icld.data.LoadOptions;
+import dev.icld.data.Manifest;
 import dev.icld.data.TargetKind;
+import dev.icld.data.VoiceFamily;
 import dev.icld.eval.EvaluationReport;
+import dev.icld.eval.HeldOutVoices;
 import dev.icld.eval.MethodComparison;
 import dev.icld.eval.ScratchCnnBaseline;
 import dev.icld.eval.UtteranceGroups;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +34,8 @@ import picocli.CommandLine.Spec;
  * runs reuse them (delete the file to search again). For classification, the scratch-cnn
  * reference (a small log-mel CNN trained from scratch on the train split) is trained once in
  * OUT/scratch-cnn, or the --scratch-cnn directory, and reused by later runs on the same corpus.
+ * Every report also breaks the results down by voice family, seen or held out from train.jsonl,
+ * on test and (full depth) on dev.
  */
 @Command(
     name = "eval",
@@ -39,7 +45,8 @@ import picocli.CommandLine.Spec;
         + "bootstrap intervals, executed layers, GFLOPs per audio second and measured latency; "
         + "beside them, for classification, scratch-cnn: a small log-mel CNN trained from "
         + "scratch on the train split, as a reference for what the foundation model buys; "
-        + "writes report.json, report.md and plots to --out.")
+        + "and how much worse the model is on voice families that train.jsonl never had (on "
+        + "test, and at full depth on dev); writes report.json, report.md and plots to --out.")
 final class EvalCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR",
       description = "model directory from icld finetune (with train-selector's selector)")
@@ -47,7 +54,8 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--data", required = true, paramLabel = "DIR",
       description = "corpus directory with test.jsonl (and dev.jsonl for the static subset "
-          + "search and the dynamic exit's calibration; train.jsonl and dev.jsonl for scratch-cnn)")
+          + "search and the dynamic exit's calibration; train.jsonl and dev.jsonl for scratch-cnn; "
+          + "train.jsonl's speakers tell seen from held-out voice families)")
   Path data;
 
   @Option(names = "--methods", defaultValue = "all", paramLabel = "LIST",
@@ -140,21 +148,49 @@ final class EvalCommand implements Callable<Integer> {
               ? LoadOptions.of(TargetKind.LABEL)
               : LoadOptions.of(TargetKind.LABEL).withVocabulary(labels)),
           ScratchCnnTraining.Recipe.standard(), printed);
-      MethodComparison.Comparison comparison = new MethodComparison(main, exits,
-          selectorDir == null ? model : selectorDir, test, dev, options, scratchCnn).run();
+      MethodComparison methodComparison = new MethodComparison(main, exits,
+          selectorDir == null ? model : selectorDir, test, dev, options, scratchCnn);
+      MethodComparison.Comparison comparison = methodComparison.run();
+      HeldOutVoices voices = heldOutVoices(methodComparison, comparison, test, dev,
+          taskModel.task().classification() ? "accuracy" : "wer", layers);
       EvaluationReport.Context context = new EvaluationReport.Context(taskModel.task().id(),
           taskModel.backbone().config().modelType().id(), model.toString(), data.toString(),
           (selectorDir == null ? model : selectorDir).toString(), layers, test.size(),
           test.totalSeconds(), seed, resamples, randomDraws, chosenEngine.id(), commandLine());
       EvaluationReport report = new EvaluationReport(context, comparison,
-          UtteranceGroups.of(taskModel, test), taskModel.task().classification());
+          UtteranceGroups.of(taskModel, test), taskModel.task().classification(), voices);
       List<Path> written = report.write(out);
       printed.print(report.table());
+      printed.print(voices.summary());
       printed.printf("wrote        %s%n", String.join(", ",
           written.stream().map(Path::toString).toList()));
       printed.flush();
     }
     return 0;
+  }
+
+  /**
+   * The test results on voice families seen and held out from train.jsonl, and the same for
+   * full depth on dev. The dev pass runs only beside full depth on test, and only when dev has
+   * both kinds of family; it is reported, never used to choose anything.
+   */
+  private HeldOutVoices heldOutVoices(MethodComparison methodComparison,
+      MethodComparison.Comparison comparison, Corpus test, Corpus dev, String metric, int layers)
+      throws IOException {
+    Path trainManifest = data.resolve("train.jsonl");
+    Set<String> trainingFamilies = Files.exists(trainManifest)
+        ? VoiceFamily.of(Manifest.read(trainManifest)) : null;
+    HeldOutVoices.Breakdown testVoices = HeldOutVoices.of("test", test, trainingFamilies, metric,
+        HeldOutVoices.scoredOf(comparison, layers), resamples, seed);
+    boolean fullRan = comparison.results().stream().anyMatch(r -> r.method().equals("full"));
+    HeldOutVoices.Breakdown devVoices = dev == null || !fullRan ? null
+        : HeldOutVoices.families("dev", dev, trainingFamilies, metric);
+    if (devVoices != null && devVoices.notApplicable() == null) {
+      devVoices = HeldOutVoices.of("dev", dev, trainingFamilies, metric,
+          List.of(new HeldOutVoices.Scored("full", layers, methodComparison.fullDepth(dev, "dev"))),
+          resamples, seed);
+    }
+    return new HeldOutVoices(trainingFamilies, testVoices, devVoices);
   }
 
   /** L, 3L/4, L/2, L/4 (rounded, at least 1, without repeats). */

@@ -31,17 +31,9 @@ public final class Bootstrap {
           + resamples + " and " + level);
     }
     Random random = new Random(seed);
-    int n = numerators.length;
     double[] statistics = new double[resamples];
     for (int r = 0; r < resamples; r++) {
-      double num = 0;
-      double den = 0;
-      for (int i = 0; i < n; i++) {
-        int pick = random.nextInt(n);
-        num += numerators[pick];
-        den += denominators[pick];
-      }
-      statistics[r] = den == 0 ? (num == 0 ? 0 : Double.POSITIVE_INFINITY) : num / den;
+      statistics[r] = resampledRatio(numerators, denominators, random);
     }
     Arrays.sort(statistics);
     double tail = (1 - level) / 2;
@@ -68,6 +60,48 @@ public final class Bootstrap {
       differences[i] = a[i] - b[i];
     }
     return interval(differences, denominators, resamples, level, seed);
+  }
+
+  /**
+   * The interval of ratio(a) - ratio(b) for two disjoint sets of utterances (an unpaired
+   * bootstrap): each resample draws each set with replacement, independently and at its own size.
+   *
+   * @return {low, high}
+   */
+  public static double[] unpairedDifferenceInterval(double[] aNumerators, double[] aDenominators,
+      double[] bNumerators, double[] bDenominators, int resamples, double level, long seed) {
+    if (aNumerators.length != aDenominators.length || aNumerators.length == 0
+        || bNumerators.length != bDenominators.length || bNumerators.length == 0) {
+      throw new IllegalArgumentException("need one numerator and one denominator per utterance "
+          + "in both sets, got " + aNumerators.length + "/" + aDenominators.length + " and "
+          + bNumerators.length + "/" + bDenominators.length);
+    }
+    if (resamples < 1 || !(level > 0 && level < 1)) {
+      throw new IllegalArgumentException("need resamples >= 1 and a level in (0, 1), got "
+          + resamples + " and " + level);
+    }
+    Random random = new Random(seed);
+    double[] statistics = new double[resamples];
+    for (int r = 0; r < resamples; r++) {
+      statistics[r] = resampledRatio(aNumerators, aDenominators, random)
+          - resampledRatio(bNumerators, bDenominators, random);
+    }
+    Arrays.sort(statistics);
+    double tail = (1 - level) / 2;
+    return new double[] {percentile(statistics, tail), percentile(statistics, 1 - tail)};
+  }
+
+  private static double resampledRatio(double[] numerators, double[] denominators,
+      Random random) {
+    int n = numerators.length;
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < n; i++) {
+      int pick = random.nextInt(n);
+      num += numerators[pick];
+      den += denominators[pick];
+    }
+    return den == 0 ? (num == 0 ? 0 : Double.POSITIVE_INFINITY) : num / den;
   }
 
   /** Linear interpolation between the closest ranks of a sorted array. */

@@ -69,12 +69,15 @@ public final class EvaluationReport {
   private final boolean classification;
   private final List<String> metricNames;
   private final List<PairedDifference> differences;
+  private final HeldOutVoices voices;
 
+  /** @param voices the methods on voice families seen and held out from training */
   public EvaluationReport(Context context, MethodComparison.Comparison comparison,
-      UtteranceGroups groups, boolean classification) {
+      UtteranceGroups groups, boolean classification, HeldOutVoices voices) {
     this.context = context;
     this.comparison = comparison;
     this.groups = groups;
+    this.voices = voices;
     this.classification = classification;
     this.metricNames = classification ? List.of("accuracy") : List.of("wer", "cer");
     this.differences = PairedDifference.of(comparison.results(), context.testUtterances(),
@@ -248,6 +251,7 @@ public final class EvaluationReport {
       paired.add(entry);
     }
     root.add("paired_differences", paired);
+    root.add("voices", voices.json());
     JsonObject selection = new JsonObject();
     selection.addProperty("group_by", groups.kind());
     JsonArray groupNames = new JsonArray();
@@ -361,6 +365,7 @@ public final class EvaluationReport {
           .append('\n');
     }
     md.append(pairedTable());
+    md.append(voices.markdown());
     md.append('\n');
     for (Path plot : plots) {
       String name = plot.getFileName().toString();

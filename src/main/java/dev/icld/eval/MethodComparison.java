@@ -307,6 +307,25 @@ public final class MethodComparison {
     }
   }
 
+  /**
+   * Every utterance of another split (dev) at full depth on the main model, for a report about
+   * that split; nothing is chosen on it. The outcomes' indices are the split's.
+   */
+  public List<Outcome> fullDepth(Corpus split, String name) throws IOException {
+    UtteranceRunner runner = main.source().runner(split);
+    Budget budget = Budget.full(layers);
+    LayerSelectionPolicy policy = new FullDepthPolicy();
+    List<Outcome> outcomes = new ArrayList<>();
+    try (NDManager manager = Torch.newManager();
+        ProgressBar bar = new ProgressBar("full (" + name + ")", split.size())) {
+      for (int u = 0; u < split.size(); u++) {
+        outcomes.add(runner.run(u, policy, budget, false, manager));
+        bar.step();
+      }
+    }
+    return outcomes;
+  }
+
   /** Per budget, the entropy threshold whose mean exit on the dev set is at most k. */
   private Map<Integer, EntropyExit> calibrateExits() throws IOException {
     UtteranceRunner devRunner = exits.source().runner(dev);

@@ -2,6 +2,7 @@ package dev.icld.eval;
 
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A reference that is not a layer-dropping method (scratch-cnn: a small network trained from
@@ -18,13 +19,15 @@ import java.nio.file.Path;
  * @param dir where it was trained and is kept
  * @param training how it was trained: recipe, dev accuracy, best epoch, training time
  * @param reused whether this run reused a network trained earlier
+ * @param outcomes every test utterance's outcome; not written to reports
  */
 public record ReferenceResult(String method, double accuracy, double[] interval,
     long parameters, double gflopsPerAudioSecond, double latencyMsP50, Path dir,
-    JsonObject training, boolean reused) {
+    JsonObject training, boolean reused, List<Outcome> outcomes) {
   public ReferenceResult {
     interval = interval.clone();
     training = training.deepCopy();
+    outcomes = List.copyOf(outcomes);
   }
 
   @Override

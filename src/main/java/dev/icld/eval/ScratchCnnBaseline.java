@@ -234,7 +234,7 @@ public final class ScratchCnnBaseline {
     double medianNanos = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
         : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
     return new ReferenceResult(METHOD, ratios.ratio(), interval, cnn.parameterCount(),
-        flops / seconds / 1e9, medianNanos / 1e6, dir, training, reused);
+        flops / seconds / 1e9, medianNanos / 1e6, dir, training, reused, outcomes);
   }
 
   private static String classify(LogMelCnn cnn, float[] samples, NDManager root) {

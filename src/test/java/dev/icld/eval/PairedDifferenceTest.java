@@ -41,6 +41,23 @@ class PairedDifferenceTest {
   }
 
   @Test
+  void anUnpairedDifferenceCarriesTheSpreadOfBothSets() {
+    double[] a = ones(100, u -> u < 70);
+    double[] b = ones(50, u -> u < 30);
+    double[] d = Bootstrap.unpairedDifferenceInterval(a, ones(100, u -> true), b,
+        ones(50, u -> true), 1000, 0.95, 3);
+    assertTrue(d[0] < 0.1 && 0.1 < d[1], d[0] + ", " + d[1]);
+    double[] aAlone = Bootstrap.interval(a, ones(100, u -> true), 1000, 0.95, 3);
+    double[] bAlone = Bootstrap.interval(b, ones(50, u -> true), 1000, 0.95, 3);
+    assertTrue(d[1] - d[0] > Math.max(aAlone[1] - aAlone[0], bAlone[1] - bAlone[0]));
+    // Sets that never vary have a difference that never varies, whatever their sizes.
+    assertArrayEquals(new double[] {1, 1}, Bootstrap.unpairedDifferenceInterval(ones(7, u -> true),
+        ones(7, u -> true), ones(3, u -> false), ones(3, u -> true), 100, 0.95, 3));
+    assertThrows(IllegalArgumentException.class, () -> Bootstrap.unpairedDifferenceInterval(
+        a, ones(100, u -> true), new double[0], new double[0], 100, 0.95, 3));
+  }
+
+  @Test
   void pairingFindsADifferenceTheSeparateIntervalsHide() {
     // The selector gets 10 more utterances right than random, and every one random gets right.
     MethodResult selector = result("selector", 2, u -> u < 70);
