@@ -111,7 +111,7 @@ final class AblateCommand implements Callable<Integer> {
       Corpus test = CorpusSplits.load(data, "test", taskModel);
       printed.printf("model        %s: %s, %s, %d layers, layer drop %s%n", model,
           taskModel.task().id(), taskModel.backbone().config().modelType().id(), layers,
-          taskModel.layerDrop().mode().id());
+          taskModel.layerDrop().describe());
       if (taskModel.layerDrop().mode() != LayerDrop.Mode.RANDOM) {
         printed.println("warning      the model was not fine-tuned with random LayerDrop; its "
             + "layers may not tolerate being skipped");

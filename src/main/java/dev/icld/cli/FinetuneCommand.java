@@ -18,6 +18,7 @@ import dev.icld.model.Task;
 import dev.icld.model.TaskModel;
 import dev.icld.train.Evaluation;
 import dev.icld.train.FineTuning;
+import dev.icld.train.SpecAugment;
 import dev.icld.train.Trainer;
 import dev.icld.train.TrainerOptions;
 import dev.icld.train.TrainingSummary;
@@ -63,9 +64,21 @@ final class FinetuneCommand implements Callable<Integer> {
       description = "none, random or early-exit (default: ${DEFAULT-VALUE})")
   String layerDrop;
 
+  @Option(names = "--depth-sampling", defaultValue = "bernoulli", paramLabel = "HOW",
+      description = "random layer drop: bernoulli (each layer kept with --keep-prob) or uniform-k "
+          + "(with --subset-prob, k uniform in 1..L random layers, otherwise all L) "
+          + "(default: ${DEFAULT-VALUE})")
+  String depthSampling;
+
   @Option(names = "--keep-prob", defaultValue = "0.5", paramLabel = "P",
-      description = "random layer drop: probability that a layer runs (default: ${DEFAULT-VALUE})")
+      description = "bernoulli depth sampling: probability that a layer runs "
+          + "(default: ${DEFAULT-VALUE})")
   double keepProbability;
+
+  @Option(names = "--subset-prob", defaultValue = "0.75", paramLabel = "Q",
+      description = "uniform-k depth sampling: probability that a batch (or utterance) runs k "
+          + "random layers rather than all (default: ${DEFAULT-VALUE})")
+  double subsetProbability;
 
   @Option(names = "--per-utterance",
       description = "random layer drop: a mask per utterance instead of per batch")
@@ -90,6 +103,31 @@ final class FinetuneCommand implements Callable<Integer> {
   @Option(names = "--lr", defaultValue = "1e-4", paramLabel = "X",
       description = "peak learning rate (default: ${DEFAULT-VALUE})")
   double learningRate;
+
+  @Option(names = "--head-lr", paramLabel = "X",
+      description = "peak learning rate of the task head(s), same warm-up and decay "
+          + "(default: --lr); a fresh head wants a larger one than the pretrained encoder")
+  Double headLearningRate;
+
+  @Option(names = "--mask-time-prob", defaultValue = "0", paramLabel = "P",
+      description = "SpecAugment in training: about this fraction of each utterance's frames "
+          + "starts a span replaced by the mask embedding, at least 2 spans when > 0, as Hugging "
+          + "Face's mask_time_prob (default: ${DEFAULT-VALUE}, off)")
+  double maskTimeProbability;
+
+  @Option(names = "--mask-time-length", defaultValue = "10", paramLabel = "N",
+      description = "frames per time-mask span (default: ${DEFAULT-VALUE})")
+  int maskTimeLength;
+
+  @Option(names = "--mask-feature-prob", defaultValue = "0", paramLabel = "P",
+      description = "SpecAugment in training: about this fraction of the channels starts a span "
+          + "zeroed in every frame, as Hugging Face's mask_feature_prob "
+          + "(default: ${DEFAULT-VALUE}, off)")
+  double maskFeatureProbability;
+
+  @Option(names = "--mask-feature-length", defaultValue = "10", paramLabel = "N",
+      description = "channels per channel-mask span (default: ${DEFAULT-VALUE})")
+  int maskFeatureLength;
 
   @Option(names = "--warmup", defaultValue = "0.1", paramLabel = "F",
       description = "fraction of steps spent warming up (default: ${DEFAULT-VALUE})")
@@ -121,14 +159,19 @@ final class FinetuneCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Task chosen = Task.fromId(task);
-    LayerDrop.Mode mode = LayerDrop.Mode.fromId(layerDrop);
-    LayerDrop drop = new LayerDrop(mode, mode == LayerDrop.Mode.RANDOM ? keepProbability : 1,
-        perUtterance);
+    LayerDrop drop = layerDrop();
+    SpecAugment specAugment = new SpecAugment(maskTimeProbability, maskTimeLength,
+        maskFeatureProbability, maskFeatureLength);
     if (!(batchSeconds > 0)) {
       throw new IllegalArgumentException("--batch-seconds must be positive, got " + batchSeconds);
     }
+    if (headLearningRate != null && !(headLearningRate > 0)) {
+      throw new IllegalArgumentException("--head-lr must be positive, got " + headLearningRate);
+    }
     TrainerOptions options = TrainerOptions.defaults().withEpochs(epochs).withMaxSteps(maxSteps)
-        .withLearningRate(learningRate).withWarmupFraction(warmup).withAccumulation(accumulation)
+        .withLearningRate(learningRate)
+        .withHeadLearningRate(headLearningRate == null ? 0 : headLearningRate)
+        .withWarmupFraction(warmup).withAccumulation(accumulation)
         .withPatience(patience).withCheckpointEvery(checkpointEvery).withSeed(seed)
         .withDecay(cosine ? dev.icld.train.LearningRateSchedule.Decay.COSINE
             : dev.icld.train.LearningRateSchedule.Decay.LINEAR);
@@ -150,12 +193,14 @@ final class FinetuneCommand implements Callable<Integer> {
       printed.printf("data         %s: train %d (%.1f min), dev %d, test %s%s%n", data,
           train.size(), train.totalSeconds() / 60, dev.size(), test == null ? "none" : test.size(),
           labels == null ? "" : ", " + labels.size() + " classes");
-      printed.printf("model        %s: %s, %d layers, hidden %d; layer drop %s%s%n", model,
+      printed.printf("model        %s: %s, %d layers, hidden %d; layer drop %s%n", model,
           backbone.config().modelType().id(), backbone.layerCount(),
-          backbone.config().hiddenSize(), drop.mode().id(),
-          drop.mode() == LayerDrop.Mode.RANDOM
-              ? " (keep " + keepProbability + (perUtterance ? ", per utterance)" : ", per batch)")
-              : "");
+          backbone.config().hiddenSize(), drop.describe());
+      printed.printf("training     lr %s, head lr %s; SpecAugment %s%n", learningRate,
+          options.headPeakRate(), specAugment.masksTime() || specAugment.masksFeatures()
+              ? String.format("time %s x %d, channels %s x %d", maskTimeProbability,
+                  maskTimeLength, maskFeatureProbability, maskFeatureLength)
+              : "off");
       printed.flush();
       try (TaskModel taskModel = TaskModel.create(backbone, chosen, labels, drop, seed);
           BatchLoader trainLoader = new BatchLoader(train, labels,
@@ -163,10 +208,11 @@ final class FinetuneCommand implements Callable<Integer> {
           BatchLoader devLoader = evalLoader(dev, labels)) {
         RunSettings.guard(out.resolve("training"), settings(), "a fine-tuning run",
             "delete it to start afresh, or choose another --out");
-        FineTuning objective = new FineTuning(taskModel, unfreezeFeatureEncoder,
+        FineTuning objective = new FineTuning(taskModel, unfreezeFeatureEncoder, specAugment,
             loader -> TaskEvaluator.evaluate(taskModel, loader));
         TrainingSummary summary = new Trainer(printed).fit(objective, trainLoader, devLoader,
             out.resolve("training"), options);
+        printed.printf("feature cache %s%n", objective.featureCacheStatus());
         taskModel.save(out);
         JsonObject report = new JsonObject();
         report.addProperty("steps", summary.steps());
@@ -187,14 +233,50 @@ final class FinetuneCommand implements Callable<Integer> {
     return 0;
   }
 
+  private LayerDrop layerDrop() {
+    LayerDrop.Mode mode = LayerDrop.Mode.fromId(layerDrop);
+    LayerDrop.DepthSampling sampling = LayerDrop.DepthSampling.fromId(depthSampling);
+    if (!(keepProbability > 0 && keepProbability <= 1)) {
+      throw new IllegalArgumentException("--keep-prob must be in (0, 1], got " + keepProbability);
+    }
+    if (!(subsetProbability >= 0 && subsetProbability <= 1)) {
+      throw new IllegalArgumentException(
+          "--subset-prob must be in [0, 1], got " + subsetProbability);
+    }
+    if (sampling != LayerDrop.DepthSampling.BERNOULLI && mode != LayerDrop.Mode.RANDOM) {
+      throw new IllegalArgumentException("--depth-sampling " + sampling.id()
+          + " needs --layer-drop random, got --layer-drop " + mode.id());
+    }
+    if (mode != LayerDrop.Mode.RANDOM) {
+      return new LayerDrop(mode, 1, perUtterance);
+    }
+    return new LayerDrop(mode,
+        sampling == LayerDrop.DepthSampling.BERNOULLI ? keepProbability : 1, perUtterance,
+        sampling, subsetProbability);
+  }
+
   /** Everything that changes what the run trains (not where it checkpoints, or how often). */
   private String settings() {
-    return String.format("model %s, task %s, data %s, layer drop %s, keep %s, per utterance %s, "
-        + "epochs %d, max steps %d, batch seconds %s, accumulate %d, lr %s, warmup %s, "
-        + "cosine %s, patience %d, seed %d, feature encoder %s", model.toAbsolutePath().normalize(),
-        task, data.toAbsolutePath().normalize(), layerDrop, keepProbability, perUtterance, epochs,
-        maxSteps, batchSeconds, accumulation, learningRate, warmup, cosine, patience, seed,
-        unfreezeFeatureEncoder ? "trained" : "frozen");
+    String settings = String.format("model %s, task %s, data %s, layer drop %s, keep %s, "
+        + "per utterance %s, epochs %d, max steps %d, batch seconds %s, accumulate %d, lr %s, "
+        + "warmup %s, cosine %s, patience %d, seed %d, feature encoder %s",
+        model.toAbsolutePath().normalize(), task, data.toAbsolutePath().normalize(), layerDrop,
+        keepProbability, perUtterance, epochs, maxSteps, batchSeconds, accumulation, learningRate,
+        warmup, cosine, patience, seed, unfreezeFeatureEncoder ? "trained" : "frozen");
+    // Named only when set, so that runs recorded before these options existed still resume.
+    if (!depthSampling.equals("bernoulli")) {
+      settings += ", depth sampling " + depthSampling + ", subset prob " + subsetProbability;
+    }
+    if (headLearningRate != null) {
+      settings += ", head lr " + headLearningRate;
+    }
+    if (maskTimeProbability > 0) {
+      settings += ", mask time " + maskTimeProbability + " x " + maskTimeLength;
+    }
+    if (maskFeatureProbability > 0) {
+      settings += ", mask feature " + maskFeatureProbability + " x " + maskFeatureLength;
+    }
+    return settings;
   }
 
   private Corpus loadCorpus(String split, LoadOptions options) throws IOException {

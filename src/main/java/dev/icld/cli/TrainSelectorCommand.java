@@ -89,7 +89,7 @@ final class TrainSelectorCommand implements Callable<Integer> {
       Corpus dev = CorpusSplits.load(data, "dev", taskModel);
       printed.printf("model        %s: %s, %s, %d layers, layer drop %s%n", model,
           taskModel.task().id(), taskModel.backbone().config().modelType().id(), layers,
-          taskModel.layerDrop().mode().id());
+          taskModel.layerDrop().describe());
       if (taskModel.layerDrop().mode() != LayerDrop.Mode.RANDOM) {
         printed.println("warning      the model was not fine-tuned with random LayerDrop; its "
             + "layers may not tolerate being skipped");

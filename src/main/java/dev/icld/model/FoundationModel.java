@@ -237,9 +237,46 @@ public final class FoundationModel implements BackboneEngine, AutoCloseable {
       }
       frameLengths[b] = featureEncoder.outputLength(sampleLengths[b]);
     }
+    return frontEndFromFeatures(features, frameLengths, timeMask, null);
+  }
+
+  /**
+   * The conv feature encoder alone: waveforms [B, S] (zero-padded) to features [B, T, C]. A frozen
+   * encoder gives the same features for the same padded waveform on every epoch, so fine-tuning
+   * computes them once and feeds them to {@link #frontEndFromFeatures}.
+   */
+  public NDArray featureEncoderOutput(NDArray waveforms) {
+    if (waveforms.getShape().dimension() != 2) {
+      throw new IllegalArgumentException(
+          "waveforms must be [batch, samples], got " + waveforms.getShape());
+    }
+    return featureEncoder.forward(waveforms);
+  }
+
+  /**
+   * The rest of the front end from conv features: the feature projection, then SpecAugment as
+   * Hugging Face's {@code _mask_hidden_states} applies it in fine-tuning: the frames of {@code
+   * timeMask} replaced by {@code masked_spec_embed} (by zeros in a model without one), then the
+   * channels of {@code channelMask} zeroed in every frame.
+   *
+   * @param features [B, T, C] from {@link #featureEncoderOutput}
+   * @param frameLengths valid frames per utterance ({@link #frames} of its samples)
+   * @param timeMask [B][T], true where a frame is masked; null for none
+   * @param channelMask [B][D] over the projected channels, true where one is zeroed; null for none
+   */
+  public FrontEndOutput frontEndFromFeatures(NDArray features, int[] frameLengths,
+      boolean[][] timeMask, boolean[][] channelMask) {
+    Shape shape = features.getShape();
+    if (shape.dimension() != 3 || shape.get(0) != frameLengths.length) {
+      throw new IllegalArgumentException("features must be [batch, frames, channels] with one "
+          + "length per utterance, got " + shape + " and " + frameLengths.length + " lengths");
+    }
     NDArray projected = featureProjection.forward(features);
     if (timeMask != null) {
       projected = replaceMasked(projected, timeMask);
+    }
+    if (channelMask != null) {
+      projected = zeroChannels(projected, channelMask);
     }
     return new FrontEndOutput(features, projected, frameLengths);
   }
@@ -264,27 +301,49 @@ public final class FoundationModel implements BackboneEngine, AutoCloseable {
     return encoder.finish(hiddenState);
   }
 
-  /** x [B, T, D] with the frames of {@code timeMask} replaced by the mask embedding. */
+  /**
+   * x [B, T, D] with the frames of {@code timeMask} replaced by the mask embedding, or by zeros
+   * in a model without one.
+   */
   private NDArray replaceMasked(NDArray x, boolean[][] timeMask) {
     int batch = (int) x.getShape().get(0);
     int frames = (int) x.getShape().get(1);
-    if (timeMask.length != batch) {
-      throw new IllegalArgumentException(
-          "time mask has " + timeMask.length + " rows for a batch of " + batch);
-    }
-    float[] masked = new float[batch * frames];
-    for (int b = 0; b < batch; b++) {
-      if (timeMask[b].length != frames) {
-        throw new IllegalArgumentException("time mask row " + b + " has " + timeMask[b].length
-            + " frames, the features " + frames);
-      }
-      for (int t = 0; t < frames; t++) {
-        masked[b * frames + t] = timeMask[b][t] ? 1f : 0f;
-      }
-    }
-    NDArray m = x.getManager().create(masked, new Shape(batch, frames, 1));
+    NDArray m = x.getManager().create(flatten(timeMask, batch, frames, "time mask", "frames"),
+        new Shape(batch, frames, 1));
+    NDArray kept = x.mul(m.neg().add(1));
     NDArray embedding = parameters.get(MASK_EMBEDDING);
-    return x.mul(m.neg().add(1)).add(m.mul(embedding));
+    return embedding == null ? kept : kept.add(m.mul(embedding));
+  }
+
+  /** x [B, T, D] with the channels of {@code channelMask} [B][D] zeroed in every frame. */
+  private static NDArray zeroChannels(NDArray x, boolean[][] channelMask) {
+    int batch = (int) x.getShape().get(0);
+    int channels = (int) x.getShape().get(2);
+    float[] zeroed = flatten(channelMask, batch, channels, "channel mask", "channels");
+    for (int i = 0; i < zeroed.length; i++) {
+      zeroed[i] = 1 - zeroed[i];
+    }
+    return x.mul(x.getManager().create(zeroed, new Shape(batch, 1, channels)));
+  }
+
+  /** A [batch][width] mask as 1 (true) and 0 (false), row after row. */
+  private static float[] flatten(boolean[][] mask, int batch, int width, String what,
+      String unit) {
+    if (mask.length != batch) {
+      throw new IllegalArgumentException(
+          what + " has " + mask.length + " rows for a batch of " + batch);
+    }
+    float[] flat = new float[batch * width];
+    for (int b = 0; b < batch; b++) {
+      if (mask[b].length != width) {
+        throw new IllegalArgumentException(what + " row " + b + " has " + mask[b].length + " "
+            + unit + ", the features " + width);
+      }
+      for (int i = 0; i < width; i++) {
+        flat[b * width + i] = mask[b][i] ? 1f : 0f;
+      }
+    }
+    return flat;
   }
 
   @Override

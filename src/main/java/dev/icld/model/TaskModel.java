@@ -184,6 +184,8 @@ public final class TaskModel implements HeadEngine, AutoCloseable {
     drop.addProperty("mode", layerDrop.mode().id());
     drop.addProperty("keep_probability", layerDrop.keepProbability());
     drop.addProperty("per_utterance", layerDrop.perUtterance());
+    drop.addProperty("depth_sampling", layerDrop.sampling().id());
+    drop.addProperty("subset_probability", layerDrop.subsetProbability());
     o.add("layer_drop", drop);
     JsonArray exitLayers = new JsonArray();
     exits.forEach(exitLayers::add);
@@ -254,8 +256,16 @@ public final class TaskModel implements HeadEngine, AutoCloseable {
           labels = LabelVocabulary.of(names);
         }
         JsonObject drop = o.getAsJsonObject("layer_drop");
+        // Models fine-tuned before uniform-k sampling existed name no sampling: Bernoulli.
+        LayerDrop.DepthSampling sampling = drop.has("depth_sampling")
+            ? LayerDrop.DepthSampling.fromId(drop.get("depth_sampling").getAsString())
+            : LayerDrop.DepthSampling.BERNOULLI;
+        double subset = drop.has("subset_probability")
+            ? drop.get("subset_probability").getAsDouble()
+            : LayerDrop.DEFAULT_SUBSET_PROBABILITY;
         LayerDrop layerDrop = new LayerDrop(LayerDrop.Mode.fromId(drop.get("mode").getAsString()),
-            drop.get("keep_probability").getAsDouble(), drop.get("per_utterance").getAsBoolean());
+            drop.get("keep_probability").getAsDouble(), drop.get("per_utterance").getAsBoolean(),
+            sampling, subset);
         List<Integer> exits = new ArrayList<>();
         for (JsonElement e : o.getAsJsonArray("exits")) {
           exits.add(e.getAsInt());

@@ -6,6 +6,7 @@ import dev.icld.model.io.TensorData;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter), step for step the same as {@code
@@ -46,12 +47,21 @@ public final class AdamW {
    */
   public void step(Map<String, NDArray> parameters, Map<String, NDArray> gradients,
       double learningRate) {
+    step(parameters, gradients, name -> learningRate);
+  }
+
+  /**
+   * The same with a learning rate per parameter name, as torch's parameter groups (weight decay
+   * scales with each parameter's own rate).
+   */
+  public void step(Map<String, NDArray> parameters, Map<String, NDArray> gradients,
+      ToDoubleFunction<String> learningRate) {
     for (Map.Entry<String, NDArray> g : gradients.entrySet()) {
       NDArray parameter = parameters.get(g.getKey());
       if (parameter == null) {
         throw new IllegalArgumentException("gradient for unknown parameter " + g.getKey());
       }
-      update(g.getKey(), parameter, g.getValue(), learningRate);
+      update(g.getKey(), parameter, g.getValue(), learningRate.applyAsDouble(g.getKey()));
     }
   }
 

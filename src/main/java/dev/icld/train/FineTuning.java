@@ -11,6 +11,7 @@ import dev.icld.model.LayerDrop;
 import dev.icld.model.LayerMask;
 import dev.icld.model.ModelOutput;
 import dev.icld.model.TaskModel;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
@@ -24,8 +25,9 @@ import java.util.Set;
  * Fine-tuning a {@link TaskModel} on labelled data: cross-entropy on a pooled head for
  * classification, CTC on characters for ASR, with the model's layer-drop mode: none, random
  * LayerDrop (mask per batch or per utterance, never empty), or early exit (every exit's loss
- * summed). The feature encoder is frozen unless asked otherwise; the masking embedding, which
- * fine-tuning never uses, is not trained.
+ * summed), and optionally SpecAugment. The feature encoder is frozen unless asked otherwise, and
+ * its output is then cached per utterance ({@link FeatureCache}); the masking embedding is trained
+ * only when time masking uses it. The heads are the {@linkplain #headParameterNames() head group}.
  */
 public final class FineTuning implements TrainingObjective {
   private final TaskModel model;
@@ -33,14 +35,38 @@ public final class FineTuning implements TrainingObjective {
   private final Map<String, NDArray> parameters;
   private final List<Set<String>> layerParameters;
   private final Set<String> alwaysActive;
+  private final SpecAugment specAugment;
+  private final boolean trainsMaskEmbedding;
+  private final FeatureCache featureCache;
   private final CtcLoss ctc = new CtcLoss(CharacterVocabulary.BLANK, true, CtcLoss.Reduction.MEAN);
 
+  /** Without SpecAugment. */
   public FineTuning(TaskModel model, boolean trainFeatureEncoder, DevEvaluator evaluator) {
+    this(model, trainFeatureEncoder, SpecAugment.NONE, evaluator);
+  }
+
+  /** A frozen feature encoder's cache may take up to half of the Java heap. */
+  public FineTuning(TaskModel model, boolean trainFeatureEncoder, SpecAugment specAugment,
+      DevEvaluator evaluator) {
+    this(model, trainFeatureEncoder, specAugment, Runtime.getRuntime().maxMemory() / 2,
+        evaluator);
+  }
+
+  /** @param featureCacheBytes room for the frozen feature encoder's cache; 0 for no cache */
+  FineTuning(TaskModel model, boolean trainFeatureEncoder, SpecAugment specAugment,
+      long featureCacheBytes, DevEvaluator evaluator) {
     this.model = model;
     this.evaluator = evaluator;
+    this.specAugment = specAugment;
     FoundationModel backbone = model.backbone();
+    this.trainsMaskEmbedding = specAugment.masksTime()
+        && backbone.parameters().containsKey(FoundationModel.MASK_EMBEDDING);
+    this.featureCache = trainFeatureEncoder || featureCacheBytes == 0
+        ? null : new FeatureCache(backbone, featureCacheBytes);
     Set<String> frozen = new HashSet<>();
-    frozen.add("masked_spec_embed");
+    if (!trainsMaskEmbedding) {
+      frozen.add(FoundationModel.MASK_EMBEDDING);
+    }
     if (!trainFeatureEncoder) {
       frozen.addAll(backbone.featureEncoderParameterNames());
     }
@@ -53,12 +79,14 @@ public final class FineTuning implements TrainingObjective {
     trainable.putAll(model.headParameters());
     this.parameters = Collections.unmodifiableMap(trainable);
     Set<String> always = new HashSet<>(trainable.keySet());
-    this.layerParameters = new java.util.ArrayList<>();
+    this.layerParameters = new ArrayList<>();
     for (int layer = 0; layer < backbone.layerCount(); layer++) {
       Set<String> names = backbone.layerParameterNames(layer);
       layerParameters.add(names);
       always.removeAll(names);
     }
+    // It takes part only in a step that masks some frame.
+    always.remove(FoundationModel.MASK_EMBEDDING);
     this.alwaysActive = always;
   }
 
@@ -68,10 +96,42 @@ public final class FineTuning implements TrainingObjective {
   }
 
   @Override
+  public Set<String> headParameterNames() {
+    return model.headParameters().keySet();
+  }
+
+  /** The frozen feature encoder's cache; null when the encoder is trained. */
+  FeatureCache featureCache() {
+    return featureCache;
+  }
+
+  /** Rows of conv features held for reuse (one per utterance and padded length), for printing. */
+  public String featureCacheStatus() {
+    if (featureCache == null) {
+      return "off (the feature encoder is trained)";
+    }
+    return String.format("%d rows of conv features, %.1f MiB%s", featureCache.rows(),
+        featureCache.bytes() / (1024.0 * 1024.0),
+        featureCache.overflowed() ? " (full: the rest are computed on every step)" : "");
+  }
+
+  @Override
   public StepOutput step(Batch batch, NDManager manager, Random random) {
-    NDArray waves = manager.create(batch.audio());
+    FoundationModel backbone = model.backbone();
     LayerMask mask = sampleMask(batch.size(), manager, random);
-    ModelOutput output = model.backbone().forward(waves, batch.lengths(), mask);
+    NDArray features = featureCache != null
+        ? featureCache.features(batch, manager)
+        : backbone.featureEncoderOutput(manager.create(batch.audio()));
+    int[] frameLengths = new int[batch.size()];
+    for (int b = 0; b < frameLengths.length; b++) {
+      frameLengths[b] = backbone.frames(batch.lengths()[b]);
+    }
+    boolean[][] timeMask =
+        specAugment.timeMask(frameLengths, (int) features.getShape().get(1), random);
+    boolean[][] channelMask =
+        specAugment.channelMask(batch.size(), backbone.config().hiddenSize(), random);
+    ModelOutput output = backbone.encode(
+        backbone.frontEndFromFeatures(features, frameLengths, timeMask, channelMask), mask);
     NDArray total = null;
     Map<String, Double> logs = new LinkedHashMap<>();
     for (int head = 0; head < model.heads().size(); head++) {
@@ -83,6 +143,13 @@ public final class FineTuning implements TrainingObjective {
     }
     logs.put("executed_layers", (double) mask.executedCount());
     Set<String> active = new HashSet<>(alwaysActive);
+    if (timeMask != null) {
+      double fraction = maskedFraction(timeMask, frameLengths);
+      logs.put("masked_frames", fraction);
+      if (trainsMaskEmbedding && fraction > 0) {
+        active.add(FoundationModel.MASK_EMBEDDING);
+      }
+    }
     for (int layer = 0; layer < layerParameters.size(); layer++) {
       if (mask.executes(layer)) {
         active.addAll(layerParameters.get(layer));
@@ -90,6 +157,19 @@ public final class FineTuning implements TrainingObjective {
     }
     active.retainAll(parameters.keySet());
     return new StepOutput(total, active, logs);
+  }
+
+  /** Masked frames over valid frames (spans never reach into the padding). */
+  private static double maskedFraction(boolean[][] timeMask, int[] frameLengths) {
+    long masked = 0;
+    long valid = 0;
+    for (int b = 0; b < timeMask.length; b++) {
+      valid += frameLengths[b];
+      for (boolean m : timeMask[b]) {
+        masked += m ? 1 : 0;
+      }
+    }
+    return valid == 0 ? 0 : masked / (double) valid;
   }
 
   /** The training mask of the model's layer-drop mode for one batch. */
@@ -100,11 +180,11 @@ public final class FineTuning implements TrainingObjective {
       return LayerMask.all(layers);
     }
     if (!drop.perUtterance()) {
-      return LayerMask.keep(drawKept(layers, drop.keepProbability(), random));
+      return LayerMask.keep(drawKept(layers, drop, random));
     }
     float[] gates = new float[batch * layers];
     for (int b = 0; b < batch; b++) {
-      boolean[] kept = drawKept(layers, drop.keepProbability(), random);
+      boolean[] kept = drawKept(layers, drop, random);
       for (int i = 0; i < layers; i++) {
         gates[b * layers + i] = kept[i] ? 1f : 0f;
       }
@@ -112,8 +192,14 @@ public final class FineTuning implements TrainingObjective {
     return LayerMask.gated(manager.create(gates, new Shape(batch, layers)));
   }
 
+  private static boolean[] drawKept(int layers, LayerDrop drop, Random random) {
+    return drop.sampling() == LayerDrop.DepthSampling.BERNOULLI
+        ? bernoulli(layers, drop.keepProbability(), random)
+        : uniformK(layers, drop.subsetProbability(), random);
+  }
+
   /** Each layer kept with probability p; if none is, one drawn uniformly is kept. */
-  private static boolean[] drawKept(int layers, double p, Random random) {
+  private static boolean[] bernoulli(int layers, double p, Random random) {
     boolean[] kept = new boolean[layers];
     boolean any = false;
     for (int i = 0; i < layers; i++) {
@@ -122,6 +208,31 @@ public final class FineTuning implements TrainingObjective {
     }
     if (!any) {
       kept[random.nextInt(layers)] = true;
+    }
+    return kept;
+  }
+
+  /**
+   * With probability q, k uniform in 1..L and the first k of a random permutation of the layers
+   * (partial Fisher-Yates); otherwise every layer.
+   */
+  private static boolean[] uniformK(int layers, double q, Random random) {
+    boolean[] kept = new boolean[layers];
+    if (!(random.nextDouble() < q)) {
+      Arrays.fill(kept, true);
+      return kept;
+    }
+    int k = 1 + random.nextInt(layers);
+    int[] order = new int[layers];
+    for (int i = 0; i < layers; i++) {
+      order[i] = i;
+    }
+    for (int i = 0; i < k; i++) {
+      int j = i + random.nextInt(layers - i);
+      int chosen = order[j];
+      order[j] = order[i];
+      order[i] = chosen;
+      kept[chosen] = true;
     }
     return kept;
   }

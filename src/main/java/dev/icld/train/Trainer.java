@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Trains a {@link TrainingObjective}: AdamW with warm-up and decay, gradient accumulation and
@@ -89,6 +90,9 @@ public final class Trainer {
       return finish(state, parameters, runDir, options);
     }
     LearningRateSchedule schedule = schedule(train, options);
+    LearningRateSchedule headSchedule = new LearningRateSchedule(options.headPeakRate(),
+        schedule.warmupSteps(), schedule.totalSteps(), schedule.decay());
+    Set<String> heads = objective.headParameterNames();
     for (NDArray p : parameters.values()) {
       p.setRequiresGradient(true);
     }
@@ -106,14 +110,20 @@ public final class Trainer {
         while (state.batchInEpoch < plan.size() && !stepLimitReached) {
           int end = Math.min(plan.size(), state.batchInEpoch + options.accumulation());
           double rate = schedule.rate(state.globalStep);
+          double headRate = headSchedule.rate(state.globalStep);
           StepStats stats = optimizerStep(objective, parameters, optimizer, train,
-              plan.subList(state.batchInEpoch, end), state.globalStep, rate, root, options);
+              plan.subList(state.batchInEpoch, end), state.globalStep,
+              name -> heads.contains(name) ? headRate : rate, root, options);
           state.batchInEpoch = end;
           state.globalStep++;
           state.lastLoss = stats.loss;
           utterances += stats.utterances;
           double elapsed = (System.nanoTime() - sessionStart) / 1e9;
-          log(metrics, stepRecord(state, stats, rate, utterances / elapsed));
+          JsonObject record = stepRecord(state, stats, rate, utterances / elapsed);
+          if (options.headLearningRate() > 0) {
+            record.addProperty("head_learning_rate", headRate);
+          }
+          log(metrics, record);
           if (bar != null) {
             bar.status(String.format("loss %.4f lr %.2e %.1f utt/s", stats.loss, rate,
                 utterances / elapsed));
@@ -220,7 +230,8 @@ public final class Trainer {
    */
   private static StepStats optimizerStep(TrainingObjective objective,
       Map<String, NDArray> parameters, AdamW optimizer, BatchLoader train, List<int[]> group,
-      int step, double rate, NDManager root, TrainerOptions options) throws IOException {
+      int step, ToDoubleFunction<String> rate, NDManager root, TrainerOptions options)
+      throws IOException {
     Set<String> active = new HashSet<>();
     Map<String, Double> logSums = new LinkedHashMap<>();
     double lossSum = 0;

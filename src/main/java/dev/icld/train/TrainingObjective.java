@@ -6,6 +6,7 @@ import dev.icld.data.Batch;
 import dev.icld.data.BatchLoader;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * The model-specific half of training: what is trained and how a batch becomes a loss. The
@@ -20,6 +21,14 @@ public interface TrainingObjective {
    * absent. Names must be stable across runs: checkpoints are keyed by them.
    */
   Map<String, NDArray> parameters();
+
+  /**
+   * The parameters trained at {@link TrainerOptions#headLearningRate()} rather than the learning
+   * rate (fresh task heads, which want a larger step than a pretrained encoder); none by default.
+   */
+  default Set<String> headParameterNames() {
+    return Set.of();
+  }
 
   /**
    * The forward pass and loss of one training batch. Called inside the trainer's gradient

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FoundationModel;
+import dev.icld.model.LayerDrop;
 import dev.icld.model.TaskModel;
 import dev.icld.train.TinySetup;
 import java.io.IOException;
@@ -121,5 +122,70 @@ class FinetuneCommandTest {
     r = run("finetune", "--model", "m", "--task", "asr", "--data", "d", "--out", "o",
         "--layer-drop", "sometimes");
     assertTrue(r.err().strip().startsWith("icld finetune: unknown layer-drop mode"), r.err());
+  }
+
+  @Test
+  void theRecipeOptionsReachTheModelAndTheRunSettings() throws IOException {
+    Path data = TinySetup.corpus(temp.resolve("data"), 4, 2, 3);
+    Path out = temp.resolve("out");
+    String[] args = {"finetune", "--model", randomModel().toString(), "--task", "kws", "--data",
+        data.toString(), "--out", out.toString(), "--layer-drop", "random", "--depth-sampling",
+        "uniform-k", "--subset-prob", "0.6", "--per-utterance", "--head-lr", "2e-3", "--lr",
+        "1e-4", "--mask-time-prob", "0.1", "--mask-time-length", "2", "--mask-feature-prob",
+        "0.05", "--mask-feature-length", "4", "--max-steps", "3", "--batch-seconds", "1.5"};
+
+    Run first = run(args);
+
+    assertEquals(0, first.code(), first.err());
+    assertTrue(first.out().contains("layer drop random (uniform-k, subset 0.6, per utterance)"),
+        first.out());
+    assertTrue(first.out().contains("lr 1.0E-4, head lr 0.002; SpecAugment time 0.1 x 2, "
+        + "channels 0.05 x 4"), first.out());
+    assertTrue(first.out().matches("(?s).*feature cache \\d+ rows of conv features, .* MiB.*"),
+        first.out());
+    try (TaskModel model = TaskModel.load(out)) {
+      assertEquals(new LayerDrop(LayerDrop.Mode.RANDOM, 1, true,
+          LayerDrop.DepthSampling.UNIFORM_K, 0.6), model.layerDrop());
+    }
+    String settings = Files.readString(out.resolve("training/options.txt"));
+    assertTrue(settings.contains("depth sampling uniform-k, subset prob 0.6, head lr 0.002, "
+        + "mask time 0.1 x 2, mask feature 0.05 x 4"), settings);
+    JsonObject step = JsonParser.parseString(
+        Files.readAllLines(out.resolve("training/metrics.jsonl")).get(1)).getAsJsonObject();
+    assertEquals(20 * step.get("learning_rate").getAsDouble(),
+        step.get("head_learning_rate").getAsDouble(), 1e-12);
+    assertTrue(step.has("masked_frames"), step.toString());
+
+    // Another masking on the same --out is another run: refused.
+    String[] other = args.clone();
+    other[21] = "0.2";
+    Run refused = run(other);
+    assertEquals(1, refused.code(), refused.out());
+    assertTrue(refused.err().contains("mask time 0.2 x 2"), refused.err());
+  }
+
+  @Test
+  void badRecipeOptionsAreOneClearLineNamingTheOption() throws IOException {
+    Path data = TinySetup.corpus(temp.resolve("data"), 1, 1, 3);
+    String model = randomModel().toString();
+    String[][] cases = {
+        {"--mask-time-prob", "1.5", "--mask-time-prob must be in [0, 1], got 1.5"},
+        {"--mask-feature-prob", "-0.1", "--mask-feature-prob must be in [0, 1], got -0.1"},
+        {"--mask-time-length", "0", "--mask-time-length must be at least 1, got 0"},
+        {"--mask-feature-length", "0", "--mask-feature-length must be at least 1, got 0"},
+        {"--head-lr", "0", "--head-lr must be positive, got 0.0"},
+        {"--subset-prob", "1.2", "--subset-prob must be in [0, 1], got 1.2"},
+        {"--keep-prob", "0", "--keep-prob must be in (0, 1], got 0.0"},
+        {"--depth-sampling", "uniform-k",
+            "--depth-sampling uniform-k needs --layer-drop random, got --layer-drop none"},
+        {"--depth-sampling", "often", "unknown depth sampling \"often\" (expected bernoulli or "
+            + "uniform-k)"},
+    };
+    for (String[] c : cases) {
+      Run r = run("finetune", "--model", model, "--task", "kws", "--data", data.toString(),
+          "--out", temp.resolve("out").toString(), c[0], c[1]);
+      assertEquals(1, r.code(), r.out());
+      assertEquals("icld finetune: " + c[2], r.err().strip());
+    }
   }
 }

@@ -49,7 +49,8 @@ class PaddedBatchGradientTest {
             Checkpoints.randomlyInitialised(TinySetup.config(3), 7), Task.ASR, null,
             new LayerDrop(LayerDrop.Mode.RANDOM, 0.5, true), 7);
         NDManager root = Torch.newManager()) {
-      FineTuning objective = new FineTuning(model, false, null);
+      // No feature cache: the conv encoder must run (and free its arrays) on every repetition.
+      FineTuning objective = new FineTuning(model, false, SpecAugment.NONE, 0, null);
       Map<String, NDArray> parameters = objective.parameters();
       parameters.values().forEach(p -> p.setRequiresGradient(true));
       try {
