@@ -41,7 +41,7 @@ public final class ScratchCnnTraining implements TrainingObjective {
      * checkpoints at epoch ends.
      */
     public TrainerOptions trainerOptions() {
-      return new TrainerOptions(epochs, 0, learningRate, warmupFraction,
+      return new TrainerOptions(epochs, 0, learningRate, 0, warmupFraction,
           LearningRateSchedule.Decay.COSINE, new AdamW.Options(0.9, 0.999, 1e-8, 0), 0,
           1, 0, 0, 2, seed, 0, true);
     }
