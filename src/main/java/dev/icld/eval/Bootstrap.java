@@ -26,18 +26,13 @@ public final class Bootstrap {
       throw new IllegalArgumentException("need one numerator and one denominator per utterance, got "
           + numerators.length + " and " + denominators.length);
     }
-    if (resamples < 1 || !(level > 0 && level < 1)) {
-      throw new IllegalArgumentException("need resamples >= 1 and a level in (0, 1), got "
-          + resamples + " and " + level);
-    }
+    checkResampling(resamples, level);
     Random random = new Random(seed);
     double[] statistics = new double[resamples];
     for (int r = 0; r < resamples; r++) {
       statistics[r] = resampledRatio(numerators, denominators, random);
     }
-    Arrays.sort(statistics);
-    double tail = (1 - level) / 2;
-    return new double[] {percentile(statistics, tail), percentile(statistics, 1 - tail)};
+    return percentileInterval(statistics, level);
   }
 
   /**
@@ -76,19 +71,14 @@ public final class Bootstrap {
           + "in both sets, got " + aNumerators.length + "/" + aDenominators.length + " and "
           + bNumerators.length + "/" + bDenominators.length);
     }
-    if (resamples < 1 || !(level > 0 && level < 1)) {
-      throw new IllegalArgumentException("need resamples >= 1 and a level in (0, 1), got "
-          + resamples + " and " + level);
-    }
+    checkResampling(resamples, level);
     Random random = new Random(seed);
     double[] statistics = new double[resamples];
     for (int r = 0; r < resamples; r++) {
       statistics[r] = resampledRatio(aNumerators, aDenominators, random)
           - resampledRatio(bNumerators, bDenominators, random);
     }
-    Arrays.sort(statistics);
-    double tail = (1 - level) / 2;
-    return new double[] {percentile(statistics, tail), percentile(statistics, 1 - tail)};
+    return percentileInterval(statistics, level);
   }
 
   private static double resampledRatio(double[] numerators, double[] denominators,
@@ -111,5 +101,19 @@ public final class Bootstrap {
     int above = Math.min(sorted.length - 1, below + 1);
     double weight = position - below;
     return sorted[below] * (1 - weight) + sorted[above] * weight;
+  }
+
+  private static void checkResampling(int resamples, double level) {
+    if (resamples < 1 || !(level > 0 && level < 1)) {
+      throw new IllegalArgumentException("need resamples >= 1 and a level in (0, 1), got "
+          + resamples + " and " + level);
+    }
+  }
+
+  /** The central {@code level} share of the resampled statistics (sorted in place). */
+  private static double[] percentileInterval(double[] statistics, double level) {
+    Arrays.sort(statistics);
+    double tail = (1 - level) / 2;
+    return new double[] {percentile(statistics, tail), percentile(statistics, 1 - tail)};
   }
 }

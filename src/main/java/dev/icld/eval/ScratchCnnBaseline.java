@@ -176,7 +176,7 @@ public final class ScratchCnnBaseline {
           int classes = cnn.labels().size();
           for (int b = 0; b < batch.size(); b++) {
             labels.add(batch.labels()[b]);
-            predictions.add(argmax(scores, b * classes, classes));
+            predictions.add(TaskEvaluator.argmax(scores, b * classes, classes));
           }
         }
       }
@@ -191,15 +191,6 @@ public final class ScratchCnnBaseline {
     return new Evaluation("accuracy", metrics.get("accuracy"), metrics);
   }
 
-  private static int argmax(float[] scores, int from, int count) {
-    int best = 0;
-    for (int c = 1; c < count; c++) {
-      if (scores[from + c] > scores[from + best]) {
-        best = c;
-      }
-    }
-    return best;
-  }
 
   /**
    * Each test utterance alone, timed from the waveform (features included) to the label, after
@@ -241,7 +232,7 @@ public final class ScratchCnnBaseline {
     try (NDManager manager = root.newSubManager()) {
       float[] scores =
           cnn.logits(List.<float[][]>of(cnn.features(samples)), manager).toFloatArray();
-      return cnn.labels().label(argmax(scores, 0, scores.length));
+      return cnn.labels().label(TaskEvaluator.argmax(scores, 0, scores.length));
     }
   }
 }

@@ -88,7 +88,8 @@ public final class TaskEvaluator {
     return new Evaluation("negative_wer", -wer, metrics);
   }
 
-  private static int argmax(float[] scores, int from, int count) {
+  /** The index of the largest of {@code count} scores starting at {@code from}. */
+  static int argmax(float[] scores, int from, int count) {
     int best = 0;
     for (int c = 1; c < count; c++) {
       if (scores[from + c] > scores[from + best]) {
