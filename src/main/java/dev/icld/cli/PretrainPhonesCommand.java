@@ -61,6 +61,11 @@ final class PretrainPhonesCommand implements Callable<Integer> {
           + "40%% of frames masked)")
   double maskProbability;
 
+  @Option(names = "--front-end-gradient-scale", defaultValue = "0", paramLabel = "S",
+      description = "stage 2: 0 keeps the conv front end frozen; in (0, 1] trains it with its "
+          + "gradient scaled by S, as fairseq's feature_grad_mult (default: ${DEFAULT-VALUE})")
+  double frontEndGradientScale;
+
   @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
       description = "random seed (default: ${DEFAULT-VALUE})")
   long seed;
@@ -76,7 +81,7 @@ final class PretrainPhonesCommand implements Callable<Integer> {
     PhonePretrainingRun.Request request = new PhonePretrainingRun.Request(common.data,
         common.excludeSpeakersOf, common.out, common.architecture(true), init,
         frontEndSteps, maxSteps, batchSeconds, frontEndLearningRate, learningRate, depths,
-        depthWeights, maskProbability, seed, CommandText.of(spec));
+        depthWeights, maskProbability, frontEndGradientScale, seed, CommandText.of(spec));
     new PhonePretrainingRun(spec.commandLine().getOut()).run(request);
     return 0;
   }

@@ -27,8 +27,9 @@ import java.util.Random;
  * cross-entropy of the frame phone labels (utterances whose engine gave phone times) and the CTC
  * loss of the phone sequence (every utterance), through one pair of {@link PhoneHeads}. Targets
  * are phones, not clusters: HuBERT's iterations aim at phonetic units, and the TTS engines give
- * them exactly. The conv feature encoder is frozen (it was trained before, see
- * {@link FrontEndDistillation}), so its backward pass costs nothing.
+ * them exactly. The conv feature encoder was trained before ({@link FrontEndDistillation}); it
+ * stays frozen (its backward pass then costs nothing) or trains with its gradient scaled, as
+ * fairseq's feature_grad_mult.
  */
 public final class PhonePretraining implements TrainingObjective {
   static final String METRIC = "negative_phone_loss";
@@ -40,6 +41,7 @@ public final class PhonePretraining implements TrainingObjective {
   private final double[] weights;
   private final SpanMasking masking;
   private final long evaluationSeed;
+  private final double frontEndGradientScale;
   private final Map<String, NDArray> parameters;
   private final int hop;
   private final int window;
@@ -48,9 +50,16 @@ public final class PhonePretraining implements TrainingObjective {
   /**
    * @param depths supervised layers, 1-based, ascending, the last one the top layer
    * @param weights each depth's loss weight
+   * @param frontEndGradientScale 0 keeps the conv feature encoder frozen; in (0, 1] trains it
+   *     with its gradient scaled by this
    */
   PhonePretraining(FoundationModel model, PhoneHeads heads, Map<Path, PhoneTargets.Entry> targets,
-      int[] depths, double[] weights, SpanMasking masking, long evaluationSeed) {
+      int[] depths, double[] weights, SpanMasking masking, long evaluationSeed,
+      double frontEndGradientScale) {
+    if (!(frontEndGradientScale >= 0 && frontEndGradientScale <= 1)) {
+      throw new IllegalArgumentException("the front end's gradient scale must be in [0, 1], got "
+          + frontEndGradientScale);
+    }
     if (depths.length == 0 || depths.length != weights.length) {
       throw new IllegalArgumentException("give one weight per supervised layer");
     }
@@ -67,11 +76,12 @@ public final class PhonePretraining implements TrainingObjective {
     this.weights = weights.clone();
     this.masking = masking;
     this.evaluationSeed = evaluationSeed;
+    this.frontEndGradientScale = frontEndGradientScale;
     this.hop = hop(model);
     this.window = receptiveField(model);
     Map<String, NDArray> all = new LinkedHashMap<>();
     model.parameters().forEach((name, p) -> {
-      if (!model.featureEncoderParameterNames().contains(name)) {
+      if (frontEndGradientScale > 0 || !model.featureEncoderParameterNames().contains(name)) {
         all.put(name, p);
       }
     });
@@ -147,7 +157,9 @@ public final class PhonePretraining implements TrainingObjective {
     }
     boolean[][] masked = mask ? masking.sample(frameLengths, frames, random)
         : new boolean[size][frames];
-    ModelOutput out = model.forwardMasked(waves, batch.lengths(), masked, 1.0);
+    // Frozen: the conv parameters are not trained, so autograd never enters the front end.
+    ModelOutput out = model.forwardMasked(waves, batch.lengths(), masked,
+        frontEndGradientScale > 0 ? frontEndGradientScale : 1.0);
 
     float[] oneHot = new float[size * frames * PhoneTargets.INVENTORY.size()];
     int[] labels = new int[size * frames];

@@ -51,11 +51,13 @@ public final class PhonePretrainingRun {
    * @param depths supervised layers, ascending, ending at the top one
    * @param depthWeights each supervised layer's loss weight
    * @param maskProbability span-mask probability (spans of 10 frames)
+   * @param frontEndGradientScale stage 2: 0 freezes the conv front end, more trains it with its
+   *     gradient scaled
    */
   public record Request(List<Path> shards, List<Path> excludeSpeakersOf, Path out,
       ModelConfig architecture, Path init, int frontEndSteps, int steps, double batchSeconds,
       double frontEndLearningRate, double learningRate, int[] depths, double[] depthWeights,
-      double maskProbability, long seed, String command) {
+      double maskProbability, double frontEndGradientScale, long seed, String command) {
     public Request {
       shards = List.copyOf(shards);
       excludeSpeakersOf = List.copyOf(excludeSpeakersOf);
@@ -138,7 +140,7 @@ public final class PhonePretrainingRun {
         BatchLoader devLoader = loader(dev, request, false)) {
       PhonePretraining objective = new PhonePretraining(model, heads, targets, request.depths(),
           request.depthWeights(), new SpanMasking(request.maskProbability(), 10, 0),
-          request.seed());
+          request.seed(), request.frontEndGradientScale());
       out.println("stage 2: masked phone prediction at layers "
           + Arrays.toString(request.depths()) + " (" + request.steps() + " steps)");
       out.flush();
@@ -208,10 +210,13 @@ public final class PhonePretrainingRun {
           frontEnd.best() == null ? "-" : frontEnd.best().metrics()));
     }
     s.append(String.format(Locale.ROOT, "- stage 2 (masked phone prediction, span mask p=%.2f, "
-        + "supervised layers %s with weights %s): %d steps in %.1f min (stopped: %s)%n",
-        request.maskProbability(), Arrays.toString(request.depths()),
+        + "supervised layers %s with weights %s, conv front end %s): %d steps in %.1f min "
+        + "(stopped: %s)%n", request.maskProbability(), Arrays.toString(request.depths()),
         Arrays.stream(request.depthWeights()).mapToObj(w -> String.format(Locale.ROOT, "%.2f", w))
             .collect(Collectors.joining(", ", "[", "]")),
+        request.frontEndGradientScale() > 0
+            ? String.format(Locale.ROOT, "trained, gradient x %.2f", request.frontEndGradientScale())
+            : "frozen",
         summary.steps(), summary.trainSeconds() / 60, summary.stopReason()));
     if (summary.best() != null) {
       s.append("- dev at step ").append(summary.bestStep()).append(": ");

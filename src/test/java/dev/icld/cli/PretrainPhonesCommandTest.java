@@ -59,6 +59,21 @@ class PretrainPhonesCommandTest {
     assertTrue(r[1].contains("resuming"), r[1]);
     assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(out.resolve("model.safetensors"))),
         "a finished run rerun gives the same model");
+
+    // A continuation that trains the conv front end too: its weights move, the heads continue.
+    Path second = temp.resolve("second");
+    r = CliRun.run("pretrain-phones", "--data", shard.toString(), "--out", second.toString(),
+        "--init", out.toString(), "--layers", "2", "--supervised-layers", "1,2",
+        "--layer-weights", "0.5,1", "--max-steps", "2", "--batch-seconds", "8",
+        "--front-end-gradient-scale", "0.5", "--lr", "1e-3");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("phone heads: continued from"), r[1]);
+    assertTrue(Files.readString(second.resolve("PRETRAINING.md"))
+        .contains("conv front end trained, gradient x 0.50"));
+    String conv = "feature_extractor.conv_layers.1.conv.weight";
+    assertTrue(!java.util.Arrays.equals(SafeTensors.read(out.resolve("model.safetensors")).get(conv)
+        .values(), SafeTensors.read(second.resolve("model.safetensors")).get(conv).values()),
+        "the front end trained");
   }
 
   @Test
