@@ -70,29 +70,19 @@ public final class FrontEndDistillation implements TrainingObjective, AutoClosea
     return parameters;
   }
 
-  /** The regression map, for the training log. */
-  Map<String, TensorData> headTensors() {
-    Map<String, TensorData> out = new LinkedHashMap<>();
-    for (String name : new String[] {WEIGHT, BIAS}) {
-      NDArray a = parameters.get(name);
-      out.put(name, TensorData.f32(a.getShape().getShape(), a.toFloatArray()));
-    }
-    return out;
-  }
-
   @Override
   public StepOutput step(Batch batch, NDManager manager, Random random) {
-    Error e = run(batch, manager);
-    return new StepOutput(e.loss, parameters.keySet(), Map.of("log_mel_mse", e.mse()));
+    Fit fit = run(batch, manager);
+    return new StepOutput(fit.loss(), parameters.keySet(), Map.of("log_mel_mse", fit.mse()));
   }
 
-  private record Error(NDArray loss, long frames) {
+  private record Fit(NDArray loss, long frames) {
     double mse() {
       return loss.getFloat();
     }
   }
 
-  private Error run(Batch batch, NDManager manager) {
+  private Fit run(Batch batch, NDManager manager) {
     int size = batch.size();
     NDArray waves = manager.create(batch.audio());
     NDArray features = model.frontEnd(waves, batch.lengths()).features();
@@ -118,7 +108,7 @@ public final class FrontEndDistillation implements TrainingObjective, AutoClosea
     NDArray error = predicted.sub(manager.create(target, new Shape(size, frames, MEL_BINS)))
         .square().mul(manager.create(weight, new Shape(size, frames, 1)));
     NDArray loss = error.sum().div(Scalar.of(error, Math.max(1, count) * (double) MEL_BINS));
-    return new Error(loss, count);
+    return new Fit(loss, count);
   }
 
   /** Each mel bin to zero mean and unit variance over the utterance. */
@@ -153,9 +143,9 @@ public final class FrontEndDistillation implements TrainingObjective, AutoClosea
     while (batches.hasNext()) {
       Batch batch = batches.next();
       try (NDManager manager = Torch.newManager()) {
-        Error e = run(batch, manager);
-        sum += e.mse() * e.frames();
-        frames += e.frames();
+        Fit fit = run(batch, manager);
+        sum += fit.mse() * fit.frames();
+        frames += fit.frames();
       }
     }
     double mse = frames == 0 ? Double.NaN : sum / frames;

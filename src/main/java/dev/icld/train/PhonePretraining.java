@@ -12,7 +12,6 @@ import dev.icld.model.ModelOutput;
 import dev.icld.model.Scalar;
 import dev.icld.model.Torch;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -292,14 +291,5 @@ public final class PhonePretraining implements TrainingObjective {
     }
     double score = -(metrics.getOrDefault("frame_loss", 0.0) + metrics.get("ctc_loss"));
     return new Evaluation(METRIC, score, metrics);
-  }
-
-  /** The supervised depths, for the card. */
-  List<Integer> depths() {
-    List<Integer> list = new ArrayList<>();
-    for (int d : depths) {
-      list.add(d);
-    }
-    return list;
   }
 }
