@@ -3,7 +3,7 @@
 #   build the corpus, fine-tune with random LayerDrop and with early exits, train the
 #   input-conditioned selector, then compare every method at every budget on ONNX Runtime (the
 #   static subsets are searched on dev inside icld eval) and print the table.
-# Usage: scripts/pipeline.sh [--task kws|asr] [--size small|tiny|full] [--steps N]
+# Usage: scripts/pipeline.sh [--task kws|asr|sid|sound] [--size small|tiny|full] [--steps N]
 #                            [--selector-steps N] [--out DIR]
 #   --size tiny with a few steps is a smoke test of the whole chain in a couple of minutes.
 # Every step resumes or is skipped when its output is complete, so an interrupted run picks up
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE
 
-usage="usage: scripts/pipeline.sh [--task kws|asr] [--size small|tiny|full] [--steps N] [--selector-steps N] [--out DIR]"
+usage="usage: scripts/pipeline.sh [--task kws|asr|sid|sound] [--size small|tiny|full] [--steps N] [--selector-steps N] [--out DIR]"
 task=kws size=small finetune_steps="" selector_steps="" work=""
 while [ $# -gt 0 ]; do
   [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
@@ -34,7 +34,8 @@ done
 case "$task" in
   kws) default_steps=600 finetune_lr=5e-4 default_selector_steps=150 ;;
   asr) default_steps=500 finetune_lr=5e-4 default_selector_steps=120 ;;
-  *) echo "pipeline: --task must be kws or asr, not '$task'" >&2; exit 2 ;;
+  sid|sound) default_steps=600 finetune_lr=5e-4 default_selector_steps=150 ;;
+  *) echo "pipeline: --task must be kws, asr, sid or sound, not '$task'" >&2; exit 2 ;;
 esac
 finetune_steps="${finetune_steps:-$default_steps}"
 selector_steps="${selector_steps:-$default_selector_steps}"
