@@ -67,11 +67,7 @@ public final class HubertPretraining implements TrainingObjective {
 
   /** The encoder's frames per second: the sample rate over the product of the conv strides. */
   static double frameRate(FoundationModel model) {
-    long hop = 1;
-    for (int stride : model.config().convStride()) {
-      hop *= stride;
-    }
-    return FoundationModel.SAMPLE_RATE / (double) hop;
+    return FoundationModel.SAMPLE_RATE / (double) PhonePretraining.hop(model);
   }
 
   @Override

@@ -152,12 +152,7 @@ class ScratchCnnEvalTest {
 
   @Test
   void anAsrReportSaysPlainlyThatItCoversClassificationOnly() throws IOException {
-    Path asrModel = temp.resolve("asr-model");
-    try (TaskModel model = TaskModel.create(
-        Checkpoints.randomlyInitialised(TinySetup.config(2), 2), Task.ASR, null,
-        LayerDrop.none(), 1)) {
-      model.save(asrModel);
-    }
+    Path asrModel = TinySetup.untrainedAsrModel(temp.resolve("asr-model"));
     Path out = temp.resolve("report-asr");
     String[] r = eval(asrModel, "full,scratch-cnn", out);
     assertEquals("0", r[0], r[2]);

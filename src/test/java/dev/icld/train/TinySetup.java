@@ -10,8 +10,12 @@ import dev.icld.data.LoadOptions;
 import dev.icld.data.Manifest;
 import dev.icld.data.ManifestEntry;
 import dev.icld.data.TargetKind;
+import dev.icld.model.Checkpoints;
+import dev.icld.model.LayerDrop;
 import dev.icld.model.ModelConfig;
 import dev.icld.model.ModelType;
+import dev.icld.model.Task;
+import dev.icld.model.TaskModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +33,15 @@ public final class TinySetup {
   private TinySetup() {}
 
   /** A wav2vec 2.0 (Base form) with hidden 32 and 320 samples per frame (20 ms, as the real ones). */
+  /** An untrained two-layer CTC model saved in {@code dir}, for reports on an asr corpus. */
+  public static Path untrainedAsrModel(Path dir) throws IOException {
+    try (TaskModel model = TaskModel.create(Checkpoints.randomlyInitialised(config(2), 2),
+        Task.ASR, null, LayerDrop.none(), 1)) {
+      model.save(dir);
+    }
+    return dir;
+  }
+
   public static ModelConfig config(int layers) {
     return new ModelConfig(ModelType.WAV2VEC2, 32, layers, 4, 64, "gelu", "gelu",
         List.of(16, 16, 16), List.of(10, 4, 4), List.of(5, 8, 8), false, "group", 8, 4, false,
