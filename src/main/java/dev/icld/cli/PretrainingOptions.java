@@ -38,7 +38,21 @@ final class PretrainingOptions {
           + "at 256 the conv stack costs twice the 12 layers of width 192)")
   int convChannels;
 
+  enum FrontEnd { conv, log_mel }
+
+  @Option(names = "--front-end", defaultValue = "conv", paramLabel = "KIND",
+      description = "conv (Hugging Face's conv stack on the waveform, learned) or log_mel (fixed "
+          + "log-mel filterbanks, nothing to learn; icld's own config field, so Hugging Face "
+          + "transformers cannot load the result) (default: ${DEFAULT-VALUE})")
+  FrontEnd frontEnd;
+
+  @Option(names = "--mel-bins", defaultValue = "80",
+      description = "mel filters of the log_mel front end (default: ${DEFAULT-VALUE})")
+  int melBins;
+
   ModelConfig architecture(boolean preLayerNorm) {
-    return Pretraining.defaultArchitecture(hidden, layers, heads, convChannels, preLayerNorm);
+    return frontEnd == FrontEnd.log_mel
+        ? Pretraining.logMelArchitecture(hidden, layers, heads, melBins, preLayerNorm)
+        : Pretraining.defaultArchitecture(hidden, layers, heads, convChannels, preLayerNorm);
   }
 }

@@ -1,52 +1,19 @@
 package dev.icld.model;
 
 import ai.djl.ndarray.NDArray;
-import java.util.ArrayList;
-import java.util.List;
 
-/** The convolutional waveform encoder: raw samples [B, S] to frames [B, T, C]. */
-final class FeatureEncoder {
-  private final List<ConvLayer> layers;
-
-  private FeatureEncoder(List<ConvLayer> layers) {
-    this.layers = List.copyOf(layers);
-  }
-
+/** The front end on the waveform: raw samples [B, S] to frames [B, T, C]. */
+interface FeatureEncoder {
+  /** The front end {@code config} names, taking its parameters (if any) from {@code weights}. */
   static FeatureEncoder load(WeightSource weights, ModelConfig config) {
-    List<ConvLayer> layers = new ArrayList<>();
-    ActivationFunction activation = ActivationFunction.named(config.featExtractActivation());
-    int in = 1;
-    for (int i = 0; i < config.convDim().size(); i++) {
-      ConvLayer.Norm norm;
-      if (config.groupNormFeatureEncoder()) {
-        norm = i == 0 ? ConvLayer.Norm.GROUP : ConvLayer.Norm.NONE;
-      } else {
-        norm = ConvLayer.Norm.LAYER;
-      }
-      int out = config.convDim().get(i);
-      layers.add(ConvLayer.load(weights, "feature_extractor.conv_layers." + i, in, out,
-          config.convKernel().get(i), config.convStride().get(i), config.convBias(), norm,
-          activation));
-      in = out;
-    }
-    return new FeatureEncoder(layers);
+    return config.logMelFrontEnd()
+        ? new LogMelFeatureEncoder(LogMelFrontEnd.of(config), weights.manager())
+        : ConvFeatureEncoder.load(weights, config);
   }
 
   /** Frames produced from {@code samples} valid samples. */
-  int outputLength(int samples) {
-    int length = samples;
-    for (ConvLayer layer : layers) {
-      length = layer.outputLength(length);
-    }
-    return length;
-  }
+  int outputLength(int samples);
 
   /** waveforms [B, S] to features [B, T, C]. */
-  NDArray forward(NDArray waveforms) {
-    NDArray x = waveforms.expandDims(1);
-    for (ConvLayer layer : layers) {
-      x = layer.forward(x);
-    }
-    return x.swapAxes(1, 2);
-  }
+  NDArray forward(NDArray waveforms);
 }

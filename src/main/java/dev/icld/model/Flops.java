@@ -12,7 +12,7 @@ package dev.icld.model;
  *
  * @param seconds the utterance length the counts are for
  * @param frames encoder frames T for that length
- * @param featureEncoder the conv stack
+ * @param featureEncoder the conv stack, or the log-mel DFT and filters
  * @param featureProjection layer norm + linear to the encoder width (the linear part)
  * @param positionalConv the grouped positional convolution
  * @param perLayer one transformer layer (all layers of a model cost the same)
@@ -35,12 +35,19 @@ public record Flops(
     long length = Math.round(seconds * FoundationModel.SAMPLE_RATE);
     long conv = 0;
     long in = 1;
-    for (int i = 0; i < config.convDim().size(); i++) {
-      int kernel = config.convKernel().get(i);
-      length = length < kernel ? 0 : (length - kernel) / config.convStride().get(i) + 1;
-      long out = config.convDim().get(i);
-      conv += 2 * in * kernel * out * length;
-      in = out;
+    if (config.logMelFrontEnd()) {
+      LogMelFrontEnd logMel = LogMelFrontEnd.of(config);
+      length = logMel.frames(length);
+      conv = logMel.flopsPerFrame() * length;
+      in = logMel.mels();
+    } else {
+      for (int i = 0; i < config.convDim().size(); i++) {
+        int kernel = config.convKernel().get(i);
+        length = length < kernel ? 0 : (length - kernel) / config.convStride().get(i) + 1;
+        long out = config.convDim().get(i);
+        conv += 2 * in * kernel * out * length;
+        in = out;
+      }
     }
     long t = length;
     long d = config.hiddenSize();

@@ -33,10 +33,32 @@ public record ModelConfig(
     double layerNormEps,
     boolean featProjLayerNorm,
     int numBuckets,
-    int maxBucketDistance) {
+    int maxBucketDistance,
+    String featExtractType) {
+
+  /** Hugging Face's front end, a stack of conv layers on the raw waveform. */
+  public static final String CONV_FRONT_END = "conv";
+  /**
+   * icld's front end (not a Hugging Face field): fixed log-mel filterbanks, one frame per window of
+   * conv_kernel[0] samples every conv_stride[0] samples, conv_dim[0] mel bins.
+   */
+  public static final String LOG_MEL_FRONT_END = "log_mel";
 
   /** Activations this implementation computes; anything else is refused when the config is read. */
   static final Set<String> ACTIVATIONS = Set.of("gelu", "relu");
+
+  /** A Hugging Face architecture: the conv front end. */
+  public ModelConfig(ModelType modelType, int hiddenSize, int numHiddenLayers,
+      int numAttentionHeads, int intermediateSize, String hiddenAct, String featExtractActivation,
+      List<Integer> convDim, List<Integer> convKernel, List<Integer> convStride, boolean convBias,
+      String featExtractNorm, int numConvPosEmbeddings, int numConvPosEmbeddingGroups,
+      boolean doStableLayerNorm, double layerNormEps, boolean featProjLayerNorm, int numBuckets,
+      int maxBucketDistance) {
+    this(modelType, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
+        featExtractActivation, convDim, convKernel, convStride, convBias, featExtractNorm,
+        numConvPosEmbeddings, numConvPosEmbeddingGroups, doStableLayerNorm, layerNormEps,
+        featProjLayerNorm, numBuckets, maxBucketDistance, CONV_FRONT_END);
+  }
 
   public ModelConfig {
     convDim = List.copyOf(convDim);
@@ -48,6 +70,18 @@ public record ModelConfig(
         || convDim.size() != convStride.size()) {
       problems.add("conv_dim, conv_kernel and conv_stride must be non-empty and of equal length, got "
           + convDim.size() + ", " + convKernel.size() + ", " + convStride.size());
+    }
+    if (featExtractType.equals(LOG_MEL_FRONT_END)) {
+      if (convDim.size() != 1 || convKernel.size() != 1 || convStride.size() != 1
+          || convKernel.get(0) < 2 || convStride.get(0) < 1
+          || convDim.get(0) < 1 || convDim.get(0) > LogMelFrontEnd.fftSize(convKernel.get(0)) / 2 + 1) {
+        problems.add("a log_mel front end needs one conv_dim (mel bins), conv_kernel (window, at "
+            + "least 2 samples) and conv_stride (hop), and no more mel bins than frequency bins; got "
+            + convDim + ", " + convKernel + ", " + convStride);
+      }
+    } else if (!featExtractType.equals(CONV_FRONT_END)) {
+      problems.add("feat_extract_type must be \"" + CONV_FRONT_END + "\" or \"" + LOG_MEL_FRONT_END
+          + "\", got \"" + featExtractType + "\"");
     }
     if (hiddenSize <= 0 || numAttentionHeads <= 0 || hiddenSize % numAttentionHeads != 0) {
       problems.add("hidden_size " + hiddenSize + " must be a positive multiple of num_attention_heads "
@@ -76,6 +110,11 @@ public record ModelConfig(
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
+  }
+
+  /** Whether the front end is icld's log-mel filterbanks rather than a conv stack. */
+  public boolean logMelFrontEnd() {
+    return featExtractType.equals(LOG_MEL_FRONT_END);
   }
 
   public boolean groupNormFeatureEncoder() {
@@ -123,13 +162,14 @@ public record ModelConfig(
     boolean projNorm = f.bool("feat_proj_layer_norm", true);
     int buckets = f.integer("num_buckets", 320);
     int maxDistance = f.integer("max_bucket_distance", 800);
+    String frontEnd = f.string("feat_extract_type", CONV_FRONT_END);
     if (!f.problems.isEmpty()) {
       throw new IllegalArgumentException(source + ": " + String.join("; ", f.problems));
     }
     try {
       return new ModelConfig(ModelType.fromId(type), hidden, layers, heads, intermediate, hiddenAct,
           featAct, convDim, convKernel, convStride, convBias, norm, posKernel, posGroups, stable, eps,
-          projNorm, buckets, maxDistance);
+          projNorm, buckets, maxDistance, frontEnd);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(source + ": " + e.getMessage());
     }
@@ -162,6 +202,11 @@ public record ModelConfig(
     o.addProperty("layer_norm_eps", layerNormEps);
     if (modelType == ModelType.HUBERT) {
       o.addProperty("feat_proj_layer_norm", featProjLayerNorm);
+    }
+    if (logMelFrontEnd()) {
+      o.addProperty("feat_extract_type", featExtractType);
+    } else {
+      o.remove("feat_extract_type");
     }
     if (modelType == ModelType.WAVLM) {
       o.addProperty("num_buckets", numBuckets);

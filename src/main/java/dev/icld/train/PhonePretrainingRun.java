@@ -110,6 +110,7 @@ public final class PhonePretrainingRun {
     Path frontEndModel = trainingDir.resolve(FRONT_END_MODEL);
     TrainingSummary frontEnd = null;
     if (request.init() == null && request.frontEndSteps() > 0
+        && !request.architecture().logMelFrontEnd()
         && !Files.exists(frontEndModel.resolve("config.json"))) {
       try (FoundationModel model = Checkpoints.randomlyInitialised(request.architecture(),
               request.seed());

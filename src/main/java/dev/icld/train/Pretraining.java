@@ -14,6 +14,7 @@ import dev.icld.data.TargetKind;
 import dev.icld.files.AtomicFiles;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FoundationModel;
+import dev.icld.model.LogMelFrontEnd;
 import dev.icld.model.ModelConfig;
 import dev.icld.model.ModelType;
 import dev.icld.model.Torch;
@@ -104,6 +105,18 @@ public final class Pretraining {
             convChannels, convChannels),
         List.of(10, 3, 3, 3, 3, 2, 2), List.of(5, 2, 2, 2, 2, 2, 2), false, "group", 128, 16,
         preLayerNorm, 1e-5, true, 320, 800);
+  }
+
+  /**
+   * The same transformer on icld's log-mel front end ({@link LogMelFrontEnd}): 25 ms windows every
+   * 20 ms (the conv stack's frame grid), {@code mels} filters, projected without a layer norm so
+   * that frame energy reaches the encoder.
+   */
+  public static ModelConfig logMelArchitecture(int hidden, int layers, int heads, int mels,
+      boolean preLayerNorm) {
+    return new ModelConfig(ModelType.HUBERT, hidden, layers, heads, 4 * hidden, "gelu", "gelu",
+        List.of(mels), List.of(400), List.of(320), false, "group", 128, 16, preLayerNorm, 1e-5,
+        false, 320, 800, ModelConfig.LOG_MEL_FRONT_END);
   }
 
   private final PrintWriter out;

@@ -13,6 +13,8 @@ import com.google.gson.JsonParser;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.LayerMask;
+import dev.icld.model.ModelConfig;
+import dev.icld.model.ModelType;
 import dev.icld.model.ModelOutput;
 import dev.icld.model.Torch;
 import dev.icld.model.io.SafeTensors;
@@ -77,6 +79,44 @@ class OnnxBackboneTest {
    * layer-norm conv form: the group-norm form's first conv layer normalises over the whole padded
    * length, in every implementation.)
    */
+  /** icld's log-mel front end: every hidden state on a padded batch, and each row as if alone. */
+  @Test
+  void logMelFrontEndMatchesDjl() throws Exception {
+    ModelConfig config = new ModelConfig(ModelType.HUBERT, 32, 2, 4, 64, "gelu", "gelu",
+        List.of(80), List.of(400), List.of(320), false, "group", 8, 4, true, 1e-5, false, 320, 800,
+        ModelConfig.LOG_MEL_FRONT_END);
+    Random random = new Random(5);
+    int[] lengths = {9000, 5321};
+    float[] padded = new float[2 * lengths[0]];
+    for (int b = 0; b < 2; b++) {
+      for (int i = 0; i < lengths[b]; i++) {
+        padded[b * lengths[0] + i] = (float) (0.3 * Math.sin(i * 0.07 * (b + 1))
+            + 0.05 * random.nextGaussian());
+      }
+    }
+    try (FoundationModel model = Checkpoints.randomlyInitialised(config, 2);
+        OnnxBackbone onnx = OnnxBackbone.export(model, ONE_THREAD);
+        NDManager manager = Torch.newManager()) {
+      LayerMask all = LayerMask.all(2);
+      ModelOutput expected = model.forward(
+          manager.create(padded, new Shape(2, lengths[0])), lengths, all);
+      OnnxBackbone.Output actual = onnx.forward(padded, lengths, all, true);
+      assertArrayEquals(expected.frameLengths(), actual.frameLengths());
+      for (int i = 0; i <= 2; i++) {
+        assertClose(expected.hiddenStates().get(i), actual.hiddenStates().get(i), actual,
+            "log-mel hidden state " + i);
+      }
+      float[] second = java.util.Arrays.copyOfRange(padded, lengths[0], lengths[0] + lengths[1]);
+      OnnxBackbone.Output alone = onnx.forward(new float[][] {second}, all, false);
+      int rowSize = actual.frames() * actual.width();
+      double max = 0;
+      for (int i = 0; i < alone.lastHiddenState().length; i++) {
+        max = Math.max(max, Math.abs(alone.lastHiddenState()[i] - actual.lastHiddenState()[rowSize + i]));
+      }
+      assertTrue(max <= TOLERANCE, "padded vs alone: max abs difference " + max);
+    }
+  }
+
   @Test
   void paddingInTheBatchLeavesValidFramesAsAlone() throws Exception {
     try (FoundationModel model = Checkpoints.load(fixture("large"));
