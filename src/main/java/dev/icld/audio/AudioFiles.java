@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Reads audio files into mono {@link Audio}. The container is recognised by its first bytes, never by
@@ -13,10 +14,23 @@ import java.nio.file.Path;
  * (as torchaudio and soundfile do, so 16-bit v becomes v / 32768); float WAV samples are kept as
  * they are, unclipped. Anything unusable is an {@link AudioFormatException} naming the file and the
  * problem.
+ *
+ * <p>A file's header decides how much is allocated and decoded, so what it may declare is bounded,
+ * and checked before anything is allocated on its say-so: sample rates from {@value
+ * #MIN_SAMPLE_RATE} to {@value #MAX_SAMPLE_RATE} Hz, at most {@value #MAX_CHANNELS} channels, and
+ * at most {@value #DEFAULT_MAX_SECONDS} seconds of audio. The duration limit can be changed with
+ * the system property {@value #MAX_SECONDS_PROPERTY} (whole seconds, e.g. {@code
+ * -Dicld.audio.maxSeconds=7200}); it is read on every call.
  */
 public final class AudioFiles {
-  /** Arrays are indexed by int, so a whole-file read is capped slightly below 2 GiB. */
-  private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+  public static final int MIN_SAMPLE_RATE = 1_000;
+  public static final int MAX_SAMPLE_RATE = 384_000;
+  public static final int MAX_CHANNELS = 64;
+  public static final String MAX_SECONDS_PROPERTY = "icld.audio.maxSeconds";
+  public static final long DEFAULT_MAX_SECONDS = 3600;
+
+  /** Arrays are indexed by int: a whole-file read, and each channel, stop slightly below 2^31. */
+  private static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
   private AudioFiles() {}
 
@@ -52,7 +66,7 @@ public final class AudioFiles {
       if (Files.isDirectory(file)) {
         throw new AudioFormatException(file, "is a directory, not an audio file");
       }
-      if (Files.size(file) > MAX_FILE_BYTES) {
+      if (Files.size(file) > MAX_ARRAY_LENGTH) {
         throw new AudioFormatException(
             file, "file is too large (" + Files.size(file) + " bytes, the limit is 2 GiB)");
       }
@@ -62,6 +76,53 @@ public final class AudioFiles {
     } catch (AccessDeniedException e) {
       throw new AudioFormatException(file, "permission denied");
     }
+  }
+
+  /** Refuses a sample rate outside the supported range; {@code field} names where it is declared. */
+  static void checkSampleRate(Path file, String field, long sampleRate)
+      throws AudioFormatException {
+    if (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
+      throw new AudioFormatException(file, field + ": sample rate " + sampleRate
+          + " Hz is outside the supported " + MIN_SAMPLE_RATE + " to " + MAX_SAMPLE_RATE + " Hz");
+    }
+  }
+
+  static void checkChannels(Path file, String field, int channels) throws AudioFormatException {
+    if (channels > MAX_CHANNELS) {
+      throw new AudioFormatException(file,
+          field + ": " + channels + " channels are more than the " + MAX_CHANNELS + " supported");
+    }
+  }
+
+  /** Refuses {@code frames} samples per channel when they last longer than the duration limit. */
+  static void checkDuration(Path file, String field, long frames, int sampleRate)
+      throws AudioFormatException {
+    long maxSeconds = maxSeconds();
+    long maxFrames =
+        maxSeconds > Long.MAX_VALUE / sampleRate ? Long.MAX_VALUE : maxSeconds * sampleRate;
+    if (frames > maxFrames) {
+      throw new AudioFormatException(file, String.format(Locale.ROOT,
+          "%s: %.1f s of audio (%d samples at %d Hz) is more than the limit of %d s (system "
+              + "property %s)", field, frames / (double) sampleRate, frames, sampleRate, maxSeconds,
+          MAX_SECONDS_PROPERTY));
+    }
+    if (frames > MAX_ARRAY_LENGTH) {
+      throw new AudioFormatException(
+          file, field + ": " + frames + " samples per channel are more than an array holds");
+    }
+  }
+
+  static long maxSeconds() {
+    String value = System.getProperty(MAX_SECONDS_PROPERTY);
+    if (value == null) {
+      return DEFAULT_MAX_SECONDS;
+    }
+    String digits = value.strip();
+    if (!digits.matches("[0-9]{1,18}") || Long.parseLong(digits) == 0) {
+      throw new IllegalArgumentException("system property " + MAX_SECONDS_PROPERTY
+          + " must be a positive whole number of seconds, got '" + value + "'");
+    }
+    return Long.parseLong(digits);
   }
 
   /** Some taggers put an ID3v2 tag before the "fLaC" marker; its length, or 0 if there is none. */

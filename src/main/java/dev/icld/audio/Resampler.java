@@ -1,18 +1,35 @@
 package dev.icld.audio;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Band-limited resampling by windowed-sinc polyphase filtering, with the semantics of
  * torchaudio.functional.resample's defaults: Hann-windowed sinc ("sinc_interp_hann"), a low-pass
  * width of 6 zero crossings, a roll-off of 0.99 of the lower Nyquist frequency, rates reduced by
  * their gcd, zero padding at both ends, and ceil(length * new / orig) output samples.
+ *
+ * <p>The filter has one phase per sample of the reduced target rate and about 12 taps per phase
+ * times the reduced downsampling ratio, so rates with a small gcd need large filters. A filter of
+ * more than {@value #MAX_FILTER_TAPS} taps (32 MB) is refused: every pair of rates that {@link
+ * AudioFiles} accepts needs fewer (at most about 6.9 million, for 383999 Hz to 384 kHz).
  */
 public final class Resampler {
+  private static final long MAX_FILTER_TAPS = 1 << 23;
   private static final int LOWPASS_FILTER_WIDTH = 6;
   private static final double ROLLOFF = 0.99;
-  private static final Map<Long, PolyphaseFilter> FILTERS = new ConcurrentHashMap<>();
+  private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+  /** Few, so that a stream of files at odd rates cannot pin a large filter each. */
+  private static final int CACHED_FILTERS = 8;
+  /** Designed filters by reduced rate pair, least recently used evicted first. */
+  private static final Map<Long, PolyphaseFilter> FILTERS =
+      Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, PolyphaseFilter> eldest) {
+          return size() > CACHED_FILTERS;
+        }
+      });
 
   private Resampler() {}
 
@@ -28,6 +45,18 @@ public final class Resampler {
     int gcd = gcd(sourceRate, targetRate);
     int orig = sourceRate / gcd;
     int target = targetRate / gcd;
+    long taps = PolyphaseFilter.maxTaps(orig, target);
+    if (taps > MAX_FILTER_TAPS) {
+      throw new IllegalArgumentException("cannot resample " + sourceRate + " Hz to " + targetRate
+          + " Hz: the rates reduce to " + orig + ":" + target + ", whose filter would need up to "
+          + taps + " taps, more than the " + MAX_FILTER_TAPS + " this resampler designs");
+    }
+    long outputLength = PolyphaseFilter.outputLength(audio.samples().length, orig, target);
+    if (outputLength > MAX_ARRAY_LENGTH) {
+      throw new IllegalArgumentException("cannot resample " + audio.samples().length
+          + " samples from " + sourceRate + " Hz to " + targetRate + " Hz: the " + outputLength
+          + " samples out are more than an array holds");
+    }
     long ratePair = ((long) orig << 32) | target;
     PolyphaseFilter filter =
         FILTERS.computeIfAbsent(ratePair, key -> PolyphaseFilter.design(orig, target));
@@ -50,6 +79,22 @@ public final class Resampler {
    * where cos^2 * sinc is about 1e-49 and rounds to exactly 0 in float32.
    */
   private record PolyphaseFilter(int origRate, int newRate, int width, int[] firstTap, float[][] taps) {
+
+    /**
+     * An upper bound on what {@link #design} allocates, in taps: each phase scans at most
+     * 2 * halfSpan + 4 positions (halfSpan as in design), and its scratch array holds 2 * width +
+     * origRate, width being at most halfSpan + 1.
+     */
+    static long maxTaps(int origRate, int newRate) {
+      double halfSpan =
+          LOWPASS_FILTER_WIDTH * (double) origRate / (Math.min(origRate, newRate) * ROLLOFF);
+      long perPhase = (long) Math.ceil(2 * halfSpan) + 4;
+      return (newRate + 1L) * perPhase + origRate;
+    }
+
+    static long outputLength(int inputLength, int origRate, int newRate) {
+      return ((long) inputLength * newRate + origRate - 1) / origRate;
+    }
 
     static PolyphaseFilter design(int origRate, int newRate) {
       double baseFreq = Math.min(origRate, newRate) * ROLLOFF;
@@ -95,7 +140,7 @@ public final class Resampler {
     }
 
     float[] apply(float[] input) {
-      int outputLength = (int) (((long) input.length * newRate + origRate - 1) / origRate);
+      int outputLength = (int) outputLength(input.length, origRate, newRate);
       float[] output = new float[outputLength];
       for (int n = 0; n < outputLength; n++) {
         int block = n / newRate;

@@ -7,7 +7,8 @@ import java.util.Arrays;
 
 /**
  * Decodes RIFF/WAVE and RF64 files: integer PCM (8-bit unsigned, 16, 24, 32-bit), IEEE float (32,
- * 64-bit), and WAVE_FORMAT_EXTENSIBLE with those sub-formats, any channel count, chunks in any order.
+ * 64-bit), and WAVE_FORMAT_EXTENSIBLE with those sub-formats, up to 64 channels, chunks in any
+ * order, within the bounds of {@link AudioFiles}.
  */
 final class WavDecoder {
   private static final int FORMAT_PCM = 0x0001;
@@ -19,6 +20,7 @@ final class WavDecoder {
     0x71
   };
   private static final long RF64_SIZE_IN_DS64 = 0xFFFFFFFFL;
+  private static final String FMT_CHUNK = "WAV 'fmt ' chunk";
   private static final String SUPPORTED =
       "supported are PCM integer (8, 16, 24, 32-bit) and IEEE float (32, 64-bit)";
 
@@ -132,10 +134,9 @@ final class WavDecoder {
     if (channels == 0) {
       throw new AudioFormatException(file, "WAV 'fmt ' chunk declares 0 channels");
     }
-    if (sampleRate == 0 || sampleRate > Integer.MAX_VALUE) {
-      throw new AudioFormatException(
-          file, "WAV 'fmt ' chunk declares an invalid sample rate " + sampleRate);
-    }
+    AudioFiles.checkChannels(file, FMT_CHUNK, channels);
+    AudioFiles.checkSampleRate(file, FMT_CHUNK, sampleRate);
+    // With the channels bounded, a consistent block align is at most 64 channels of 8 bytes.
     if (blockAlign != channels * bytesPerSample) {
       throw new AudioFormatException(
           file,
@@ -170,6 +171,7 @@ final class WavDecoder {
     if (frames == 0) {
       throw new AudioFormatException(file, "WAV file contains no samples (empty 'data' chunk)");
     }
+    AudioFiles.checkDuration(file, "WAV 'data' chunk", frames, format.sampleRate());
     float[][] channels = new float[format.channels()][(int) frames];
     int at = offset;
     for (int i = 0; i < frames; i++) {

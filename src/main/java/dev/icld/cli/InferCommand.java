@@ -90,7 +90,7 @@ final class InferCommand implements Callable<Integer> {
               ? jsonLine(file, parsed, model.engine(), result)
               : textLine(file, result));
         } catch (IOException | IllegalArgumentException e) {
-          String message = e.getMessage();
+          String message = UserErrors.message(e);
           err.println("icld infer: " + (message.startsWith(file.toString()) ? message : file + ": " + message));
           failed++;
         }

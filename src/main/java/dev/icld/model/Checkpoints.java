@@ -96,6 +96,10 @@ public final class Checkpoints {
         ignored.add(name);
       }
     }
+    List<String> disagreements = ConfigAgreement.problems(config, backbone);
+    if (!disagreements.isEmpty()) {
+      throw new CheckpointMismatchException(file, disagreements);
+    }
     NDManager manager = Torch.newManager();
     FoundationModel model;
     List<String> problems = new ArrayList<>();

@@ -47,6 +47,21 @@ public record ModelConfig(
   /** Activations this implementation computes; anything else is refused when the config is read. */
   static final Set<String> ACTIVATIONS = Set.of("gelu", "relu");
 
+  // Bounds on every dimension, far above any published checkpoint (XLS-R 2B: hidden_size 1920, 48
+  // layers, intermediate_size 7680), so that a corrupt or hostile config.json is refused here,
+  // naming the field, instead of reaching native code as a huge or zero shape.
+  static final int MAX_HIDDEN_SIZE = 8192;
+  static final int MAX_LAYERS = 256;
+  static final int MAX_ATTENTION_HEADS = 256;
+  static final int MAX_INTERMEDIATE_SIZE = 65536;
+  static final int MAX_CONV_LAYERS = 32;
+  static final int MAX_CONV_DIM = 8192;
+  static final int MAX_CONV_KERNEL = 4096;
+  static final int MAX_CONV_STRIDE = 1024;
+  static final int MAX_POSITIONAL_KERNEL = 1024;
+  static final int MAX_BUCKETS = 4096;
+  static final int MAX_BUCKET_DISTANCE = 100_000;
+
   /** A Hugging Face architecture: the conv front end. */
   public ModelConfig(ModelType modelType, int hiddenSize, int numHiddenLayers,
       int numAttentionHeads, int intermediateSize, String hiddenAct, String featExtractActivation,
@@ -71,6 +86,23 @@ public record ModelConfig(
       problems.add("conv_dim, conv_kernel and conv_stride must be non-empty and of equal length, got "
           + convDim.size() + ", " + convKernel.size() + ", " + convStride.size());
     }
+    if (convDim.size() > MAX_CONV_LAYERS) {
+      problems.add("conv_dim has " + convDim.size() + " layers, at most " + MAX_CONV_LAYERS
+          + " are supported");
+    }
+    checkEach(problems, "conv_dim", convDim, MAX_CONV_DIM);
+    checkEach(problems, "conv_kernel", convKernel, MAX_CONV_KERNEL);
+    checkEach(problems, "conv_stride", convStride, MAX_CONV_STRIDE);
+    checkRange(problems, "hidden_size", hiddenSize, 1, MAX_HIDDEN_SIZE);
+    checkRange(problems, "num_hidden_layers", numHiddenLayers, 0, MAX_LAYERS);
+    checkRange(problems, "num_attention_heads", numAttentionHeads, 1, MAX_ATTENTION_HEADS);
+    checkRange(problems, "intermediate_size", intermediateSize, 1, MAX_INTERMEDIATE_SIZE);
+    checkRange(problems, "num_conv_pos_embeddings", numConvPosEmbeddings, 1, MAX_POSITIONAL_KERNEL);
+    checkRange(problems, "num_conv_pos_embedding_groups", numConvPosEmbeddingGroups, 1,
+        MAX_HIDDEN_SIZE);
+    if (!(layerNormEps > 0 && layerNormEps < 1)) {
+      problems.add("layer_norm_eps must be a small positive number, got " + layerNormEps);
+    }
     if (featExtractType.equals(LOG_MEL_FRONT_END)) {
       if (convDim.size() != 1 || convKernel.size() != 1 || convStride.size() != 1
           || convKernel.get(0) < 2 || convStride.get(0) < 1
@@ -83,12 +115,9 @@ public record ModelConfig(
       problems.add("feat_extract_type must be \"" + CONV_FRONT_END + "\" or \"" + LOG_MEL_FRONT_END
           + "\", got \"" + featExtractType + "\"");
     }
-    if (hiddenSize <= 0 || numAttentionHeads <= 0 || hiddenSize % numAttentionHeads != 0) {
+    if (hiddenSize > 0 && numAttentionHeads > 0 && hiddenSize % numAttentionHeads != 0) {
       problems.add("hidden_size " + hiddenSize + " must be a positive multiple of num_attention_heads "
           + numAttentionHeads);
-    }
-    if (numHiddenLayers < 0 || intermediateSize <= 0) {
-      problems.add("num_hidden_layers must be >= 0 and intermediate_size > 0");
     }
     if (!featExtractNorm.equals("group") && !featExtractNorm.equals("layer")) {
       problems.add("feat_extract_norm must be \"group\" or \"layer\", got \"" + featExtractNorm + "\"");
@@ -100,15 +129,33 @@ public record ModelConfig(
       problems.add("feat_extract_activation \"" + featExtractActivation + "\" is not supported "
           + ACTIVATIONS);
     }
-    if (numConvPosEmbeddingGroups <= 0 || hiddenSize % numConvPosEmbeddingGroups != 0) {
+    if (numConvPosEmbeddingGroups > 0 && hiddenSize % numConvPosEmbeddingGroups != 0) {
       problems.add("hidden_size must be a multiple of num_conv_pos_embedding_groups "
           + numConvPosEmbeddingGroups);
     }
-    if (modelType == ModelType.WAVLM && (numBuckets < 4 || maxBucketDistance <= numBuckets / 4)) {
-      problems.add("num_buckets must be >= 4 and max_bucket_distance > num_buckets / 4");
+    if (modelType == ModelType.WAVLM) {
+      int before = problems.size();
+      checkRange(problems, "num_buckets", numBuckets, 4, MAX_BUCKETS);
+      checkRange(problems, "max_bucket_distance", maxBucketDistance, 1, MAX_BUCKET_DISTANCE);
+      if (problems.size() == before && maxBucketDistance <= numBuckets / 4) {
+        problems.add("max_bucket_distance " + maxBucketDistance + " must exceed num_buckets / 4 = "
+            + numBuckets / 4);
+      }
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
+  private static void checkRange(List<String> problems, String field, int value, int min, int max) {
+    if (value < min || value > max) {
+      problems.add(field + " must be in " + min + ".." + max + ", got " + value);
+    }
+  }
+
+  private static void checkEach(List<String> problems, String field, List<Integer> values, int max) {
+    for (int i = 0; i < values.size(); i++) {
+      checkRange(problems, field + "[" + i + "]", values.get(i), 1, max);
     }
   }
 
@@ -256,12 +303,23 @@ public record ModelConfig(
       if (e == null) {
         return fallback == null ? 0 : fallback;
       }
-      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()
-          || e.getAsDouble() != Math.rint(e.getAsDouble())) {
+      if (!isInt(e)) {
         problems.add("\"" + name + "\" must be an integer, got " + e);
         return 0;
       }
       return e.getAsInt();
+    }
+
+    /**
+     * A whole number within int's range. Gson's getAsInt silently truncates 2.5 and wraps
+     * 4294967297 to 1, so both are checked on the double first.
+     */
+    private static boolean isInt(JsonElement e) {
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+        return false;
+      }
+      double value = e.getAsDouble();
+      return value == Math.rint(value) && value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE;
     }
 
     double number(String name, double fallback) {
@@ -299,7 +357,7 @@ public record ModelConfig(
         return values;
       }
       for (JsonElement v : e.getAsJsonArray()) {
-        if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
+        if (!isInt(v)) {
           problems.add("\"" + name + "\" must be a list of integers, got " + e);
           return new ArrayList<>();
         }

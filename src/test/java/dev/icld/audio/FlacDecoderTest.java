@@ -99,6 +99,118 @@ class FlacDecoderTest {
     assertTrue(e.getMessage().contains("not STREAMINFO"), e.getMessage());
   }
 
+  /** Sox writes STREAMINFO, a SEEKTABLE, then a VORBIS_COMMENT marked last; frames follow. */
+  private static final int STREAMINFO = 8;
+  private static final int VORBIS_COMMENT_HEADER = 8 + 34 + 4 + 18;
+  private static final int FRAMES = VORBIS_COMMENT_HEADER + 4 + 68;
+
+  @Test
+  void fixtureLayoutIsTheOneTheseTestsEdit() throws IOException {
+    byte[] flac = Files.readAllBytes(resource("flac/s16_mono.flac"));
+    assertEquals(4, flac[VORBIS_COMMENT_HEADER] & 0x7F);
+    assertEquals(0x80, flac[VORBIS_COMMENT_HEADER] & 0x80);
+    assertEquals(0xFF, flac[FRAMES] & 0xFF, "frame sync");
+  }
+
+  @Test
+  void metadataContentsAreSkippedNotParsed() throws IOException {
+    // jflac would allocate the 2 GB vendor string this tag declares inside its 68-byte block.
+    byte[] flac = Files.readAllBytes(resource("flac/s16_mono.flac"));
+    int vendorLength = VORBIS_COMMENT_HEADER + 4;
+    flac[vendorLength] = (byte) 0xF0;
+    flac[vendorLength + 1] = (byte) 0xFF;
+    flac[vendorLength + 2] = (byte) 0xFF;
+    flac[vendorLength + 3] = (byte) 0x7F;
+    Path file = Files.write(dir.resolve("tag-bomb.flac"), flac);
+    assertArrayEquals(
+        AudioFiles.read(resource("flac/s16_mono.flac")).samples(), AudioFiles.read(file).samples());
+  }
+
+  @Test
+  void metadataBlockReachingPastTheEndIsAnError() throws IOException {
+    byte[] flac = Files.readAllBytes(resource("flac/s16_mono.flac"));
+    flac[VORBIS_COMMENT_HEADER + 1] = 0x7F; // a length of about 8 MB in a 15 kB file
+    AudioFormatException e = readFails(flac);
+    assertTrue(e.getMessage().contains("type 4 declares 8323140 bytes, past the end"), e.getMessage());
+  }
+
+  @Test
+  void corruptFramesEndDecodingAtTheFirstOne() throws IOException {
+    byte[] flac = Files.readAllBytes(resource("flac/s16_stereo.flac"));
+    // Every frame damaged: a decoder that resynchronised would try each of them in turn.
+    for (int at = FRAMES + 20; at < flac.length; at += 50) {
+      flac[at] ^= 0x5A;
+    }
+    AudioFormatException e = readFails(flac);
+    assertTrue(e.getMessage().contains("corrupt FLAC stream after sample 0 "), e.getMessage());
+  }
+
+  @Test
+  void runOfFrameSyncCodesEndsAtTheFirstBadHeader() throws IOException {
+    byte[] flac = Files.readAllBytes(resource("flac/s16_mono.flac"));
+    for (int at = FRAMES; at + 1 < flac.length; at += 2) {
+      flac[at] = (byte) 0xFF;
+      flac[at + 1] = (byte) 0xF8;
+    }
+    AudioFormatException e = readFails(flac);
+    assertTrue(e.getMessage().contains("corrupt FLAC stream after sample 0 "), e.getMessage());
+  }
+
+  @Test
+  void streamInfoOutsideTheBoundsIsRefusedByField() throws IOException {
+    byte[] rate = Files.readAllBytes(resource("flac/s16_mono.flac"));
+    setBits(rate, STREAMINFO + 10, 0, 20, 500_000);
+    assertTrue(readFails(rate).getMessage().contains(
+        "FLAC STREAMINFO: sample rate 500000 Hz is outside the supported 1000 to 384000 Hz"));
+
+    byte[] blockSize = Files.readAllBytes(resource("flac/s16_mono.flac"));
+    blockSize[STREAMINFO] = 0;
+    blockSize[STREAMINFO + 1] = 0;
+    assertTrue(readFails(blockSize).getMessage().contains(
+        "FLAC STREAMINFO: block sizes 0 to 1152 are invalid"));
+
+    byte[] hours = Files.readAllBytes(resource("flac/s16_mono.flac"));
+    setBits(hours, STREAMINFO + 13, 4, 36, 16_000L * 3601);
+    String message = readFails(hours).getMessage();
+    assertTrue(message.contains("FLAC STREAMINFO: 3601.0 s of audio"), message);
+  }
+
+  @Test
+  void streamOfUnknownLengthIsBoundedByTheDurationLimit() throws IOException {
+    byte[] flac = Files.readAllBytes(resource("flac/s16_mono.flac"));
+    setBits(flac, STREAMINFO + 13, 4, 36, 0); // total samples unknown
+    Arrays.fill(flac, STREAMINFO + 18, STREAMINFO + 34, (byte) 0); // and no MD5
+    byte[] twice = Arrays.copyOf(flac, flac.length + flac.length - FRAMES);
+    System.arraycopy(flac, FRAMES, twice, flac.length, flac.length - FRAMES);
+    Path file = Files.write(dir.resolve("twice.flac"), twice);
+    assertEquals(2 * 9000, AudioFiles.read(file).samples().length);
+
+    String before = System.getProperty(AudioFiles.MAX_SECONDS_PROPERTY);
+    try {
+      System.setProperty(AudioFiles.MAX_SECONDS_PROPERTY, "1");
+      AudioFormatException e = assertThrows(AudioFormatException.class, () -> AudioFiles.read(file));
+      // The second copy's seventh frame (9000 + 7 * 1152 samples) is the first past the limit.
+      String message = e.getMessage();
+      assertTrue(message.contains("FLAC frames: 1.1 s of audio (17064 samples"), message);
+    } finally {
+      if (before == null) {
+        System.clearProperty(AudioFiles.MAX_SECONDS_PROPERTY);
+      } else {
+        System.setProperty(AudioFiles.MAX_SECONDS_PROPERTY, before);
+      }
+    }
+  }
+
+  /** Writes {@code value} into {@code width} bits starting {@code skip} bits into byte {@code at}. */
+  private static void setBits(byte[] bytes, int at, int skip, int width, long value) {
+    for (int i = 0; i < width; i++) {
+      int bit = skip + i;
+      int mask = 0x80 >>> (bit % 8);
+      boolean set = (value >>> (width - 1 - i) & 1) != 0;
+      bytes[at + bit / 8] = (byte) (set ? bytes[at + bit / 8] | mask : bytes[at + bit / 8] & ~mask);
+    }
+  }
+
   private AudioFormatException readFails(byte[] bytes) throws IOException {
     Path file = dir.resolve("bad.flac");
     Files.write(file, bytes);

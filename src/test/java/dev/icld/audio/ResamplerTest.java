@@ -84,4 +84,35 @@ class ResamplerTest {
     Audio audio = new Audio(new float[1], 16000);
     assertThrows(IllegalArgumentException.class, () -> Resampler.resample(audio, 0));
   }
+
+  @Test
+  void ratiosWhoseFilterWouldNotFitInBoundedMemoryAreRefused() {
+    // 2000003 is coprime with 16000: the filter would have 16000 phases of about 1500 taps.
+    Audio odd = new Audio(new float[100], 2_000_003);
+    IllegalArgumentException down =
+        assertThrows(IllegalArgumentException.class, () -> Resampler.resample(odd, 16000));
+    assertTrue(down.getMessage().contains("2000003:16000"), down.getMessage());
+    Audio audio = new Audio(new float[100], 16000);
+    IllegalArgumentException up =
+        assertThrows(IllegalArgumentException.class, () -> Resampler.resample(audio, 9_999_991));
+    assertTrue(up.getMessage().contains("16000:9999991"), up.getMessage());
+  }
+
+  @Test
+  void everyPairOfSupportedRatesCanBeDesigned() {
+    // The largest filters between rates the readers accept: coprime rates near the ends.
+    int[][] pairs = {{383_999, 384_000}, {1_001, 384_000}, {383_999, 1_000}, {383_999, 16_000}};
+    for (int[] pair : pairs) {
+      Audio resampled = Resampler.resample(new Audio(new float[10], pair[0]), pair[1]);
+      assertEquals(pair[1], resampled.sampleRate());
+    }
+  }
+
+  @Test
+  void outputTooLongForAnArrayIsRefusedBeforeItIsAllocated() {
+    Audio audio = new Audio(new float[6_000_000], 1_000);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Resampler.resample(audio, 384_000));
+    assertTrue(e.getMessage().contains("more than an array holds"), e.getMessage());
+  }
 }

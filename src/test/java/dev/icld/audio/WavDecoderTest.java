@@ -187,4 +187,54 @@ class WavDecoderTest {
     System.arraycopy("AVI ".getBytes(), 0, avi, 8, 4);
     assertFails(avi, "not a WAV or FLAC file", "'AVI'");
   }
+
+  @Test
+  void sampleRatesOutsideOneToThreeHundredEightyFourKilohertzAreRefused() throws IOException {
+    for (int rate : new int[] {0, 999, 384_001, -1}) {
+      WavBytes wav = WavBytes.riff().fmt(PCM, 1, rate, 16).data(pcm16(1, 2));
+      assertFails(wav, "WAV 'fmt ' chunk", "sample rate " + Integer.toUnsignedString(rate) + " Hz",
+          "1000 to 384000 Hz");
+    }
+    for (int rate : new int[] {1000, 384_000}) {
+      Audio audio = read(WavBytes.riff().fmt(PCM, 1, rate, 16).data(pcm16(1, 2)));
+      assertEquals(rate, audio.sampleRate());
+    }
+  }
+
+  @Test
+  void moreThanSixtyFourChannelsAreRefused() throws IOException {
+    assertFails(wav(PCM, 65, 8, new byte[65]), "WAV 'fmt ' chunk", "65 channels", "64 supported");
+    assertEquals(1, samples(wav(PCM, 64, 8, new byte[64])).length);
+  }
+
+  @Test
+  void audioLongerThanAnHourIsRefusedBeforeItIsDecoded() throws IOException {
+    // One sample over an hour at the lowest rate and narrowest sample: 3.6 MB.
+    byte[] hourAndASample = new byte[3600 * 1000 + 1];
+    WavBytes wav = WavBytes.riff().fmt(PCM, 1, 1000, 8).data(hourAndASample);
+    assertFails(wav, "WAV 'data' chunk", "3600001 samples at 1000 Hz", "limit of 3600 s",
+        AudioFiles.MAX_SECONDS_PROPERTY);
+  }
+
+  @Test
+  void theDurationLimitIsASystemProperty() throws IOException {
+    WavBytes threeSeconds = WavBytes.riff().fmt(PCM, 1, 1000, 8).data(new byte[3000]);
+    String before = System.getProperty(AudioFiles.MAX_SECONDS_PROPERTY);
+    try {
+      System.setProperty(AudioFiles.MAX_SECONDS_PROPERTY, "2");
+      assertFails(threeSeconds, "3.0 s of audio", "limit of 2 s");
+      System.setProperty(AudioFiles.MAX_SECONDS_PROPERTY, "3");
+      assertEquals(3000, samples(threeSeconds).length);
+      System.setProperty(AudioFiles.MAX_SECONDS_PROPERTY, "an hour");
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> samples(threeSeconds));
+      assertTrue(e.getMessage().contains(AudioFiles.MAX_SECONDS_PROPERTY), e.getMessage());
+    } finally {
+      if (before == null) {
+        System.clearProperty(AudioFiles.MAX_SECONDS_PROPERTY);
+      } else {
+        System.setProperty(AudioFiles.MAX_SECONDS_PROPERTY, before);
+      }
+    }
+  }
 }

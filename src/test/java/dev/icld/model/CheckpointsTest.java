@@ -11,11 +11,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import dev.icld.model.io.SafeTensors;
 import dev.icld.model.io.TensorData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +34,11 @@ class CheckpointsTest {
         SafeTensors.read(source.resolve(Checkpoints.SAFETENSORS)));
     tensors.remove("encoder.layers.1.attention.q_proj.bias");
     tensors.remove("encoder.pos_conv_embed.conv.weight_v");
-    TensorData projection = tensors.get("feature_projection.projection.weight");
-    tensors.put("feature_projection.projection.weight",
-        TensorData.f32(new long[] {16, 32}, projection.values()));
-    tensors.put("encoder.layers.7.attention.q_proj.weight", projection);
-    tensors.put("lm_head.weight", projection); // a task head: ignored, not a problem
+    TensorData norm = tensors.get("encoder.layers.1.final_layer_norm.weight");
+    tensors.put("encoder.layers.1.final_layer_norm.weight",
+        TensorData.f32(new long[] {16}, Arrays.copyOf(norm.values(), 16)));
+    tensors.put("encoder.layer_norm.running_mean", norm);
+    tensors.put("lm_head.weight", norm); // a task head: ignored, not a problem
     Path dir = temp.resolve("broken");
     Files.createDirectories(dir);
     Files.copy(source.resolve(Checkpoints.CONFIG), dir.resolve(Checkpoints.CONFIG));
@@ -48,11 +50,50 @@ class CheckpointsTest {
             "missing encoder.pos_conv_embed.conv.weight_v (or "
                 + "encoder.pos_conv_embed.conv.parametrizations.weight.original1) [32, 8, 8]",
             "missing encoder.layers.1.attention.q_proj.bias [32]",
-            "mis-shaped feature_projection.projection.weight: expected [32, 16], found [16, 32]",
-            "unexpected encoder.layers.7.attention.q_proj.weight"),
+            "mis-shaped encoder.layers.1.final_layer_norm.weight: expected [32], found [16]",
+            "unexpected encoder.layer_norm.running_mean"),
         e.problems());
     assertTrue(e.getMessage().startsWith(dir.resolve(Checkpoints.SAFETENSORS) + ": "), e.getMessage());
     assertTrue(e.getMessage().contains("(4 problems)"), e.getMessage());
+  }
+
+  @Test
+  void configWhoseConvKernelDisagreesWithTheWeightsIsRefusedNamingTheField() throws Exception {
+    Path source = Fixtures.dir("base");
+    Path dir = temp.resolve("kernel");
+    Files.createDirectories(dir);
+    JsonObject config = JsonParser.parseString(Files.readString(source.resolve(Checkpoints.CONFIG)))
+        .getAsJsonObject();
+    config.getAsJsonArray("conv_kernel").set(0, new JsonPrimitive(7));
+    Files.writeString(dir.resolve(Checkpoints.CONFIG), config.toString());
+    for (String weights : new String[] {Checkpoints.SAFETENSORS, Checkpoints.TORCH_BIN}) {
+      Files.copy(source.resolve(weights), dir.resolve(weights));
+      CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
+          () -> Checkpoints.load(dir, dir.resolve(weights)));
+      assertEquals(List.of("conv_kernel[0] = 7 in config.json, but the checkpoint's "
+          + "feature_extractor.conv_layers.0.conv.weight is [8, 1, 10]"), e.problems());
+      assertTrue(e.getMessage().startsWith(dir.resolve(weights) + ": "), e.getMessage());
+    }
+  }
+
+  @Test
+  void configOfAMuchLargerModelIsRefusedBeforeItsWeightsAreAllocated() throws Exception {
+    // Building puts zeros in place of missing tensors; for this config that would be 1.2 GB.
+    Path dir = temp.resolve("large-config");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(Checkpoints.CONFIG), "{\"model_type\": \"wav2vec2\", "
+        + "\"hidden_size\": 1024, \"num_hidden_layers\": 24, \"num_attention_heads\": 16, "
+        + "\"intermediate_size\": 4096, \"conv_dim\": [512], \"conv_kernel\": [400], "
+        + "\"conv_stride\": [320]}");
+    SafeTensors.write(dir.resolve(Checkpoints.SAFETENSORS),
+        Map.of("encoder.layer_norm.weight", TensorData.f32(new long[] {4}, new float[4])));
+    CheckpointMismatchException e =
+        assertThrows(CheckpointMismatchException.class, () -> Checkpoints.load(dir));
+    assertEquals(List.of(
+            "num_hidden_layers = 24 in config.json, but the checkpoint has no encoder layers",
+            "config.json describes weight matrices of 311107584 elements, but the checkpoint holds "
+                + "4: it does not belong to this checkpoint"),
+        e.problems());
   }
 
   @Test

@@ -55,4 +55,44 @@ class ModelConfigTest {
     assertEquals("c.json: model_type \"bert\" is not supported (expected one of wav2vec2, hubert, "
         + "wavlm)", e.getMessage());
   }
+
+  @Test
+  void everyDimensionOutsideItsBoundsIsNamed() {
+    String json = "{\"model_type\": \"wav2vec2\", \"hidden_size\": 100000, "
+        + "\"num_hidden_layers\": 1000, \"num_attention_heads\": 0, \"intermediate_size\": -1, "
+        + "\"conv_dim\": [9000], \"conv_kernel\": [0], \"conv_stride\": [5000], "
+        + "\"num_conv_pos_embeddings\": 0, \"layer_norm_eps\": -1}";
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ModelConfig.fromJson(json, "c.json"));
+    assertEquals("c.json: conv_dim[0] must be in 1..8192, got 9000; conv_kernel[0] must be in "
+        + "1..4096, got 0; conv_stride[0] must be in 1..1024, got 5000; hidden_size must be in "
+        + "1..8192, got 100000; num_hidden_layers must be in 0..256, got 1000; num_attention_heads "
+        + "must be in 1..256, got 0; intermediate_size must be in 1..65536, got -1; "
+        + "num_conv_pos_embeddings must be in 1..1024, got 0; layer_norm_eps must be a small "
+        + "positive number, got -1.0", e.getMessage());
+  }
+
+  @Test
+  void wavLmBucketsOutsideTheirBoundsAreNamed() {
+    String json = "{\"model_type\": \"wavlm\", \"hidden_size\": 8, \"num_hidden_layers\": 1, "
+        + "\"num_attention_heads\": 2, \"intermediate_size\": 8, \"conv_dim\": [4], "
+        + "\"conv_kernel\": [2], \"conv_stride\": [1], \"num_conv_pos_embedding_groups\": 2, "
+        + "\"num_buckets\": 1000000, \"max_bucket_distance\": 0}";
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ModelConfig.fromJson(json, "c.json"));
+    assertEquals("c.json: num_buckets must be in 4..4096, got 1000000; max_bucket_distance must be "
+        + "in 1..100000, got 0", e.getMessage());
+  }
+
+  @Test
+  void numbersThatAreNotIntsAreRefusedNotTruncatedOrWrapped() {
+    // 4294967328 is 2^32 + 32: read as an int it would silently become hidden_size 32.
+    String json = "{\"model_type\": \"wav2vec2\", \"hidden_size\": 4294967328, "
+        + "\"num_hidden_layers\": 1, \"num_attention_heads\": 2, \"intermediate_size\": 8, "
+        + "\"conv_dim\": [4], \"conv_kernel\": [2.5], \"conv_stride\": [1]}";
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ModelConfig.fromJson(json, "c.json"));
+    assertEquals("c.json: \"hidden_size\" must be an integer, got 4294967328; \"conv_kernel\" must "
+        + "be a list of integers, got [2.5]", e.getMessage());
+  }
 }

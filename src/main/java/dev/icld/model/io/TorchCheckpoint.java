@@ -2,6 +2,7 @@ package dev.icld.model.io;
 
 import dev.icld.model.io.StateDictUnpickler.StorageRef;
 import dev.icld.model.io.StateDictUnpickler.TensorRef;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -16,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -43,9 +43,13 @@ public final class TorchCheckpoint {
       byte[] pickle = readRecord(file, zip, pickleRecord, MAX_PICKLE_BYTES);
       Map<String, TensorRef> refs = StateDictUnpickler.unpickle(file, pickleName, pickle);
       return materialise(file, zip, prefix, order, refs);
-    } catch (ZipException e) {
+    } catch (CheckpointFormatException e) {
+      throw e;
+    } catch (IOException e) {
+      // ZipFile reports a damaged archive with ZipExceptions, and some damage with a bare
+      // EOFException that has no message at all.
       throw new CheckpointFormatException(
-          file, "not a readable zip archive (truncated or corrupt): " + e.getMessage());
+          file, "not a readable zip archive (truncated or corrupt): " + describe(e), e);
     }
   }
 
@@ -69,8 +73,15 @@ public final class TorchCheckpoint {
 
   /** torch names the top folder after the file (or "archive"), so find data.pkl by suffix. */
   private static ZipEntry findPickle(Path file, ZipFile zip) throws IOException {
+    List<? extends ZipEntry> entries;
+    try {
+      entries = zip.stream().toList();
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointFormatException(
+          file, "zip archive has a record name that is not valid UTF-8 (corrupt archive)");
+    }
     List<ZipEntry> candidates = new ArrayList<>();
-    for (ZipEntry e : zip.stream().toList()) {
+    for (ZipEntry e : entries) {
       String name = e.getName();
       int slash = name.indexOf('/');
       if (name.endsWith("/data.pkl") && slash == name.length() - "/data.pkl".length()) {
@@ -174,13 +185,24 @@ public final class TorchCheckpoint {
       throw new CheckpointFormatException(
           file, "archive record " + record.getName() + " has an implausible size " + size);
     }
+    byte[] bytes;
     try (InputStream in = zip.getInputStream(record)) {
-      byte[] bytes = in.readNBytes((int) size);
-      if (bytes.length != size) {
-        throw new CheckpointFormatException(
-            file, "archive record " + record.getName() + " is truncated");
-      }
-      return bytes;
+      bytes = in.readNBytes((int) size);
+    } catch (IOException e) {
+      throw new CheckpointFormatException(
+          file, "archive record " + record.getName() + " cannot be read: " + describe(e), e);
     }
+    if (bytes.length != size) {
+      throw new CheckpointFormatException(
+          file, "archive record " + record.getName() + " is truncated");
+    }
+    return bytes;
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof EOFException) {
+      return "unexpected end of file (truncated)";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,6 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class TorchCheckpointTest {
+  private static final Path BIN = Path.of("pytorch_model.bin");
+
   @TempDir Path dir;
 
   @ParameterizedTest
@@ -123,6 +128,75 @@ class TorchCheckpointTest {
         rewrite("big_endian.bin", (name, data) ->
             name.endsWith("byteorder") ? "middle".getBytes() : data);
     assertRefused(file, "byteorder says 'middle'");
+  }
+
+  @Test
+  void everyTruncationOfTheArchiveIsRefusedWithAMessage() throws IOException {
+    byte[] bytes = Files.readAllBytes(Fixtures.file("state_dict.bin"));
+    Path file = dir.resolve("pytorch_model.bin");
+    for (int length = 0; length < bytes.length; length++) {
+      Files.write(file, Arrays.copyOf(bytes, length));
+      assertRefused(file);
+    }
+  }
+
+  @Test
+  void everyTruncationOfThePickleNamesTheRecordAndTheByte() throws IOException {
+    byte[] pickle = record("state_dict.bin", "state_dict/data.pkl");
+    for (int length = 0; length < pickle.length; length++) {
+      byte[] cut = Arrays.copyOf(pickle, length);
+      CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+          () -> StateDictUnpickler.unpickle(BIN, "state_dict/data.pkl", cut));
+      assertTrue(e.getMessage().startsWith("pytorch_model.bin: state_dict/data.pkl, byte "),
+          e.getMessage());
+      assertTrue(e.getMessage().endsWith("(truncated)"), e.getMessage());
+    }
+  }
+
+  @Test
+  void everyCorruptedPickleByteIsReadOrRefusedWithAMessage() throws IOException {
+    byte[] pickle = record("state_dict.bin", "state_dict/data.pkl");
+    for (int at = 0; at < pickle.length; at++) {
+      for (int flip : new int[] {0x01, 0x80, 0xFF}) {
+        byte[] damaged = pickle.clone();
+        damaged[at] ^= (byte) flip;
+        try {
+          StateDictUnpickler.unpickle(BIN, "state_dict/data.pkl", damaged);
+        } catch (CheckpointFormatException e) {
+          assertTrue(e.getMessage().startsWith("pytorch_model.bin: state_dict/data.pkl, byte "),
+              e.getMessage());
+        }
+      }
+    }
+  }
+
+  @Test
+  void recordWhoseLocalHeaderLiesPastTheEndIsRefusedByName() throws IOException {
+    // ZipFile reads such a record with an EOFException that carries no message at all.
+    byte[] bytes = Files.readAllBytes(Fixtures.file("state_dict.bin"));
+    int entry = centralDirectoryEntry(bytes, "state_dict/data.pkl");
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(entry + 42, bytes.length - 10);
+    Path file = Files.write(dir.resolve("pytorch_model.bin"), bytes);
+    assertRefused(file, "archive record state_dict/data.pkl cannot be read", "truncated");
+  }
+
+  /** Where the central directory describes {@code name}: its "PK\1\2" header. */
+  private static int centralDirectoryEntry(byte[] zip, String name) {
+    ByteBuffer b = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
+    byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
+    for (int at = 0; at + 46 + wanted.length <= zip.length; at++) {
+      if (b.getInt(at) == 0x02014b50 && (b.getShort(at + 28) & 0xffff) == wanted.length
+          && Arrays.equals(zip, at + 46, at + 46 + wanted.length, wanted, 0, wanted.length)) {
+        return at;
+      }
+    }
+    throw new IllegalArgumentException(name + " is not in the central directory");
+  }
+
+  private static byte[] record(String fixture, String name) throws IOException {
+    try (ZipFile zip = new ZipFile(Fixtures.file(fixture).toFile())) {
+      return zip.getInputStream(zip.getEntry(name)).readAllBytes();
+    }
   }
 
   /** A copy of a fixture archive with each record's bytes passed through edit (null drops it). */
