@@ -4,18 +4,19 @@
 #   input-conditioned selector, then compare every method at every budget on ONNX Runtime (the
 #   static subsets are searched on dev inside icld eval) and print the table.
 # Usage: scripts/pipeline.sh [--task kws|asr|sid|sound] [--size small|tiny|full] [--steps N]
-#                            [--selector-steps N] [--out DIR]
+#                            [--selector-steps N] [--model DIR] [--out DIR]
 #   --size tiny with a few steps is a smoke test of the whole chain in a couple of minutes.
 # Every step resumes or is skipped when its output is complete, so an interrupted run picks up
 # where it stopped. Outputs: build/main/TASK-SIZE/{layerdrop,early-exit,report}, or
 # build/main/TASK-SIZE-stepsN-selectorM with other step counts, so runs of each kind coexist
-# (--out DIR: there instead).
+# (--out DIR: there instead). --model DIR starts from another backbone than models/default
+# (give --out too, so that its outputs do not mix with the default's).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE
 
-usage="usage: scripts/pipeline.sh [--task kws|asr|sid|sound] [--size small|tiny|full] [--steps N] [--selector-steps N] [--out DIR]"
-task=kws size=small finetune_steps="" selector_steps="" work=""
+usage="usage: scripts/pipeline.sh [--task kws|asr|sid|sound] [--size small|tiny|full] [--steps N] [--selector-steps N] [--model DIR] [--out DIR]"
+task=kws size=small finetune_steps="" selector_steps="" work="" model=models/default
 while [ $# -gt 0 ]; do
   [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
   case "$1" in
@@ -24,6 +25,7 @@ while [ $# -gt 0 ]; do
     --steps) finetune_steps="$2" ;;
     --selector-steps) selector_steps="$2" ;;
     --out) work="$2" ;;
+    --model) model="$2" ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
   shift 2
@@ -47,7 +49,6 @@ if [ -z "$work" ]; then
     work="$work-steps$finetune_steps-selector$selector_steps"
   fi
 fi
-model=models/default
 started=$(date +%s)
 
 step() { printf '\n== %s (%s elapsed)\n' "$1" "$(date -u -d @$(( $(date +%s) - started )) +%Mm%Ss)"; }
