@@ -199,9 +199,12 @@ public final class PhonePretrainingRun {
     s.append("- data: ").append(data.summary()).append('\n');
     s.append(String.format(Locale.ROOT, "- targets: %d utterances with phone times (frame "
         + "labels and CTC), %d with phone sequences only (CTC)%n", timed, sequences));
+    String frontEndKind = c.logMelFrontEnd()
+        ? "log-mel front end, " + c.convDim().get(0) + " mel bins"
+        : "conv " + c.convDim();
     s.append(String.format(Locale.ROOT, "- model: %s, %d layers (%s), hidden %d, %d heads, FFN "
-        + "%d, conv %s; %,d parameters%n", c.modelType().id(), c.numHiddenLayers(), c.variant(),
-        c.hiddenSize(), c.numAttentionHeads(), c.intermediateSize(), c.convDim(), parameters));
+        + "%d, %s; %,d parameters%n", c.modelType().id(), c.numHiddenLayers(), c.variant(),
+        c.hiddenSize(), c.numAttentionHeads(), c.intermediateSize(), frontEndKind, parameters));
     if (request.init() != null) {
       s.append("- continued from ").append(request.init()).append('\n');
     }
@@ -215,7 +218,8 @@ public final class PhonePretrainingRun {
         + "(stopped: %s)%n", request.maskProbability(), Arrays.toString(request.depths()),
         Arrays.stream(request.depthWeights()).mapToObj(w -> String.format(Locale.ROOT, "%.2f", w))
             .collect(Collectors.joining(", ", "[", "]")),
-        request.frontEndGradientScale() > 0
+        c.logMelFrontEnd() ? "fixed (log-mel)"
+            : request.frontEndGradientScale() > 0
             ? String.format(Locale.ROOT, "trained, gradient x %.2f", request.frontEndGradientScale())
             : "frozen",
         summary.steps(), summary.trainSeconds() / 60, summary.stopReason()));
