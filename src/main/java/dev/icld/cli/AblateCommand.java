@@ -5,6 +5,8 @@ import dev.icld.eval.AblationReport;
 import dev.icld.eval.MethodComparison;
 import dev.icld.eval.MethodResult;
 import dev.icld.eval.SkippedMethod;
+import dev.icld.methods.Method;
+import dev.icld.methods.Methods;
 import dev.icld.model.LayerDrop;
 import dev.icld.model.TaskModel;
 import dev.icld.runtime.InferenceEngine;
@@ -103,8 +105,8 @@ final class AblateCommand implements Callable<Integer> {
       Map<Variant, MethodComparison.Options> evaluations = new LinkedHashMap<>();
       for (Variant v : VARIANTS) {
         evaluations.put(v, new MethodComparison.Options(v.adaptive()
-            ? List.of("selector", "adaptive") : List.of("selector"), columns, training.seed,
-            RANDOM_DRAWS, resamples, NO_WARMUP));
+            ? List.of(Methods.SELECTOR, Methods.ADAPTIVE) : List.of(Methods.SELECTOR), false,
+            columns, training.seed, RANDOM_DRAWS, resamples, NO_WARMUP));
       }
       Corpus train = CorpusSplits.load(data, "train", taskModel);
       Corpus dev = CorpusSplits.load(data, "dev", taskModel);
@@ -141,9 +143,9 @@ final class AblateCommand implements Callable<Integer> {
           printed.flush();
           MethodComparison.Comparison comparison = new MethodComparison(source, source,
               selectorDir(v), test, dev, evaluations.get(v), null).run();
-          rows.add(row(v, "top-k", "selector", comparison));
+          rows.add(row(v, "top-k", Methods.SELECTOR, comparison));
           if (v.adaptive()) {
-            adaptiveRows.add(row(v, "adaptive", "adaptive", comparison));
+            adaptiveRows.add(row(v, "adaptive", Methods.ADAPTIVE, comparison));
           }
         }
       }
@@ -168,12 +170,12 @@ final class AblateCommand implements Callable<Integer> {
   }
 
   /** The comparison's results and skips of one method, as a row of the table. */
-  private static AblationReport.Row row(Variant v, String mode, String method,
+  private static AblationReport.Row row(Variant v, String mode, Method method,
       MethodComparison.Comparison comparison) {
     List<MethodResult> results = comparison.results().stream()
-        .filter(r -> r.method().equals(method)).toList();
+        .filter(r -> r.method().equals(method.name())).toList();
     List<SkippedMethod> skipped = comparison.skipped().stream()
-        .filter(s -> s.method().equals(method)).toList();
+        .filter(s -> s.method().equals(method.name())).toList();
     return new AblationReport.Row(v.name(), v.input().label(), v.distill(), mode,
         SELECTORS + "/" + v.id(), results, skipped);
   }

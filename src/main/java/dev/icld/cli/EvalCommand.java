@@ -10,6 +10,7 @@ import dev.icld.eval.HeldOutVoices;
 import dev.icld.eval.MethodComparison;
 import dev.icld.eval.ScratchCnnBaseline;
 import dev.icld.eval.UtteranceGroups;
+import dev.icld.methods.Methods;
 import dev.icld.model.TaskModel;
 import dev.icld.runtime.InferenceEngine;
 import dev.icld.train.ScratchCnnTraining;
@@ -18,7 +19,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -40,8 +41,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = "Compare layer-dropping methods (full, random, early-exit, dynamic-exit, "
-        + "static, selector, adaptive) at several budgets on the test split: metric with 95%% "
+    description = "Compare layer-dropping methods (see --methods) at several budgets on the "
+        + "test split: metric with 95%% "
         + "bootstrap intervals, executed layers, GFLOPs per audio second and measured latency; "
         + "beside them, for classification, scratch-cnn: a small log-mel CNN trained from "
         + "scratch on the train split, as a reference for what the foundation model buys; "
@@ -59,9 +60,18 @@ final class EvalCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = "--methods", defaultValue = "all", paramLabel = "LIST",
-      description = "all, or a comma list of full, random, early-exit, dynamic-exit, static, "
-          + "selector, adaptive, scratch-cnn (default: ${DEFAULT-VALUE})")
+      completionCandidates = ComparedMethods.class,
+      description = "all (${COMPLETION-CANDIDATES}), or a comma list of any of those and of "
+          + "icld infer's policies (default: ${DEFAULT-VALUE})")
   String methods;
+
+  /** What --methods all runs. */
+  static final class ComparedMethods implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return MethodComparison.Options.all().iterator();
+    }
+  }
 
   @Option(names = "--budgets", paramLabel = "LIST",
       description = "layers to keep, e.g. 12,9,6,3 or 1..12 (default: L, 3L/4, L/2, L/4)")
@@ -122,10 +132,8 @@ final class EvalCommand implements Callable<Integer> {
       int layers = taskModel.backbone().layerCount();
       List<Integer> chosenBudgets = budgets == null
           ? defaultBudgets(layers) : BudgetList.parse(budgets, layers);
-      List<String> chosenMethods = methods.equals("all") ? MethodComparison.METHODS
-          : Arrays.stream(methods.split(",")).map(String::trim).toList();
-      MethodComparison.Options options = new MethodComparison.Options(chosenMethods,
-          chosenBudgets, seed, randomDraws, resamples, warmup);
+      MethodComparison.Options options = MethodComparison.Options.named(methods, chosenBudgets,
+          seed, randomDraws, resamples, warmup);
       Corpus test = CorpusSplits.load(data, "test", taskModel);
       Corpus dev = Files.exists(data.resolve("dev.jsonl"))
           ? CorpusSplits.load(data, "dev", taskModel) : null;
@@ -136,7 +144,7 @@ final class EvalCommand implements Callable<Integer> {
         printed.printf("early exit   %s: early-exit and dynamic-exit run on it%n", earlyExitModel);
       }
       printed.printf("test         %d utterances (%.1f min); methods %s; budgets %s%n",
-          test.size(), test.totalSeconds() / 60, String.join(",", chosenMethods), chosenBudgets);
+          test.size(), test.totalSeconds() / 60, String.join(",", options.names()), chosenBudgets);
       printed.flush();
       MethodComparison.Source main =
           new MethodComparison.Source(taskModel, model, session.backbone(), session.heads());
@@ -182,12 +190,14 @@ final class EvalCommand implements Callable<Integer> {
         ? VoiceFamily.of(Manifest.read(trainManifest)) : null;
     HeldOutVoices.Breakdown testVoices = HeldOutVoices.of("test", test, trainingFamilies, metric,
         HeldOutVoices.scoredOf(comparison, layers), resamples, seed);
-    boolean fullRan = comparison.results().stream().anyMatch(r -> r.method().equals("full"));
+    boolean fullRan =
+        comparison.results().stream().anyMatch(r -> r.method().equals(Methods.FULL.name()));
     HeldOutVoices.Breakdown devVoices = dev == null || !fullRan ? null
         : HeldOutVoices.families("dev", dev, trainingFamilies, metric);
     if (devVoices != null && devVoices.notApplicable() == null) {
       devVoices = HeldOutVoices.of("dev", dev, trainingFamilies, metric,
-          List.of(new HeldOutVoices.Scored("full", layers, methodComparison.fullDepth(dev, "dev"))),
+          List.of(new HeldOutVoices.Scored(Methods.FULL.name(), layers,
+              methodComparison.fullDepth(dev, "dev"))),
           resamples, seed);
     }
     return new HeldOutVoices(trainingFamilies, testVoices, devVoices);

@@ -5,16 +5,19 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.icld.audio.Audio;
 import dev.icld.audio.AudioFiles;
+import dev.icld.methods.Method;
+import dev.icld.methods.Methods;
 import dev.icld.model.FoundationModel;
 import dev.icld.runtime.DynamicSpeechModel;
 import dev.icld.runtime.InferenceBudget;
 import dev.icld.runtime.InferenceEngine;
 import dev.icld.runtime.InferenceResult;
 import dev.icld.runtime.Latency;
-import dev.icld.runtime.TaskOutput;
+import dev.icld.inference.TaskOutput;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,10 +51,18 @@ final class InferCommand implements Callable<Integer> {
           + "selector's adaptive mode) or deadline:MILLISECONDS (deadline:40ms)")
   String budget;
 
-  @Option(names = "--policy", paramLabel = "NAME",
-      description = "selector, early-exit, static, first-k or full (default: the first the model "
-          + "has of selector, early-exit, static, first-k)")
+  @Option(names = "--policy", paramLabel = "NAME", completionCandidates = ServedMethods.class,
+      description = "${COMPLETION-CANDIDATES} (default: the first the model has of selector, "
+          + "early-exit, static, first-k)")
   String policy;
+
+  /** The methods a model may serve by name. */
+  static final class ServedMethods implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return Methods.ALL.stream().filter(Method::served).map(Method::name).iterator();
+    }
+  }
 
   @Option(names = "--engine", defaultValue = "djl", paramLabel = "NAME",
       description = "backbone engine: djl (PyTorch eager through DJL) or onnx (ONNX Runtime, the "

@@ -5,15 +5,13 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.icld.data.ProgressBar;
-import dev.icld.model.FoundationModel;
+import dev.icld.metrics.MetricTally;
 import dev.icld.model.FrontEndOutput;
 import dev.icld.model.Torch;
 import dev.icld.selection.Budget;
 import dev.icld.selection.InputConditionedPolicy;
 import dev.icld.selection.LayerSelector;
-import dev.icld.selection.LogMelFilterbanks;
 import dev.icld.selection.SelectionInput;
-import dev.icld.selection.SelectorInputKind;
 import dev.icld.selection.StaticSubsetSearch;
 import dev.icld.selection.StaticSubsets;
 import dev.icld.train.Evaluation;
@@ -64,15 +62,12 @@ public final class DevScoring {
         }
         int[] batch = new int[end - start];
         List<float[]> waves = new ArrayList<>();
-        int[] lengths = new int[batch.length];
         for (int i = 0; i < batch.length; i++) {
           batch[i] = order[start + i];
-          float[] samples = dev.corpus().samples(batch[i]);
-          waves.add(samples);
-          lengths[i] = samples.length;
+          waves.add(dev.corpus().samples(batch[i]));
         }
         batches.add(batch);
-        frontEnds.add(dev.engine().frontEnd(FoundationModel.padBatch(waves, manager), lengths));
+        frontEnds.add(dev.core().frontEnd(waves, manager));
         start = end;
       }
       return StaticSubsetSearch.greedyDrop(layers, mask -> {
@@ -104,10 +99,12 @@ public final class DevScoring {
       Map<Integer, Map<String, MaskGroup>> groups = new LinkedHashMap<>();
       budgets.forEach(k -> groups.put(k, new LinkedHashMap<>()));
       for (int u = 0; u < dev.corpus().size(); u++) {
-        FrontEndOutput frontEnd = dev.frontEnd(dev.corpus().samples(u), manager);
+        float[] samples = dev.corpus().samples(u);
+        FrontEndOutput frontEnd = dev.frontEnd(samples, manager);
         frontEnds.add(frontEnd);
         try (NDManager scratch = manager.newSubManager()) {
-          SelectionInput input = selectionInput(dev, u, frontEnd, selector, scratch);
+          SelectionInput input =
+              dev.core().selectionInput(policy, frontEnd, List.of(samples), scratch);
           for (int k : budgets) {
             boolean[] mask = policy.select(input, Budget.of(k, layers)).mask(0);
             String key = dev.corpus().get(u).samples() + " " + Arrays.toString(mask);
@@ -181,29 +178,17 @@ public final class DevScoring {
       List<Integer> budgets) throws IOException {
     Map<Integer, Double> thresholds = new LinkedHashMap<>();
     try (NDManager manager = Torch.newManager()) {
+      InputConditionedPolicy policy = new InputConditionedPolicy(selector);
       List<SelectionInput> inputs = new ArrayList<>();
       for (int u = 0; u < dev.corpus().size(); u++) {
-        FrontEndOutput frontEnd = dev.frontEnd(dev.corpus().samples(u), manager);
-        inputs.add(selectionInput(dev, u, frontEnd, selector, manager));
+        float[] samples = dev.corpus().samples(u);
+        inputs.add(dev.core().selectionInput(policy, dev.frontEnd(samples, manager),
+            List.of(samples), manager));
       }
-      InputConditionedPolicy policy = new InputConditionedPolicy(selector);
       for (int k : budgets) {
         thresholds.put(k, policy.calibrateAdaptive(inputs, k));
       }
     }
     return thresholds;
-  }
-
-  /** The selector's input for one utterance: the front end's features, and log-mel if it reads them. */
-  static SelectionInput selectionInput(UtteranceRunner runner, int utterance,
-      FrontEndOutput frontEnd, LayerSelector selector, NDManager manager) throws IOException {
-    SelectionInput input = SelectionInput.ofFeatures(frontEnd.features(), frontEnd.frameLengths());
-    if (selector.config().input() == SelectorInputKind.LOG_MEL) {
-      float[] samples = runner.corpus().samples(utterance);
-      SelectionInput filterbanks = new LogMelFilterbanks()
-          .compute(new float[][] {samples}, new int[] {samples.length}, manager);
-      input = input.withLogMel(filterbanks.logMel(), filterbanks.logMelLengths());
-    }
-    return input;
   }
 }

@@ -4,6 +4,9 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.icld.files.AtomicFiles;
+import dev.icld.methods.Method;
+import dev.icld.methods.Methods;
+import dev.icld.methods.Need;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,16 +33,6 @@ public final class EvaluationReport {
 
   /** The fields of the result entries that are measured times, so differ between runs. */
   public static final Set<String> TIMING_FIELDS = Set.of("latency_ms_p50");
-
-  private static final Map<String, Color> COLORS = Map.of(
-      "full", Color.BLACK,
-      "random", new Color(150, 150, 150),
-      "early-exit", new Color(230, 120, 20),
-      "dynamic-exit", new Color(150, 80, 30),
-      "static", new Color(40, 150, 60),
-      "selector", new Color(30, 90, 200),
-      "adaptive", new Color(150, 60, 180),
-      ScratchCnnBaseline.METHOD, new Color(0, 140, 140));
 
   /**
    * Where the results come from.
@@ -80,8 +73,9 @@ public final class EvaluationReport {
     this.voices = voices;
     this.classification = classification;
     this.metricNames = classification ? List.of("accuracy") : List.of("wer", "cer");
-    this.differences = PairedDifference.of(comparison.results(), context.testUtterances(),
-        metricNames, context.layers(), context.resamples(), context.seed());
+    this.differences = PairedDifference.of(comparison.results(), comparison.methods(),
+        context.testUtterances(), metricNames, context.layers(), context.resamples(),
+        context.seed());
   }
 
   /** Writes every file into {@code outDir} and returns the files written. */
@@ -121,6 +115,13 @@ public final class EvaluationReport {
       }
     }
     return 0;
+  }
+
+  /** Largest budget first, then the registry's order of methods. */
+  private int inTableOrder(MethodResult a, MethodResult b) {
+    return a.budget() != b.budget() ? Integer.compare(b.budget(), a.budget())
+        : Integer.compare(Methods.reportOrder(comparison.method(a.method())),
+            Methods.reportOrder(comparison.method(b.method())));
   }
 
   /** Per budget, the methods with the best metrics (exact ties all count). */
@@ -258,7 +259,7 @@ public final class EvaluationReport {
     groups.names().forEach(groupNames::add);
     selection.add("groups", groupNames);
     for (MethodResult r : comparison.results()) {
-      if (r.method().equals("selector") || r.method().equals("adaptive")) {
+      if (!comparison.method(r.method()).pairedAgainst().isEmpty()) {
         JsonObject method = selection.has(r.method())
             ? selection.getAsJsonObject(r.method()) : new JsonObject();
         JsonObject byGroup = new JsonObject();
@@ -303,9 +304,7 @@ public final class EvaluationReport {
     md.append(header).append(rule);
     Map<Integer, Set<String>> best = best();
     List<MethodResult> ordered = new ArrayList<>(comparison.results());
-    ordered.sort((a, b) -> a.budget() != b.budget() ? Integer.compare(b.budget(), a.budget())
-        : Integer.compare(MethodComparison.METHODS.indexOf(a.method()),
-            MethodComparison.METHODS.indexOf(b.method())));
+    ordered.sort(this::inTableOrder);
     for (MethodResult r : ordered) {
       boolean top = best.get(r.budget()).contains(r.method());
       String bold = top ? "**" : "";
@@ -347,8 +346,8 @@ public final class EvaluationReport {
     }
     if (!comparison.exitModel().toString().equals(context.model())) {
       md.append(String.format("%nModels: %s ran on `%s` (exit heads after every layer); every "
-          + "other method on `%s`.%n", String.join(" and ", MethodComparison.METHODS.stream()
-              .filter(MethodComparison.EXIT_METHODS::contains).toList()),
+          + "other method on `%s`.%n", String.join(" and ", Methods.ALL.stream()
+              .filter(m -> m.needs().contains(Need.EXIT_HEADS)).map(Method::name).toList()),
           comparison.exitModel(), context.model()));
     }
     if (!comparison.skipped().isEmpty()) {
@@ -388,7 +387,9 @@ public final class EvaluationReport {
     if (primaryDifferences.isEmpty()) {
       return "";
     }
-    List<String> baselines = PairedDifference.BASELINES.stream()
+    List<String> baselines = primaryDifferences.stream()
+        .flatMap(d -> comparison.method(d.method()).pairedAgainst().stream()).map(Method::name)
+        .distinct()
         .filter(b -> primaryDifferences.stream().anyMatch(d -> d.baseline().equals(b))).toList();
     String label = classification ? "accuracy" : primary().toUpperCase();
     StringBuilder md = new StringBuilder();
@@ -412,8 +413,8 @@ public final class EvaluationReport {
     List<List<PairedDifference>> ordered = new ArrayList<>(rows.values());
     ordered.sort((a, b) -> a.get(0).budget() != b.get(0).budget()
         ? Integer.compare(b.get(0).budget(), a.get(0).budget())
-        : Integer.compare(PairedDifference.METHODS.indexOf(a.get(0).method()),
-            PairedDifference.METHODS.indexOf(b.get(0).method())));
+        : Integer.compare(Methods.reportOrder(comparison.method(a.get(0).method())),
+            Methods.reportOrder(comparison.method(b.get(0).method()))));
     for (List<PairedDifference> row : ordered) {
       md.append("| ").append(row.get(0).budget()).append(" | ").append(row.get(0).method())
           .append(" |");
@@ -454,15 +455,16 @@ public final class EvaluationReport {
       double[] latency = rs.stream().mapToDouble(MethodResult::latencyMsP50).toArray();
       double[] errors = rs.stream()
           .mapToDouble(r -> r.deviations().getOrDefault(primary(), 0.0)).toArray();
-      Color color = COLORS.get(e.getKey());
-      boolean full = e.getKey().equals("full");
+      Color color = comparison.method(e.getKey()).colour();
+      boolean full = e.getKey().equals(Methods.FULL.name());
       if (full && minBudget < context.layers()) {
         vsBudget.add(new LineChart.Series("full (k = " + context.layers() + ")", color,
             new double[] {minBudget, context.layers()}, new double[] {values[0], values[0]}, null,
             true));
       } else {
-        vsBudget.add(new LineChart.Series(e.getKey() + (e.getKey().equals("random") ? " (± std)" : ""),
-            color, budgets, values, errors, false));
+        String spread = rs.get(0).draws().isEmpty() ? "" : " (± std)";
+        vsBudget.add(new LineChart.Series(e.getKey() + spread, color, budgets, values, errors,
+            false));
       }
       vsLatency.add(new LineChart.Series(e.getKey(), color, latency, values, null, false));
     }
@@ -470,7 +472,7 @@ public final class EvaluationReport {
     double[] ticks = budgetTicks();
     if (reference != null) {
       // No budget: a level across the whole axis, not a point at one budget.
-      Color color = COLORS.get(reference.method());
+      Color color = ScratchCnnBaseline.COLOUR;
       vsBudget.add(new LineChart.Series(reference.method(), color,
           new double[] {ticks[0], ticks[ticks.length - 1]},
           new double[] {reference.accuracy(), reference.accuracy()}, null, true));
@@ -488,7 +490,7 @@ public final class EvaluationReport {
         context.task() + ": " + label + " versus measured latency", "latency p50 per utterance (ms)",
         label, vsLatency));
     written.add(latencyPlot);
-    List<MethodResult> selector = byMethod.getOrDefault("selector", List.of());
+    List<MethodResult> selector = byMethod.getOrDefault(Methods.SELECTOR.name(), List.of());
     if (!selector.isEmpty()) {
       List<SelectionHeatmap.Panel> panels = new ArrayList<>();
       for (MethodResult r : selector) {
@@ -528,9 +530,7 @@ public final class EvaluationReport {
     }
     t.append(String.format(" %7s %10s %9s%n", "layers", "GFLOPs/s", "p50 ms"));
     List<MethodResult> ordered = new ArrayList<>(comparison.results());
-    ordered.sort((a, b) -> a.budget() != b.budget() ? Integer.compare(b.budget(), a.budget())
-        : Integer.compare(MethodComparison.METHODS.indexOf(a.method()),
-            MethodComparison.METHODS.indexOf(b.method())));
+    ordered.sort(this::inTableOrder);
     for (MethodResult r : ordered) {
       String name = r.method() + (best.get(r.budget()).contains(r.method()) ? " *" : "");
       t.append(String.format("%-4d %-14s", r.budget(), name));

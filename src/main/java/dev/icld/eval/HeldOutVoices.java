@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.icld.data.Corpus;
 import dev.icld.data.VoiceFamily;
+import dev.icld.methods.Methods;
+import dev.icld.metrics.Outcome;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -29,7 +31,7 @@ import java.util.TreeMap;
  */
 public record HeldOutVoices(Set<String> trainingFamilies, Breakdown test, Breakdown dev) {
   /** Beside full depth and the reference, the methods broken down at each budget. */
-  static final List<String> BUDGETED = List.of("selector", "random");
+  static final List<String> BUDGETED = List.of(Methods.SELECTOR.name(), Methods.RANDOM.name());
 
   public HeldOutVoices {
     trainingFamilies = trainingFamilies == null ? null : Set.copyOf(trainingFamilies);
@@ -38,7 +40,8 @@ public record HeldOutVoices(Set<String> trainingFamilies, Breakdown test, Breakd
   /** One method's outcomes on a split; budget null for a reference. */
   public record Scored(String method, Integer budget, List<Outcome> outcomes) {
     String label() {
-      return budget == null || method.equals("full") ? method : method + " k=" + budget;
+      return budget == null || method.equals(Methods.FULL.name()) ? method
+          : method + " k=" + budget;
     }
   }
 
@@ -152,7 +155,7 @@ public record HeldOutVoices(Set<String> trainingFamilies, Breakdown test, Breakd
    */
   public static List<Scored> scoredOf(MethodComparison.Comparison comparison, int layers) {
     List<Scored> scored = new ArrayList<>();
-    comparison.results().stream().filter(r -> r.method().equals("full"))
+    comparison.results().stream().filter(r -> r.method().equals(Methods.FULL.name()))
         .forEach(r -> scored.add(new Scored(r.method(), r.budget(), r.outcomes())));
     if (comparison.scratchCnn() != null) {
       scored.add(new Scored(ScratchCnnBaseline.METHOD, null, comparison.scratchCnn().outcomes()));
@@ -315,7 +318,7 @@ public record HeldOutVoices(Set<String> trainingFamilies, Breakdown test, Breakd
           r.seen().interval()[1], r.gap(), r.gapInterval()[0], r.gapInterval()[1]));
     }
     List<Row> columns = b.rows().stream().filter(r -> r.scored().budget() == null
-        || r.scored().method().equals("full")).toList();
+        || r.scored().method().equals(Methods.FULL.name())).toList();
     md.append("\n| family | in training | ").append(b.split()).append(" utterances |");
     columns.forEach(r -> md.append(' ').append(r.scored().label()).append(' ').append(label)
         .append(" |"));
@@ -350,7 +353,7 @@ public record HeldOutVoices(Set<String> trainingFamilies, Breakdown test, Breakd
       // Full depth comes first when it ran (scoredOf's order).
       Row full = b.rows().get(0);
       s.append(String.format("held-out voices%s: %s%s %.2f (n=%d) vs seen %.2f (n=%d), gap "
-          + "%+.2f (%+.2f, %+.2f)%n", where, full.scored().method().equals("full") ? ""
+          + "%+.2f (%+.2f, %+.2f)%n", where, full.scored().method().equals(Methods.FULL.name()) ? ""
               : full.scored().label() + " ", label(b.metric()), full.heldOut().value(),
           full.heldOut().utterances(), full.seen().value(), full.seen().utterances(), full.gap(),
           full.gapInterval()[0], full.gapInterval()[1]));

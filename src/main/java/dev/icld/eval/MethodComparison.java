@@ -3,40 +3,40 @@ package dev.icld.eval;
 import ai.djl.ndarray.NDManager;
 import dev.icld.data.Corpus;
 import dev.icld.data.ProgressBar;
+import dev.icld.inference.InferenceCore;
+import dev.icld.methods.Method;
+import dev.icld.methods.MethodResources;
+import dev.icld.methods.Methods;
+import dev.icld.methods.Need;
+import dev.icld.metrics.MetricTally;
+import dev.icld.metrics.Outcome;
 import dev.icld.model.BackboneEngine;
-import dev.icld.model.HeadEngine;
 import dev.icld.model.Flops;
+import dev.icld.model.HeadEngine;
 import dev.icld.model.ModelConfig;
 import dev.icld.model.TaskModel;
 import dev.icld.model.Torch;
 import dev.icld.selection.Budget;
-import dev.icld.selection.EarlyExitPolicy;
 import dev.icld.selection.EntropyExit;
 import dev.icld.selection.FullDepthPolicy;
-import dev.icld.selection.InputConditionedPolicy;
 import dev.icld.selection.LayerSelectionPolicy;
 import dev.icld.selection.LayerSelector;
-import dev.icld.selection.RandomLayersPolicy;
-import dev.icld.selection.SelectorConfig;
-import dev.icld.selection.SelectorFlops;
-import dev.icld.selection.SelectorInputKind;
-import dev.icld.selection.StaticSubsetPolicy;
 import dev.icld.selection.StaticSubsets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.function.Supplier;
 
 /**
- * Runs every requested layer-dropping method at every budget on a test set, one utterance at a
- * time, and summarises each run (METHOD design point 7). What a method needs and a model lacks
+ * Runs every requested layer-dropping method ({@link Methods}) at every budget on a test set, one
+ * utterance at a time through the {@link InferenceCore}, and summarises each run (METHOD design
+ * point 7). What a method needs and a model lacks
  * (exit heads, a selector, a dev set for searches and calibration) makes it skipped with the
  * reason, never silently dropped. The static subsets are searched on the dev set the first time
  * and stored beside the model ({@link StaticSubsets#FILE}); later runs reuse them. Everything
@@ -54,32 +54,21 @@ import java.util.function.Supplier;
  * among the results at a budget.
  */
 public final class MethodComparison {
-  public static final List<String> METHODS =
-      List.of("full", "random", "early-exit", "dynamic-exit", "static", "selector", "adaptive",
-          ScratchCnnBaseline.METHOD);
-  /** The methods that read exit heads, so run on the exit model when there is one. */
-  public static final Set<String> EXIT_METHODS = Set.of("early-exit", "dynamic-exit");
-
   /**
-   * @param methods a subset of {@link #METHODS}
+   * @param methods the methods to run, in order
+   * @param scratchCnn whether to run the scratch-cnn reference beside them
    * @param budgets the budgets k, each in 1..L
    * @param seed random layers and bootstrap resampling derive from it
    * @param randomDraws how many seeded draws random layer dropping is run with (at least 5)
    * @param resamples bootstrap resamples for the 95% intervals
    * @param warmup untimed passes before each method and budget
    */
-  public record Options(List<String> methods, List<Integer> budgets, long seed, int randomDraws,
-      int resamples, int warmup) {
+  public record Options(List<Method> methods, boolean scratchCnn, List<Integer> budgets,
+      long seed, int randomDraws, int resamples, int warmup) {
     public Options {
       methods = List.copyOf(methods);
       budgets = List.copyOf(budgets);
-      for (String m : methods) {
-        if (!METHODS.contains(m)) {
-          throw new IllegalArgumentException("unknown method \"" + m + "\" (expected all or some of "
-              + String.join(", ", METHODS) + ")");
-        }
-      }
-      if (methods.isEmpty() || budgets.isEmpty()) {
+      if ((methods.isEmpty() && !scratchCnn) || budgets.isEmpty()) {
         throw new IllegalArgumentException("need at least one method and one budget");
       }
       if (randomDraws < 5) {
@@ -90,6 +79,50 @@ public final class MethodComparison {
         throw new IllegalArgumentException("need resamples >= 1 and warm-up >= 0");
       }
     }
+
+    /** What {@code --methods all} stands for: every method of a comparison, then scratch-cnn. */
+    public static List<String> all() {
+      List<String> names =
+          new ArrayList<>(Methods.inComparison().stream().map(Method::name).toList());
+      names.add(ScratchCnnBaseline.METHOD);
+      return names;
+    }
+
+    /**
+     * The methods and references named in {@code list}: "all", or a comma list of method names
+     * and scratch-cnn.
+     *
+     * @throws IllegalArgumentException naming an unknown name and the known ones
+     */
+    public static Options named(String list, List<Integer> budgets, long seed, int randomDraws,
+        int resamples, int warmup) {
+      List<String> names = list.equals("all") ? all()
+          : Arrays.stream(list.split(",")).map(String::trim).toList();
+      List<Method> methods = new ArrayList<>();
+      boolean scratchCnn = false;
+      for (String name : names) {
+        Method method = Methods.find(name);
+        if (name.equals(ScratchCnnBaseline.METHOD)) {
+          scratchCnn = true;
+        } else if (method == null) {
+          throw new IllegalArgumentException("unknown method \"" + name
+              + "\" (expected all or some of " + Methods.names(Methods.ALL) + ", "
+              + ScratchCnnBaseline.METHOD + ")");
+        } else {
+          methods.add(method);
+        }
+      }
+      return new Options(methods, scratchCnn, budgets, seed, randomDraws, resamples, warmup);
+    }
+
+    /** The names of the methods and references, as {@code --methods} takes them. */
+    public List<String> names() {
+      List<String> names = new ArrayList<>(methods.stream().map(Method::name).toList());
+      if (scratchCnn) {
+        names.add(ScratchCnnBaseline.METHOD);
+      }
+      return names;
+    }
   }
 
   /**
@@ -99,9 +132,19 @@ public final class MethodComparison {
    * @param exitModel the directory of the model that early-exit and dynamic-exit ran (or would
    *     have run) on: the exit model, or the model itself when there is none
    * @param scratchCnn the scratch-cnn reference when it ran, else null
+   * @param methods the methods asked for, which name the results
    */
   public record Comparison(List<MethodResult> results, List<SkippedMethod> skipped,
-      String staticSubsets, Path exitModel, ReferenceResult scratchCnn) {}
+      String staticSubsets, Path exitModel, ReferenceResult scratchCnn, List<Method> methods) {
+    public Comparison {
+      methods = List.copyOf(methods);
+    }
+
+    /** The method of that name, which made results or was skipped. */
+    public Method method(String name) {
+      return Objects.requireNonNull(Methods.find(methods, name), name);
+    }
+  }
 
   /**
    * A model that methods run on: its directory and what runs its backbone and heads (the model
@@ -119,7 +162,7 @@ public final class MethodComparison {
     }
 
     UtteranceRunner runner(Corpus corpus) {
-      return new UtteranceRunner(model, engine, heads, corpus);
+      return new UtteranceRunner(new InferenceCore(model, engine, heads), corpus);
     }
   }
 
@@ -211,57 +254,35 @@ public final class MethodComparison {
     }
   }
 
-  private TestRun runFor(String method) {
-    return EXIT_METHODS.contains(method) ? exits : main;
+  /** Methods that read exit heads run on the exit model. */
+  private TestRun runFor(Method method) {
+    return method.needs().contains(Need.EXIT_HEADS) ? exits : main;
   }
 
   public Comparison run() throws IOException {
     List<SkippedMethod> skipped = new ArrayList<>();
-    boolean exitHeads = exits.source().model().exits().size() == layers;
-    String noExitHeads = "the model has no exit heads (fine-tune it with --layer-drop early-exit, "
-        + "and pass it as the early-exit model)";
     LayerSelector selector =
         LayerSelector.existsIn(selectorDir) ? LayerSelector.load(selectorDir) : null;
     try (selector) {
-      String noSelector = "no layer selector in " + selectorDir
-          + " (train one with icld train-selector)";
-      List<String> methods = new ArrayList<>();
-      for (String method : options.methods()) {
-        String reason = switch (method) {
-          case "early-exit" -> exitHeads ? null : noExitHeads;
-          case "dynamic-exit" -> !exitHeads ? noExitHeads
-              : dev == null ? "no dev set to calibrate the entropy threshold on" : null;
-          case "static" -> dev == null && !Files.exists(modelDir.resolve(StaticSubsets.FILE))
-              ? "no stored static subsets and no dev set to search them on" : null;
-          case "selector", "adaptive" -> selector == null ? noSelector : null;
-          case ScratchCnnBaseline.METHOD -> !model.task().classification()
-              ? "a from-scratch reference for classification only (kws, sid, sound); no number "
-                  + "for " + model.task().id()
-              : scratchCnn == null ? "no training set given to train it on"
-              : scratchCnn.unavailable();
-          default -> null;
-        };
+      Map<Need, String> missing = missing(selector);
+      List<Method> methods = new ArrayList<>();
+      for (Method method : options.methods()) {
+        String reason = method.needs().stream().map(missing::get).filter(Objects::nonNull)
+            .findFirst().orElse(null);
         if (reason == null) {
           methods.add(method);
         } else {
-          skipped.add(new SkippedMethod(method, null, reason));
+          skipped.add(new SkippedMethod(method.name(), null, reason));
         }
       }
-      Map<Integer, Boolean> adaptiveBudgets = new LinkedHashMap<>();
-      if (methods.contains("adaptive")) {
-        for (int k : options.budgets()) {
-          boolean calibrated = selector.config().adaptiveThresholds().containsKey(k);
-          adaptiveBudgets.put(k, calibrated);
-          if (!calibrated) {
-            skipped.add(new SkippedMethod("adaptive", k, "no adaptive threshold for budget " + k
-                + " (train-selector calibrates the budgets it trains: "
-                + selector.config().trainedBudgets() + ")"));
-          }
-        }
+      String scratchCnnSkip = options.scratchCnn() ? scratchCnnUnavailable() : null;
+      if (scratchCnnSkip != null) {
+        skipped.add(new SkippedMethod(ScratchCnnBaseline.METHOD, null, scratchCnnSkip));
       }
+      boolean needed = methods.stream().anyMatch(m -> m.needs().contains(Need.STATIC_SUBSETS));
       String staticSource = null;
       StaticSubsets subsets = null;
-      if (methods.contains("static")) {
+      if (needed) {
         if (Files.exists(modelDir.resolve(StaticSubsets.FILE))) {
           subsets = StaticSubsets.load(modelDir);
           staticSource = "loaded";
@@ -275,36 +296,73 @@ public final class MethodComparison {
               + subsets.layers() + " layers, the model has " + layers);
         }
       }
-      Map<Integer, EntropyExit> exitRules = methods.contains("dynamic-exit")
-          ? calibrateExits() : Map.of();
-      ReferenceResult reference = methods.remove(ScratchCnnBaseline.METHOD)
+      Map<Integer, EntropyExit> exitThresholds =
+          methods.stream().anyMatch(m -> m.needs().contains(Need.EXIT_THRESHOLDS))
+              ? calibrateExits() : Map.of();
+      MethodResources resources = new MethodResources(selector, subsets, exitThresholds);
+      Map<Method, List<Integer>> budgets = new LinkedHashMap<>();
+      for (Method method : methods) {
+        List<Integer> runnable = new ArrayList<>();
+        for (int k : method.budgets(options.budgets(), layers)) {
+          String reason = method.unavailableAt(resources, k);
+          if (reason == null) {
+            runnable.add(k);
+          } else {
+            skipped.add(new SkippedMethod(method.name(), k, reason));
+          }
+        }
+        budgets.put(method, runnable);
+      }
+      ReferenceResult reference = options.scratchCnn() && scratchCnnSkip == null
           ? scratchCnn.run(test, options) : null;
 
       long passes = 0;
-      for (String method : methods) {
-        passes += switch (method) {
-          case "full" -> 1;
-          case "random" -> (long) options.randomDraws() * options.budgets().size();
-          case "adaptive" -> adaptiveBudgets.values().stream().filter(b -> b).count();
-          default -> options.budgets().size();
-        };
+      for (Method method : methods) {
+        passes += (long) method.draws(options.randomDraws()) * budgets.get(method).size();
       }
       List<MethodResult> results = new ArrayList<>();
       try (NDManager manager = Torch.newManager();
           ProgressBar bar = new ProgressBar("eval", passes * test.size())) {
-        for (String method : methods) {
-          List<Integer> budgets = method.equals("full") ? List.of(layers) : options.budgets();
-          for (int k : budgets) {
-            if (method.equals("adaptive") && !adaptiveBudgets.get(k)) {
-              continue;
-            }
-            bar.status(method + " k=" + k);
-            results.add(runMethod(method, k, selector, subsets, exitRules, manager, bar));
+        for (Method method : methods) {
+          for (int k : budgets.get(method)) {
+            bar.status(method.name() + " k=" + k);
+            results.add(runMethod(method, k, resources, manager, bar));
           }
         }
       }
-      return new Comparison(results, skipped, staticSource, exits.source().dir(), reference);
+      return new Comparison(results, skipped, staticSource, exits.source().dir(), reference,
+          options.methods());
     }
+  }
+
+  /** Why each need that this comparison cannot meet is missing. */
+  private Map<Need, String> missing(LayerSelector selector) {
+    String noExitHeads = "the model has no exit heads (fine-tune it with --layer-drop early-exit, "
+        + "and pass it as the early-exit model)";
+    Map<Need, String> missing = new EnumMap<>(Need.class);
+    if (exits.source().model().exits().size() != layers) {
+      missing.put(Need.EXIT_HEADS, noExitHeads);
+    }
+    if (selector == null) {
+      missing.put(Need.SELECTOR, "no layer selector in " + selectorDir
+          + " (train one with icld train-selector)");
+    }
+    if (dev == null && !Files.exists(modelDir.resolve(StaticSubsets.FILE))) {
+      missing.put(Need.STATIC_SUBSETS, "no stored static subsets and no dev set to search them on");
+    }
+    if (dev == null) {
+      missing.put(Need.EXIT_THRESHOLDS, "no dev set to calibrate the entropy threshold on");
+    }
+    return missing;
+  }
+
+  /** Why the scratch-cnn reference cannot run, or null. */
+  private String scratchCnnUnavailable() {
+    return !model.task().classification()
+        ? "a from-scratch reference for classification only (kws, sid, sound); no number for "
+            + model.task().id()
+        : scratchCnn == null ? "no training set given to train it on"
+        : scratchCnn.unavailable();
   }
 
   /**
@@ -319,7 +377,7 @@ public final class MethodComparison {
     try (NDManager manager = Torch.newManager();
         ProgressBar bar = new ProgressBar("full (" + name + ")", split.size())) {
       for (int u = 0; u < split.size(); u++) {
-        outcomes.add(runner.run(u, policy, budget, false, manager));
+        outcomes.add(runner.run(u, policy, budget, manager));
         bar.step();
       }
     }
@@ -344,62 +402,31 @@ public final class MethodComparison {
     return rules;
   }
 
-  private MethodResult runMethod(String method, int k, LayerSelector selector,
-      StaticSubsets subsets, Map<Integer, EntropyExit> exitRules, NDManager manager,
-      ProgressBar bar) throws IOException {
-    Budget budget = method.equals("adaptive") ? Budget.adaptive(k, layers) : Budget.of(k, layers);
-    boolean logMel = selector != null && selector.config().input() == SelectorInputKind.LOG_MEL
-        && (method.equals("selector") || method.equals("adaptive"));
-    SelectorConfig selectorCost =
-        method.equals("selector") || method.equals("adaptive") ? selector.config() : null;
+  private MethodResult runMethod(Method method, int k, MethodResources resources,
+      NDManager manager, ProgressBar bar) throws IOException {
+    Budget budget = method.budget(k, layers);
     TestRun run = runFor(method);
-    UtteranceRunner runner = run.runner();
-    if (method.equals("dynamic-exit")) {
-      EntropyExit rule = exitRules.get(k);
-      for (int u = 0; u < Math.min(options.warmup(), test.size()); u++) {
-        runner.runDynamicExit(u, rule, manager);
-      }
-      List<Outcome> outcomes = new ArrayList<>();
-      for (int u = 0; u < test.size(); u++) {
-        outcomes.add(runner.runDynamicExit(u, rule, manager));
-        bar.step();
-      }
-      return summarise(method, k, List.of(outcomes), null, run);
-    }
-    List<Supplier<LayerSelectionPolicy>> draws = new ArrayList<>();
-    switch (method) {
-      case "full" -> draws.add(FullDepthPolicy::new);
-      case "random" -> {
-        for (int d = 0; d < options.randomDraws(); d++) {
-          long drawSeed = options.seed() * 1_000_003L + 7919L * d + k;
-          draws.add(() -> new RandomLayersPolicy(drawSeed));
-        }
-      }
-      case "early-exit" -> draws.add(EarlyExitPolicy::new);
-      case "static" -> draws.add(() -> new StaticSubsetPolicy(subsets));
-      case "selector", "adaptive" -> draws.add(() -> new InputConditionedPolicy(selector));
-      default -> throw new IllegalArgumentException("unknown method " + method);
-    }
     List<List<Outcome>> all = new ArrayList<>();
-    for (Supplier<LayerSelectionPolicy> draw : draws) {
-      LayerSelectionPolicy warmupPolicy = draw.get();
+    for (int d = 0; d < method.draws(options.randomDraws()); d++) {
+      long drawSeed = options.seed() * 1_000_003L + 7919L * d + k;
+      LayerSelectionPolicy warmupPolicy = method.policy(resources, drawSeed);
       for (int u = 0; u < Math.min(options.warmup(), test.size()); u++) {
-        runner.run(u, warmupPolicy, budget, logMel, manager);
+        run.runner().run(u, warmupPolicy, budget, manager);
       }
-      LayerSelectionPolicy policy = draw.get();
+      LayerSelectionPolicy policy = method.policy(resources, drawSeed);
       List<Outcome> outcomes = new ArrayList<>();
       for (int u = 0; u < test.size(); u++) {
-        outcomes.add(runner.run(u, policy, budget, logMel, manager));
+        outcomes.add(run.runner().run(u, policy, budget, manager));
         bar.step();
       }
       all.add(outcomes);
     }
-    return summarise(method, k, all, selectorCost, run);
+    return summarise(method, k, all, resources, run);
   }
 
   /** Metrics, intervals, compute and latency over one or more draws of the same method. */
-  private MethodResult summarise(String method, int k, List<List<Outcome>> draws,
-      SelectorConfig selectorCost, TestRun run) {
+  private MethodResult summarise(Method method, int k, List<List<Outcome>> draws,
+      MethodResources resources, TestRun run) {
     boolean classification = model.task().classification();
     List<String> names = classification ? List.of("accuracy") : List.of("wer", "cer");
     Map<String, double[]> perDraw = new LinkedHashMap<>();
@@ -422,11 +449,8 @@ public final class MethodComparison {
         int executed = o.executedLayers();
         layerSum += executed;
         double duration = test.get(u).durationSeconds();
-        flopSum += run.flops()[u].total(executed);
-        if (selectorCost != null) {
-          flopSum += SelectorFlops.of(selectorCost, run.source().model().backbone().config(),
-              duration).total();
-        }
+        flopSum += run.flops()[u].total(executed)
+            + method.extraFlops(resources, run.source().model().backbone().config(), duration);
         seconds += duration;
         nanos.add(o.nanos());
         every.add(o);
@@ -435,11 +459,12 @@ public final class MethodComparison {
     Map<String, Double> metrics = new LinkedHashMap<>();
     Map<String, double[]> intervals = new LinkedHashMap<>();
     Map<String, Double> deviations = new LinkedHashMap<>();
-    long bootstrapSeed = options.seed() * 1_000_003L + 131L * method.hashCode() + k;
+    long bootstrapSeed = options.seed() * 1_000_003L + 131L * method.name().hashCode() + k;
     for (String name : names) {
       double[] values = perDraw.get(name);
       metrics.put(name, Arrays.stream(values).average().orElse(0));
-      UtteranceRatios ratios = UtteranceRatios.of(every, name, test.size(), method + " at k = " + k);
+      UtteranceRatios ratios =
+          UtteranceRatios.of(every, name, test.size(), method.name() + " at k = " + k);
       intervals.put(name, Bootstrap.interval(ratios.numerators(), ratios.denominators(),
           options.resamples(), 0.95, bootstrapSeed));
       if (draws.size() > 1) {
@@ -455,7 +480,7 @@ public final class MethodComparison {
     long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
     double medianNanos = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
         : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
-    return new MethodResult(method, k, metrics, intervals, deviations, drawValues,
+    return new MethodResult(method.name(), k, metrics, intervals, deviations, drawValues,
         layerSum / every.size(), flopSum / seconds / 1e9, medianNanos / 1e6, every,
         run.source().dir());
   }

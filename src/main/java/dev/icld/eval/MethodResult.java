@@ -1,5 +1,6 @@
 package dev.icld.eval;
 
+import dev.icld.metrics.Outcome;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.icld.eval;
 
+import dev.icld.methods.Method;
+import dev.icld.methods.Methods;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,8 +12,9 @@ import java.util.List;
  * difference is far narrower than the two methods' own intervals suggest, and it is the honest
  * test of "clearly above". Random layer dropping counts per utterance as its mean over draws.
  *
- * @param method selector or adaptive
- * @param baseline random, static or early-exit
+ * @param method a method under test (one with {@link Method#pairedAgainst()} baselines): selector
+ *     or adaptive
+ * @param baseline one of its baselines: random, static or early-exit
  * @param metric accuracy, wer or cer
  * @param difference the method's metric minus the baseline's
  * @param interval the 95% paired bootstrap interval of the difference {low, high}
@@ -20,9 +23,6 @@ import java.util.List;
  */
 public record PairedDifference(String method, String baseline, int budget, String metric,
     double difference, double[] interval, String verdict) {
-  public static final List<String> METHODS = List.of("selector", "adaptive");
-  public static final List<String> BASELINES = List.of("random", "static", "early-exit");
-
   public PairedDifference {
     interval = interval.clone();
   }
@@ -33,20 +33,22 @@ public record PairedDifference(String method, String baseline, int budget, Strin
   }
 
   /**
-   * Every method against every baseline at each budget both ran at, except the full budget, where
-   * top-k selection, random and static all run every layer.
+   * Every method under test against each of its baselines at each budget both ran at, except the
+   * full budget, where top-k selection, random and static all run every layer.
    *
+   * @param methods the methods that made the results
    * @param utterances the test set's size (outcomes carry indices below it)
    * @param metrics accuracy, or wer and cer
    */
-  public static List<PairedDifference> of(List<MethodResult> results, int utterances,
-      List<String> metrics, int layers, int resamples, long seed) {
+  public static List<PairedDifference> of(List<MethodResult> results, List<Method> methods,
+      int utterances, List<String> metrics, int layers, int resamples, long seed) {
     List<PairedDifference> differences = new ArrayList<>();
     for (MethodResult candidate : results) {
-      if (!METHODS.contains(candidate.method()) || candidate.budget() == layers) {
+      if (candidate.budget() == layers) {
         continue;
       }
-      for (String baselineName : BASELINES) {
+      for (Method baselineMethod : Methods.find(methods, candidate.method()).pairedAgainst()) {
+        String baselineName = baselineMethod.name();
         MethodResult baseline = results.stream().filter(r -> r.method().equals(baselineName)
             && r.budget() == candidate.budget()).findFirst().orElse(null);
         if (baseline == null) {

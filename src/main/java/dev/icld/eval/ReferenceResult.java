@@ -1,6 +1,7 @@
 package dev.icld.eval;
 
 import com.google.gson.JsonObject;
+import dev.icld.metrics.Outcome;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -11,12 +11,16 @@ import dev.icld.data.Corpus;
 import dev.icld.data.LabelVocabulary;
 import dev.icld.data.ProgressBar;
 import dev.icld.files.RunSettings;
+import dev.icld.inference.OutputDecoder;
+import dev.icld.metrics.ClassificationMetrics;
+import dev.icld.metrics.Outcome;
 import dev.icld.model.LogMelCnn;
 import dev.icld.model.Torch;
 import dev.icld.train.Evaluation;
 import dev.icld.train.ScratchCnnTraining;
 import dev.icld.train.Trainer;
 import dev.icld.train.TrainingSummary;
+import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -45,6 +49,8 @@ import java.util.Map;
  */
 public final class ScratchCnnBaseline {
   public static final String METHOD = "scratch-cnn";
+  /** Its line in the report's plots. */
+  public static final Color COLOUR = new Color(0, 140, 140);
   private static final String RUN_DIR = "training";
 
   /** A split of the corpus, its labels checked against {@code labels} (null: the train split). */
@@ -176,7 +182,7 @@ public final class ScratchCnnBaseline {
           int classes = cnn.labels().size();
           for (int b = 0; b < batch.size(); b++) {
             labels.add(batch.labels()[b]);
-            predictions.add(TaskEvaluator.argmax(scores, b * classes, classes));
+            predictions.add(OutputDecoder.argmax(scores, b * classes, classes));
           }
         }
       }
@@ -232,7 +238,7 @@ public final class ScratchCnnBaseline {
     try (NDManager manager = root.newSubManager()) {
       float[] scores =
           cnn.logits(List.<float[][]>of(cnn.features(samples)), manager).toFloatArray();
-      return cnn.labels().label(TaskEvaluator.argmax(scores, 0, scores.length));
+      return cnn.labels().label(OutputDecoder.argmax(scores, 0, scores.length));
     }
   }
 }

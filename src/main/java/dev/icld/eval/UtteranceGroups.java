@@ -1,6 +1,7 @@
 package dev.icld.eval;
 
 import dev.icld.data.Corpus;
+import dev.icld.metrics.Outcome;
 import dev.icld.model.TaskModel;
 import java.util.ArrayList;
 import java.util.Arrays;

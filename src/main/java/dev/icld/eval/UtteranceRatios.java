@@ -1,5 +1,6 @@
 package dev.icld.eval;
 
+import dev.icld.metrics.Outcome;
 import java.util.List;
 
 /**

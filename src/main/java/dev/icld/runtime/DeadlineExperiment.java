@@ -3,11 +3,9 @@ package dev.icld.runtime;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.icld.audio.Audio;
-import dev.icld.data.CharacterVocabulary;
 import dev.icld.data.ProgressBar;
-import dev.icld.eval.ErrorRates;
-import dev.icld.eval.MetricTally;
-import dev.icld.eval.Outcome;
+import dev.icld.metrics.MetricTally;
+import dev.icld.metrics.Outcome;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -373,14 +371,6 @@ public final class DeadlineExperiment {
     for (int layer : r.executedLayers()) {
       mask[layer] = true;
     }
-    TaskOutput output = r.output();
-    if (output.isClassification()) {
-      return new Outcome(utterance, mask, r.layerCount(), output.label().equals(reference), null,
-          null, 0);
-    }
-    String normalised = CharacterVocabulary.decode(CharacterVocabulary.encode(reference));
-    return new Outcome(utterance, mask, r.layerCount(), false,
-        ErrorRates.wordCounts(List.of(normalised), List.of(output.transcript())),
-        ErrorRates.characterCounts(List.of(normalised), List.of(output.transcript())), 0);
+    return r.output().outcome(utterance, mask, r.layerCount(), reference, 0);
   }
 }

@@ -1,39 +1,25 @@
 package dev.icld.runtime;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.icld.audio.Audio;
 import dev.icld.audio.Resampler;
-import dev.icld.data.CharacterVocabulary;
 import dev.icld.data.LabelVocabulary;
-import dev.icld.eval.CtcGreedyDecoder;
+import dev.icld.inference.InferenceCore;
+import dev.icld.methods.Method;
+import dev.icld.methods.MethodResources;
+import dev.icld.methods.Methods;
+import dev.icld.methods.Need;
 import dev.icld.model.BackboneEngine;
-import dev.icld.model.HeadEngine;
 import dev.icld.model.Flops;
 import dev.icld.model.FoundationModel;
-import dev.icld.model.FrontEndOutput;
 import dev.icld.model.LayerDrop;
 import dev.icld.model.ModelConfig;
-import dev.icld.model.ModelOutput;
 import dev.icld.model.Task;
 import dev.icld.model.TaskModel;
 import dev.icld.model.Torch;
 import dev.icld.selection.Budget;
-import dev.icld.selection.EarlyExitPolicy;
-import dev.icld.selection.FirstLayersPolicy;
-import dev.icld.selection.FullDepthPolicy;
-import dev.icld.selection.InputConditionedPolicy;
-import dev.icld.selection.LayerSelectionPolicy;
 import dev.icld.selection.LayerSelector;
-import dev.icld.selection.LogMelFilterbanks;
-import dev.icld.selection.Selection;
-import dev.icld.selection.SelectionGroup;
-import dev.icld.selection.SelectionInput;
-import dev.icld.selection.SelectorFlops;
 import dev.icld.selection.SelectorInputKind;
-import dev.icld.selection.StaticSubsetPolicy;
 import dev.icld.selection.StaticSubsets;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +41,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * the task model (backbone and heads), and when its directory holds them a layer selector
  * ({@link LayerSelector#WEIGHTS}) and static layer subsets ({@link StaticSubsets#FILE}).
  *
- * <p>Layer-selection policies, by name: {@value #SELECTOR} (the input-conditioned selector),
- * {@value #EARLY_EXIT} (the first k layers read by the exit head after layer k; models trained
- * with a head after every layer), {@value #STATIC} (the searched subset for k), {@value #FIRST_K}
- * (the first k layers read by the final head) and {@value #FULL} (every layer, whatever the
- * budget). A call that names none uses the first the model has of selector, early-exit, static,
- * first-k. Skipped layers are never computed.
+ * <p>Layer-selection policies, by name: the {@link Methods} that are {@link Method#served()} and
+ * whose {@link Method#needs()} the model meets (selector, early-exit, static, first-k and full
+ * among the built-in ones). A call that names none uses the first the model has of selector,
+ * early-exit, static and first-k. Every call runs the {@link InferenceCore}: skipped layers are
+ * never computed.
  *
  * <p>The backbone and the heads run on the {@link InferenceEngine} chosen at load: DJL (PyTorch
  * eager) or ONNX Runtime (the model exported component by component). The layer selector runs on
@@ -71,11 +57,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * the model intact for other callers.
  */
 public final class DynamicSpeechModel implements AutoCloseable {
-  public static final String SELECTOR = "selector";
-  public static final String EARLY_EXIT = "early-exit";
-  public static final String STATIC = "static";
-  public static final String FIRST_K = "first-k";
-  public static final String FULL = "full";
+  /** The default policy is the first of these the model has: the best informed first. */
+  private static final List<Method> DEFAULT_ORDER =
+      List.of(Methods.SELECTOR, Methods.EARLY_EXIT, Methods.STATIC, Methods.FIRST_K);
 
   /** Lengths of the synthetic calibration inputs: two, to separate the per-second and per-FLOP
    * costs. */
@@ -85,12 +69,12 @@ public final class DynamicSpeechModel implements AutoCloseable {
   private final TaskModel model;
   private final InferenceEngine.Session engine;
   private final BackboneEngine backbone;
-  private final HeadEngine heads;
+  private final InferenceCore core;
   private final LayerSelector selector;
-  private final LogMelFilterbanks logMel;
-  private final Map<String, LayerSelectionPolicy> policies;
+  private final MethodResources resources;
+  private final Set<Need> has;
+  private final Map<String, Method> served;
   private final NDManager calls;
-  private final CtcGreedyDecoder ctcDecoder = new CtcGreedyDecoder(CharacterVocabulary.BLANK);
   private final Object calibrationLock = new Object();
   private volatile DeadlineController deadlineController;
   /** Calls hold the read side; {@link #close} takes the write side, so it waits for calls in flight. */
@@ -102,24 +86,28 @@ public final class DynamicSpeechModel implements AutoCloseable {
     this.model = model;
     this.engine = engine;
     this.backbone = engine.backbone();
-    this.heads = engine.heads();
+    this.core = new InferenceCore(model, engine.backbone(), engine.heads());
     this.selector = selector;
-    this.logMel = selector != null && selector.config().input() == SelectorInputKind.LOG_MEL
-        ? new LogMelFilterbanks()
-        : null;
-    Map<String, LayerSelectionPolicy> byName = new LinkedHashMap<>();
+    this.resources = new MethodResources(selector, staticSubsets, Map.of());
+    this.has = EnumSet.noneOf(Need.class);
     if (selector != null) {
-      byName.put(SELECTOR, new InputConditionedPolicy(selector));
+      has.add(Need.SELECTOR);
     }
     if (model.layerDrop().mode() == LayerDrop.Mode.EARLY_EXIT) {
-      byName.put(EARLY_EXIT, new EarlyExitPolicy());
+      has.add(Need.EXIT_HEADS);
     }
     if (staticSubsets != null) {
-      byName.put(STATIC, new StaticSubsetPolicy(staticSubsets));
+      has.add(Need.STATIC_SUBSETS);
     }
-    byName.put(FIRST_K, new FirstLayersPolicy());
-    byName.put(FULL, new FullDepthPolicy());
-    this.policies = Collections.unmodifiableMap(byName);
+    List<Method> order = new ArrayList<>(DEFAULT_ORDER);
+    Methods.ALL.stream().filter(m -> !order.contains(m)).forEach(order::add);
+    Map<String, Method> byName = new LinkedHashMap<>();
+    for (Method method : order) {
+      if (method.served() && has.containsAll(method.needs())) {
+        byName.put(method.name(), method);
+      }
+    }
+    this.served = Collections.unmodifiableMap(byName);
     this.calls = Torch.newManager();
   }
 
@@ -227,11 +215,11 @@ public final class DynamicSpeechModel implements AutoCloseable {
 
   /** The policies this model can run, the default first. */
   public Set<String> policies() {
-    return policies.keySet();
+    return served.keySet();
   }
 
   public String defaultPolicy() {
-    return policies.keySet().iterator().next();
+    return served.keySet().iterator().next();
   }
 
   /** {@link #infer(Audio, InferenceBudget, String)} with the default policy. */
@@ -275,20 +263,21 @@ public final class DynamicSpeechModel implements AutoCloseable {
     return run(inputs, budget, policy);
   }
 
-  private LayerSelectionPolicy policy(String name) {
+  private Method method(String name) {
     if (name == null) {
-      return policies.get(defaultPolicy());
+      return served.get(defaultPolicy());
     }
-    LayerSelectionPolicy policy = policies.get(name);
-    if (policy == null) {
-      String why = name.equals(SELECTOR) ? "this model has no layer selector; "
-          : name.equals(EARLY_EXIT) ? "this model has no exit heads; "
-          : name.equals(STATIC) ? "this model has no static subsets; "
-          : "unknown policy; ";
+    Method method = served.get(name);
+    if (method == null) {
+      Method known = Methods.find(name);
+      String why = known == null ? "unknown policy; "
+          : !known.served() ? "icld eval runs it, the runtime does not; "
+          : "this model has no " + known.needs().stream().filter(need -> !has.contains(need))
+              .findFirst().orElseThrow().what() + "; ";
       throw new IllegalArgumentException("policy \"" + name + "\": " + why + "available: "
-          + String.join(", ", policies.keySet()));
+          + String.join(", ", served.keySet()));
     }
-    return policy;
+    return method;
   }
 
   /** The 16 kHz samples of each input, checked. */
@@ -325,7 +314,7 @@ public final class DynamicSpeechModel implements AutoCloseable {
    * @throws IllegalArgumentException naming the problem
    */
   public String check(InferenceBudget budget, String policy) {
-    LayerSelectionPolicy chosen = policy(policy);
+    Method chosen = method(policy);
     checkBudget(chosen, budget);
     if (budget.kind() == InferenceBudget.Kind.ADAPTIVE) {
       Budget resolved = budget.resolve(layers());
@@ -337,10 +326,11 @@ public final class DynamicSpeechModel implements AutoCloseable {
     return chosen.name();
   }
 
-  private void checkBudget(LayerSelectionPolicy policy, InferenceBudget budget) {
-    if (budget.kind() == InferenceBudget.Kind.ADAPTIVE && !policy.name().equals(SELECTOR)) {
+  private void checkBudget(Method method, InferenceBudget budget) {
+    if (budget.kind() == InferenceBudget.Kind.ADAPTIVE && method != Methods.SELECTOR) {
       throw new IllegalArgumentException("an adaptive budget needs the input-conditioned selector"
-          + (selector == null ? ", and this model has none" : " (policy " + SELECTOR + ")"));
+          + (selector == null ? ", and this model has none"
+              : " (policy " + Methods.SELECTOR.name() + ")"));
     }
     if (!budget.isDeadline()) {
       budget.resolve(layers());
@@ -364,15 +354,13 @@ public final class DynamicSpeechModel implements AutoCloseable {
     // Calibrating (once) is not part of a call's latency.
     DeadlineController deadlines = budget.isDeadline() ? deadlineController() : null;
     long start = System.nanoTime();
-    LayerSelectionPolicy policy = policy(policyName);
-    checkBudget(policy, budget);
+    Method method = method(policyName);
+    checkBudget(method, budget);
     List<float[]> waveforms = prepared(inputs);
     int batch = waveforms.size();
-    int[] lengths = new int[batch];
     List<Double> seconds = new ArrayList<>(batch);
-    for (int b = 0; b < batch; b++) {
-      lengths[b] = waveforms.get(b).length;
-      seconds.add(lengths[b] / (double) FoundationModel.SAMPLE_RATE);
+    for (float[] waveform : waveforms) {
+      seconds.add(waveform.length / (double) FoundationModel.SAMPLE_RATE);
     }
     CallShape shape = CallShape.of(backbone.config(), seconds);
     DeadlinePlan plan = null;
@@ -384,122 +372,33 @@ public final class DynamicSpeechModel implements AutoCloseable {
       layerBudget = budget.resolve(layers());
     }
 
-    Selection selection;
-    TaskOutput[] outputs = new TaskOutput[batch];
-    long frontEndEnd;
-    long selectorEnd;
-    long layersNs = 0;
-    long headNs = 0;
+    InferenceCore.Pass pass;
+    long prepared = System.nanoTime();
     try (NDManager call = calls.newSubManager()) {
-      FrontEndOutput front = backbone.frontEnd(FoundationModel.padBatch(waveforms, call), lengths);
-      frontEndEnd = System.nanoTime();
-      selection = policy.select(selectionInput(policy, front, waveforms, lengths, call), layerBudget);
-      selectorEnd = System.nanoTime();
-      for (SelectionGroup group : selection.groups()) {
-        long groupStart = System.nanoTime();
-        ModelOutput output = backbone.encode(rows(front, group.utterances()), group.layerMask());
-        long layersEnd = System.nanoTime();
-        NDArray logits = heads.logits(output, model.exits().indexOf(group.exit()));
-        decode(logits, group.utterances(), output.frameLengths(), outputs);
-        layersNs += layersEnd - groupStart;
-        headNs += System.nanoTime() - layersEnd;
-      }
+      pass = core.run(waveforms, method.policy(resources, 0), layerBudget, call);
     }
     long end = System.nanoTime();
-    Latency latency = new Latency((frontEndEnd - start) / 1e6, (selectorEnd - frontEndEnd) / 1e6,
-        layersNs / 1e6, headNs / 1e6, (end - start) / 1e6);
+    InferenceCore.Timings t = pass.timings();
+    // Checking and resampling the inputs count as front end.
+    Latency latency = new Latency((prepared - start + t.frontEndNanos()) / 1e6,
+        t.selectionNanos() / 1e6, t.layersNanos() / 1e6, t.headsNanos() / 1e6,
+        (end - start) / 1e6);
 
     DeadlineController controller = deadlineController;
     if (controller != null) {
-      controller.observe(shape, (int) Math.round(selection.meanKeptLayers()), latency.totalMs());
+      controller.observe(shape, (int) Math.round(pass.selection().meanKeptLayers()),
+          latency.totalMs());
     }
     List<InferenceResult> results = new ArrayList<>(batch);
     for (int b = 0; b < batch; b++) {
-      int[] executed = executedLayers(selection.mask(b));
+      int[] executed = executedLayers(pass.selection().mask(b));
       long flops = Flops.of(backbone.config(), seconds.get(b)).total(executed.length)
-          + headFlops(backbone.frames(lengths[b]));
-      if (policy.name().equals(SELECTOR)) {
-        flops += SelectorFlops.of(selector.config(), backbone.config(), seconds.get(b)).total();
-      }
-      results.add(new InferenceResult(outputs[b], executed, layers(), policy.name(), flops, latency,
-          plan));
+          + headFlops(backbone.frames(waveforms.get(b).length))
+          + method.extraFlops(resources, backbone.config(), seconds.get(b));
+      results.add(new InferenceResult(pass.outputs().get(b), executed, layers(), method.name(),
+          flops, latency, plan));
     }
     return results;
-  }
-
-  private SelectionInput selectionInput(LayerSelectionPolicy policy, FrontEndOutput front,
-      List<float[]> waveforms, int[] lengths, NDManager call) {
-    if (!policy.name().equals(SELECTOR)) {
-      return SelectionInput.ofBatchSize(lengths.length);
-    }
-    if (logMel != null) {
-      return logMel.compute(waveforms.toArray(new float[0][]), lengths, call);
-    }
-    return SelectionInput.ofFeatures(front.features(), front.frameLengths());
-  }
-
-  /** The front-end output of some utterances of the batch (all of it when they are all). */
-  private static FrontEndOutput rows(FrontEndOutput front, int[] utterances) {
-    int[] lengths = front.frameLengths();
-    boolean whole = utterances.length == lengths.length;
-    for (int i = 0; whole && i < utterances.length; i++) {
-      whole = utterances[i] == i;
-    }
-    if (whole) {
-      return front;
-    }
-    NDList features = new NDList();
-    NDList projected = new NDList();
-    int[] groupLengths = new int[utterances.length];
-    for (int i = 0; i < utterances.length; i++) {
-      features.add(front.features().get(utterances[i]));
-      projected.add(front.projected().get(utterances[i]));
-      groupLengths[i] = lengths[utterances[i]];
-    }
-    return new FrontEndOutput(NDArrays.stack(features), NDArrays.stack(projected), groupLengths);
-  }
-
-  /** Turns a group's logits into task outputs, stored at the utterances' batch positions. */
-  private void decode(NDArray logits, int[] utterances, int[] frameLengths, TaskOutput[] outputs) {
-    float[] values = logits.toFloatArray();
-    int classes = (int) logits.getShape().get(logits.getShape().dimension() - 1);
-    if (model.task().classification()) {
-      LabelVocabulary labels = model.labels();
-      for (int i = 0; i < utterances.length; i++) {
-        double[] p = softmax(values, i * classes, classes);
-        int best = 0;
-        Map<String, Double> probabilities = new LinkedHashMap<>();
-        for (int c = 0; c < classes; c++) {
-          probabilities.put(labels.label(c), p[c]);
-          best = p[c] > p[best] ? c : best;
-        }
-        outputs[utterances[i]] = TaskOutput.classification(labels.label(best), probabilities);
-      }
-    } else {
-      int frames = (int) logits.getShape().get(1);
-      for (int i = 0; i < utterances.length; i++) {
-        float[] row = Arrays.copyOfRange(values, i * frames * classes, (i + 1) * frames * classes);
-        outputs[utterances[i]] = TaskOutput.transcript(
-            CharacterVocabulary.decode(ctcDecoder.decode(row, classes, frameLengths[i])));
-      }
-    }
-  }
-
-  private static double[] softmax(float[] logits, int offset, int classes) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int c = 0; c < classes; c++) {
-      max = Math.max(max, logits[offset + c]);
-    }
-    double[] p = new double[classes];
-    double sum = 0;
-    for (int c = 0; c < classes; c++) {
-      p[c] = Math.exp(logits[offset + c] - max);
-      sum += p[c];
-    }
-    for (int c = 0; c < classes; c++) {
-      p[c] /= sum;
-    }
-    return p;
   }
 
   /** The head's multiply-accumulates, as {@link Flops} counts: mean-pool and linear, or a linear

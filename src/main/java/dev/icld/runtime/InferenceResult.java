@@ -1,5 +1,7 @@
 package dev.icld.runtime;
 
+import dev.icld.inference.TaskOutput;
+
 /**
  * The answer to one inference call on one input.
  *

@@ -5,7 +5,7 @@
  * and, when present, the layer selector and static subsets) and runs inputs under an
  * {@link dev.icld.runtime.InferenceBudget}: a number of layers, a fraction, an adaptive target for
  * the selector, or a deadline. Each call returns an {@link dev.icld.runtime.InferenceResult}: the
- * {@link dev.icld.runtime.TaskOutput}, the executed layers, FLOPs and the measured
+ * {@link dev.icld.inference.TaskOutput}, the executed layers, FLOPs and the measured
  * {@link dev.icld.runtime.Latency} per component. Deadlines go through the
  * {@link dev.icld.runtime.DeadlineController}, which scales a calibrated
  * {@link dev.icld.runtime.LatencyModel} by the load it observes. {@link dev.icld.runtime.DeadlineExperiment}

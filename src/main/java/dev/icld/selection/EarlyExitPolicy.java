@@ -3,7 +3,7 @@ package dev.icld.selection;
 /**
  * Early exit: the first k layers run and the output is read from the exit head after layer k
  * (the model must have been trained with a head after every layer). For the dynamic variant,
- * which decides per utterance while the layers run, see {@link EntropyExit}.
+ * which decides per utterance while the layers run, see {@link DynamicExitPolicy}.
  */
 public final class EarlyExitPolicy implements LayerSelectionPolicy {
   @Override

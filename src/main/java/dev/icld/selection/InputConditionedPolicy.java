@@ -3,6 +3,7 @@ package dev.icld.selection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The input-conditioned policy: the layer-selecting network reads the input and the budget. A
@@ -20,6 +21,12 @@ public final class InputConditionedPolicy implements LayerSelectionPolicy {
   @Override
   public String name() {
     return "selector";
+  }
+
+  @Override
+  public Set<SelectionInput.Part> reads() {
+    return Set.of(selector.config().input() == SelectorInputKind.LOG_MEL
+        ? SelectionInput.Part.LOG_MEL : SelectionInput.Part.FEATURES);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.icld.selection;
 
+import java.util.Set;
+
 /**
  * Chooses, for each utterance of a batch and a budget, which transformer layers run. Training,
  * evaluation and inference all go through this one interface, so a policy behaves the same in
@@ -18,4 +20,12 @@ public interface LayerSelectionPolicy {
    *     what the policy reads
    */
   Selection select(SelectionInput input, Budget budget);
+
+  /**
+   * What {@link #select} reads of its input beyond the batch size, so that whoever builds the
+   * input computes only that: nothing by default.
+   */
+  default Set<SelectionInput.Part> reads() {
+    return Set.of();
+  }
 }

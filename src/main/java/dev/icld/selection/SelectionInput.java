@@ -5,23 +5,33 @@ import dev.icld.model.ModelOutput;
 
 /**
  * What a policy may look at for a batch: its size, and optionally the feature encoder's output
- * (the selector's default input, already computed by the backbone) and log-mel filterbanks of the
- * waveforms (see {@link LogMelFilterbanks}). Frames past an utterance's length are padding.
+ * (the selector's default input, already computed by the backbone), log-mel filterbanks of the
+ * waveforms (see {@link LogMelFilterbanks}) and the entropy of every exit head's prediction
+ * (what a dynamic exit stops on). Frames past an utterance's length are padding.
  */
 public final class SelectionInput {
+  /** What a policy can read beyond the batch size ({@link LayerSelectionPolicy#reads()}). */
+  public enum Part {
+    FEATURES,
+    LOG_MEL,
+    EXIT_ENTROPIES
+  }
+
   private final int batchSize;
   private final NDArray features;
   private final int[] featureLengths;
   private final NDArray logMel;
   private final int[] logMelLengths;
+  private final double[][] exitEntropies;
 
   private SelectionInput(int batchSize, NDArray features, int[] featureLengths, NDArray logMel,
-      int[] logMelLengths) {
+      int[] logMelLengths, double[][] exitEntropies) {
     this.batchSize = batchSize;
     this.features = features;
     this.featureLengths = featureLengths;
     this.logMel = logMel;
     this.logMelLengths = logMelLengths;
+    this.exitEntropies = exitEntropies;
   }
 
   /** Only the batch size: enough for every policy that ignores the input. */
@@ -29,7 +39,7 @@ public final class SelectionInput {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
     }
-    return new SelectionInput(batchSize, null, null, null, null);
+    return new SelectionInput(batchSize, null, null, null, null, null);
   }
 
   /**
@@ -38,7 +48,8 @@ public final class SelectionInput {
    */
   public static SelectionInput ofFeatures(NDArray features, int[] frameLengths) {
     checkFrames("features", features, frameLengths);
-    return new SelectionInput(frameLengths.length, features, frameLengths.clone(), null, null);
+    return new SelectionInput(frameLengths.length, features, frameLengths.clone(), null, null,
+        null);
   }
 
   /** The feature encoder's output of a forward pass. */
@@ -52,7 +63,8 @@ public final class SelectionInput {
    */
   public static SelectionInput ofLogMel(NDArray logMel, int[] frameLengths) {
     checkFrames("log-mel filterbanks", logMel, frameLengths);
-    return new SelectionInput(frameLengths.length, null, null, logMel, frameLengths.clone());
+    return new SelectionInput(frameLengths.length, null, null, logMel, frameLengths.clone(),
+        null);
   }
 
   /** This input with log-mel filterbanks of the same utterances added. */
@@ -62,7 +74,24 @@ public final class SelectionInput {
       throw new IllegalArgumentException("log-mel filterbanks for " + frameLengths.length
           + " utterances added to an input of " + batchSize);
     }
-    return new SelectionInput(batchSize, features, featureLengths, logMel, frameLengths.clone());
+    return new SelectionInput(batchSize, features, featureLengths, logMel, frameLengths.clone(),
+        exitEntropies);
+  }
+
+  /**
+   * This input with the entropy (nats) of every exit head's prediction for each utterance:
+   * {@code entropies[b][e]} belongs to the head after layer e + 1, read at full depth.
+   */
+  public SelectionInput withExitEntropies(double[][] entropies) {
+    if (entropies.length != batchSize) {
+      throw new IllegalArgumentException("exit entropies for " + entropies.length
+          + " utterances added to an input of " + batchSize);
+    }
+    double[][] copy = new double[batchSize][];
+    for (int b = 0; b < batchSize; b++) {
+      copy[b] = entropies[b].clone();
+    }
+    return new SelectionInput(batchSize, features, featureLengths, logMel, logMelLengths, copy);
   }
 
   private static void checkFrames(String what, NDArray values, int[] lengths) {
@@ -115,5 +144,13 @@ public final class SelectionInput {
   public int[] logMelLengths() {
     logMel();
     return logMelLengths.clone();
+  }
+
+  /** The entropy at every exit of utterance {@code b}, the first exit first. */
+  public double[] exitEntropies(int b) {
+    if (exitEntropies == null) {
+      throw new IllegalStateException("this selection input carries no exit entropies");
+    }
+    return exitEntropies[b].clone();
   }
 }

@@ -72,7 +72,7 @@ class ScratchCnnEvalTest {
 
   @Test
   void allIncludesIt() {
-    assertTrue(MethodComparison.METHODS.contains(ScratchCnnBaseline.METHOD));
+    assertTrue(MethodComparison.Options.named("all", List.of(1), 0, 5, 1, 0).scratchCnn());
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.icld.data.Corpus;
 import dev.icld.data.LabelVocabulary;
 import dev.icld.data.LoadOptions;
 import dev.icld.data.TargetKind;
+import dev.icld.methods.Methods;
 import dev.icld.model.BackboneEngine;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FrontEndOutput;
@@ -100,7 +101,8 @@ class MethodComparisonSourcesTest {
       Counting mainEngine = new Counting(main);
       Counting exitEngine = new Counting(exits);
       MethodComparison.Options options = new MethodComparison.Options(
-          List.of("full", "early-exit", "dynamic-exit"), List.of(2), 0, 5, 20, 0);
+          List.of(Methods.FULL, Methods.EARLY_EXIT, Methods.DYNAMIC_EXIT), false, List.of(2), 0, 5,
+          20, 0);
       MethodComparison.Comparison comparison = new MethodComparison(
           mainEngine.source(temp.resolve("main")), exitEngine.source(temp.resolve("exits")),
           temp.resolve("no-selector"), test, dev, options, null).run();

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.icld.methods.Methods;
+import dev.icld.metrics.ErrorRates;
+import dev.icld.metrics.Outcome;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,7 +120,7 @@ class PairedDifferenceTest {
         Map.of(), Map.of(), List.of(), 2, 0, 0, fewer, Path.of("model"));
     MethodResult early = new MethodResult("early-exit", 2, Map.of("wer", 0.4, "cer", 0.4),
         Map.of(), Map.of(), List.of(), 2, 0, 0, more, Path.of("model"));
-    List<PairedDifference> all = PairedDifference.of(List.of(selector, early), UTTERANCES,
+    List<PairedDifference> all = PairedDifference.of(List.of(selector, early), Methods.ALL, UTTERANCES,
         List.of("wer", "cer"), LAYERS, 200, 1);
     assertEquals(2, all.size());
     for (PairedDifference d : all) {
@@ -138,14 +141,14 @@ class PairedDifferenceTest {
         result("selector", 2, u -> u < 47),
         result("adaptive", 2, u -> u < 48),
         result("dynamic-exit", 2, u -> u < 30));
-    List<PairedDifference> all = PairedDifference.of(results, UTTERANCES, List.of("accuracy"),
+    List<PairedDifference> all = PairedDifference.of(results, Methods.ALL, UTTERANCES, List.of("accuracy"),
         LAYERS, 300, 11);
     List<String> pairs = all.stream().map(d -> d.method() + "-" + d.baseline() + "@" + d.budget())
         .toList();
     assertEquals(List.of("selector-random@2", "selector-static@2", "adaptive-random@2",
         "adaptive-static@2"), pairs);
     assertEquals(0.05, all.get(0).difference(), 1e-12);
-    List<PairedDifference> again = PairedDifference.of(results, UTTERANCES, List.of("accuracy"),
+    List<PairedDifference> again = PairedDifference.of(results, Methods.ALL, UTTERANCES, List.of("accuracy"),
         LAYERS, 300, 11);
     for (int i = 0; i < all.size(); i++) {
       assertArrayEquals(all.get(i).interval(), again.get(i).interval(), "same seed, same interval");

@@ -3,10 +3,16 @@ package dev.icld.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
+import dev.icld.audio.Audio;
+import dev.icld.audio.AudioFiles;
+import dev.icld.audio.WavWriter;
 import dev.icld.data.Corpus;
 import dev.icld.data.LabelVocabulary;
 import dev.icld.data.LoadOptions;
+import dev.icld.data.Manifest;
+import dev.icld.data.ManifestEntry;
 import dev.icld.data.TargetKind;
+import dev.icld.metrics.MetricTally;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FrontEndOutput;
 import dev.icld.model.LayerDrop;
@@ -27,11 +33,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import dev.icld.audio.Audio;
-import dev.icld.audio.AudioFiles;
-import dev.icld.audio.WavWriter;
-import dev.icld.data.Manifest;
-import dev.icld.data.ManifestEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import dev.icld.audio.Audio;
+import dev.icld.inference.TaskOutput;
+import dev.icld.methods.Methods;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -42,7 +44,7 @@ class DeadlineExperimentTest {
 
     @Override
     public String policy() {
-      return DynamicSpeechModel.FIRST_K;
+      return Methods.FIRST_K.name();
     }
 
     @Override

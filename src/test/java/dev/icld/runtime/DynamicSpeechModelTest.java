@@ -12,7 +12,7 @@ import ai.djl.ndarray.NDManager;
 import dev.icld.audio.Audio;
 import dev.icld.audio.Resampler;
 import dev.icld.data.CharacterVocabulary;
-import dev.icld.eval.CtcGreedyDecoder;
+import dev.icld.inference.CtcGreedyDecoder;
 import dev.icld.model.Flops;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.LayerDrop;

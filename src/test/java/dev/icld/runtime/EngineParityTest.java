@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.ndarray.NDManager;
 import dev.icld.audio.Audio;
 import dev.icld.data.LabelVocabulary;
+import dev.icld.inference.TaskOutput;
 import dev.icld.model.BackboneEngine;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FoundationModel;

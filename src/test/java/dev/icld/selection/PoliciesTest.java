@@ -13,6 +13,7 @@ import dev.icld.model.Torch;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +76,24 @@ class PoliciesTest {
       }
       assertEquals(5, s.exit(b));
     }
+  }
+
+  @Test
+  void dynamicExitStopsEachUtteranceAtItsFirstConfidentExit() {
+    // Threshold 0.5: the first utterance is confident after layer 2, the second never.
+    DynamicExitPolicy policy = new DynamicExitPolicy(Map.of(2, new EntropyExit(0.5, 4)));
+    assertEquals(Set.of(SelectionInput.Part.EXIT_ENTROPIES), policy.reads());
+    SelectionInput input = SelectionInput.ofBatchSize(2).withExitEntropies(new double[][] {
+        {0.9, 0.3, 0.1, 0.1}, {0.9, 0.8, 0.7, 0.6}});
+    Selection s = policy.select(input, Budget.of(2, 4));
+    assertArrayEquals(new boolean[] {true, true, false, false}, s.mask(0));
+    assertEquals(2, s.exit(0));
+    assertArrayEquals(new boolean[] {true, true, true, true}, s.mask(1));
+    assertEquals(4, s.exit(1));
+    assertThrows(IllegalArgumentException.class, () -> policy.select(input, Budget.of(3, 4)),
+        "no threshold calibrated for k = 3");
+    assertThrows(IllegalStateException.class,
+        () -> policy.select(SelectionInput.ofBatchSize(2), Budget.of(2, 4)), "no entropies");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.icld.eval;
+package dev.icld.metrics;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.icld.eval;
+package dev.icld.metrics;
 
 /**
  * One utterance's result under one method and budget.
@@ -28,10 +28,5 @@ public record Outcome(int utterance, boolean[] mask, int exit, boolean correct,
       n += run ? 1 : 0;
     }
     return n;
-  }
-
-  /** The same result with another time (a pass re-timed without the decision's extra cost). */
-  Outcome withNanos(long value) {
-    return new Outcome(utterance, mask, exit, correct, words, characters, value);
   }
 }

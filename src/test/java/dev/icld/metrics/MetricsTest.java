@@ -1,6 +1,5 @@
-package dev.icld.eval;
+package dev.icld.metrics;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -53,16 +52,5 @@ class MetricsTest {
         (0.5 + 0.8 + 2 / 3.0) / 3, ClassificationMetrics.macroF1(labels, predictions, 4), 1e-12);
     assertThrows(IllegalArgumentException.class,
         () -> ClassificationMetrics.macroF1(new int[] {5}, new int[] {0}, 3));
-  }
-
-  @Test
-  void greedyCtcMergesRepeatsAndDropsBlanks() {
-    // argmax per frame: 1 1 0 1 2 2 0 | padding frame says 3 but is beyond the length.
-    int[] best = {1, 1, 0, 1, 2, 2, 0, 3};
-    float[] scores = new float[best.length * 4];
-    for (int t = 0; t < best.length; t++) {
-      scores[t * 4 + best[t]] = 5f;
-    }
-    assertArrayEquals(new int[] {1, 1, 2}, new CtcGreedyDecoder(0).decode(scores, 4, 7));
   }
 }

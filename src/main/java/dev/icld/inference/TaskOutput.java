@@ -1,7 +1,11 @@
-package dev.icld.runtime;
+package dev.icld.inference;
 
+import dev.icld.data.CharacterVocabulary;
+import dev.icld.metrics.ErrorRates;
+import dev.icld.metrics.Outcome;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,5 +44,25 @@ public record TaskOutput(String label, Map<String, Double> probabilities, String
       throw new IllegalStateException("a transcript has no class probability");
     }
     return probabilities.get(label);
+  }
+
+  /**
+   * This output scored against its reference, as every report scores it: whether the label is
+   * the reference label, or the transcript's word and character edits against the reference
+   * transcript spelled in the character vocabulary.
+   *
+   * @param utterance the utterance's index in its split
+   * @param mask which layers ran
+   * @param exit the layer after which the output was read
+   * @param nanos how long the pass took
+   */
+  public Outcome outcome(int utterance, boolean[] mask, int exit, String reference, long nanos) {
+    if (isClassification()) {
+      return new Outcome(utterance, mask, exit, label.equals(reference), null, null, nanos);
+    }
+    String spelled = CharacterVocabulary.decode(CharacterVocabulary.encode(reference));
+    return new Outcome(utterance, mask, exit, false,
+        ErrorRates.wordCounts(List.of(spelled), List.of(transcript)),
+        ErrorRates.characterCounts(List.of(spelled), List.of(transcript)), nanos);
   }
 }

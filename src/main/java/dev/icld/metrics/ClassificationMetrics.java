@@ -1,4 +1,4 @@
-package dev.icld.eval;
+package dev.icld.metrics;
 
 /** Accuracy and macro-averaged F1 of class predictions. */
 public final class ClassificationMetrics {

@@ -1,4 +1,4 @@
-package dev.icld.eval;
+package dev.icld.inference;
 
 import java.util.Arrays;
 
@@ -26,12 +26,7 @@ public final class CtcGreedyDecoder {
     int n = 0;
     int previous = blank;
     for (int t = 0; t < length; t++) {
-      int best = 0;
-      for (int c = 1; c < classes; c++) {
-        if (scores[t * classes + c] > scores[t * classes + best]) {
-          best = c;
-        }
-      }
+      int best = OutputDecoder.argmax(scores, t * classes, classes);
       if (best != blank && best != previous) {
         out[n++] = best;
       }

@@ -1,0 +1,21 @@
+package dev.icld.methods;
+
+import dev.icld.selection.EntropyExit;
+import dev.icld.selection.LayerSelector;
+import dev.icld.selection.StaticSubsets;
+import java.util.Map;
+
+/**
+ * What methods make their policies from: whatever of these the model has, or a comparison has
+ * prepared for it. A method only reads what its {@link Method#needs()} name.
+ *
+ * @param selector the layer selector, or null
+ * @param staticSubsets the static layer subsets, or null
+ * @param exitThresholds per budget k, the dynamic exit's calibrated rule (empty when none)
+ */
+public record MethodResources(LayerSelector selector, StaticSubsets staticSubsets,
+    Map<Integer, EntropyExit> exitThresholds) {
+  public MethodResources {
+    exitThresholds = Map.copyOf(exitThresholds);
+  }
+}
