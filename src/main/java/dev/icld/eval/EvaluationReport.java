@@ -7,6 +7,7 @@ import dev.icld.files.AtomicFiles;
 import dev.icld.methods.Method;
 import dev.icld.methods.Methods;
 import dev.icld.methods.Need;
+import dev.icld.metrics.MaskVariation;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -200,6 +201,9 @@ public final class EvaluationReport {
       entry.addProperty("gflops_per_audio_second", r.gflopsPerAudioSecond());
       entry.addProperty("latency_ms_p50", r.latencyMsP50());
       entry.addProperty("best", best.get(r.budget()).contains(r.method()));
+      if (reportsMaskVariation(r)) {
+        entry.add("mask_variation", maskVariationJson(maskVariation(r)));
+      }
       results.add(entry);
     }
     root.add("results", results);
@@ -373,6 +377,73 @@ public final class EvaluationReport {
     }
     if (plots.stream().noneMatch(p -> p.getFileName().toString().equals(SELECTION_HEATMAP))) {
       md.append("No selection heatmap: the selector did not run.\n");
+    }
+    md.append(maskVariationTable());
+    return md.toString();
+  }
+
+  private boolean reportsMaskVariation(MethodResult r) {
+    return comparison.method(r.method()).reportsMaskVariation();
+  }
+
+  /** Over the test utterances; for classification the heatmap's groups are the classes. */
+  private MaskVariation maskVariation(MethodResult r) {
+    return MaskVariation.overDraws(r.outcomes(), classification ? groups.groupOf() : null);
+  }
+
+  private JsonObject maskVariationJson(MaskVariation v) {
+    JsonObject json = new JsonObject();
+    json.addProperty("distinct_masks", v.distinctMasks());
+    json.addProperty("most_common_mask_share", v.mostCommonMaskShare());
+    json.addProperty("mean_pairwise_hamming", v.meanPairwiseHamming());
+    if (classification) {
+      json.addProperty("mask_class_mutual_information_bits", v.mutualInformationBits());
+      json.addProperty("mask_class_mutual_information_normalised",
+          v.normalisedMutualInformation());
+    }
+    return json;
+  }
+
+  /**
+   * Whether the chosen layers vary with the input, beside the heatmap of how often each layer
+   * runs: one row per method that chooses per input (and random and static for reference) and
+   * budget; empty when none ran.
+   */
+  private String maskVariationTable() {
+    List<MethodResult> rows = comparison.results().stream().filter(this::reportsMaskVariation)
+        .sorted(this::inTableOrder).toList();
+    if (rows.isEmpty()) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder();
+    md.append(String.format("%n## Does the selector condition on its input?%n%n"
+        + "Over the %d test utterances, per method and budget: how many different layer masks "
+        + "were chosen; the share of utterances on the most common one; the mean Hamming "
+        + "distance between two utterances' masks (layers one runs and the other does not, over "
+        + "all pairs)%s. A selector that learned one subset for every input reads 1 mask, 100%%, "
+        + "0%s, as static does by construction; random varies without reading the input%s.%s"
+        + "%n%n",
+        context.testUtterances(),
+        classification ? "; and the mutual information between mask and class in bits, with "
+            + "its share of the mask's entropy, I / H(mask)" : "",
+        classification ? " and 0 bits" : "",
+        classification ? ", and its mutual information is the estimate's bias on this many "
+            + "utterances (where nearly every mask is unique, the mask names the utterance and "
+            + "with it the class)" : "; no class for " + context.task()
+            + ", so no mutual information",
+        rows.stream().anyMatch(r -> !r.draws().isEmpty())
+            ? " Random: mean over its " + context.randomDraws() + " draws." : ""));
+    md.append("| k | method | distinct masks | on the most common | mean Hamming (layers) |");
+    md.append(classification ? " I(mask; class) (bits) | I / H(mask) |\n" : "\n");
+    md.append("|---:|---|---:|---:|---:|").append(classification ? "---:|---:|\n" : "\n");
+    for (MethodResult r : rows) {
+      MaskVariation v = maskVariation(r);
+      double masks = v.distinctMasks();
+      md.append(String.format("| %d | %s | %s | %.0f%% | %.2f |", r.budget(), r.method(),
+          masks == Math.rint(masks) ? String.valueOf((long) masks) : String.format("%.1f", masks),
+          100 * v.mostCommonMaskShare(), v.meanPairwiseHamming()));
+      md.append(classification ? String.format(" %.3f | %.2f |%n", v.mutualInformationBits(),
+          v.normalisedMutualInformation()) : "\n");
     }
     return md.toString();
   }

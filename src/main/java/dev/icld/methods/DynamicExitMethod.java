@@ -24,4 +24,10 @@ final class DynamicExitMethod extends Method {
   public List<Need> needs() {
     return List.of(Need.EXIT_HEADS, Need.EXIT_THRESHOLDS);
   }
+
+  /** Its depth is chosen per input. */
+  @Override
+  public boolean reportsMaskVariation() {
+    return true;
+  }
 }

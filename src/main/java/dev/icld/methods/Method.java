@@ -98,6 +98,14 @@ public abstract class Method {
     return List.of();
   }
 
+  /**
+   * Whether the report measures how its chosen layers vary from input to input
+   * ({@code metrics.MaskVariation}): no, its layers are fixed by the budget.
+   */
+  public boolean reportsMaskVariation() {
+    return false;
+  }
+
   @Override
   public String toString() {
     return name();

@@ -22,4 +22,10 @@ final class RandomMethod extends Method {
   public int draws(int randomDraws) {
     return randomDraws;
   }
+
+  /** The reference for layers that vary without reading the input. */
+  @Override
+  public boolean reportsMaskVariation() {
+    return true;
+  }
 }

@@ -46,4 +46,10 @@ class SelectorMethod extends Method {
   public List<Method> pairedAgainst() {
     return List.of(Methods.RANDOM, Methods.STATIC, Methods.EARLY_EXIT);
   }
+
+  /** Its layers are chosen per input: how much they vary is what the report asks. */
+  @Override
+  public boolean reportsMaskVariation() {
+    return true;
+  }
 }

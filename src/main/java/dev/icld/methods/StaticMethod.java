@@ -25,4 +25,10 @@ final class StaticMethod extends Method {
   public boolean served() {
     return true;
   }
+
+  /** The reference for layers that do not vary at all. */
+  @Override
+  public boolean reportsMaskVariation() {
+    return true;
+  }
 }

@@ -1,6 +1,7 @@
 package dev.icld.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
@@ -66,6 +67,12 @@ class AsrEvalCommandTest {
       for (String metric : new String[] {"wer", "cer"}) {
         assertTrue(r.get(metric).getAsDouble() >= 0, r.toString());
         assertEquals(2, r.getAsJsonArray(metric + "_ci95").size(), r.toString());
+      }
+      if (r.get("method").getAsString().equals("selector")) {
+        // Without classes the mask statistics stand alone, with no mutual information.
+        JsonObject variation = r.getAsJsonObject("mask_variation");
+        assertTrue(variation.get("distinct_masks").getAsDouble() >= 1, variation.toString());
+        assertFalse(variation.has("mask_class_mutual_information_bits"), variation.toString());
       }
     }
     assertEquals(Set.of("full@3", "random@2", "random@1", "static@2", "static@1", "selector@2",

@@ -171,6 +171,11 @@ class SelectorAndEvalCommandTest {
         assertEquals(5, r.getAsJsonArray("draws").size());
         assertTrue(r.has("accuracy_std"));
       }
+      assertEquals(!method.equals("full"), r.has("mask_variation"), r.toString());
+      if (r.has("mask_variation")) {
+        assertMaskVariationInRange(r.getAsJsonObject("mask_variation"),
+            report.get("test_utterances").getAsInt());
+      }
     }
     assertEquals(Set.of("full@4", "random@4", "random@1", "static@4", "static@1", "selector@4",
         "selector@1", "adaptive@1"), seen);
@@ -208,12 +213,30 @@ class SelectorAndEvalCommandTest {
     assertTrue(markdown.contains("early-exit: the model has no exit heads"), markdown);
     assertTrue(markdown.contains("## Input-conditioned against the baselines, paired"), markdown);
     assertTrue(markdown.contains("| k | method | vs random | vs static |"), markdown);
+    assertTrue(markdown.contains("## Does the selector condition on its input?"), markdown);
+    assertTrue(markdown.contains("| k | method | distinct masks | on the most common | mean Hamming (layers) "
+        + "| I(mask; class) (bits) | I / H(mask) |"), markdown);
     assertTrue(first.out().contains("* best at that budget"), first.out());
 
     assertPng(temp.resolve("report1").resolve(EvaluationReport.METRIC_VS_BUDGET), 1000, 600);
     assertPng(temp.resolve("report1").resolve(EvaluationReport.METRIC_VS_LATENCY), 1000, 600);
     assertPng(temp.resolve("report1").resolve(EvaluationReport.SELECTION_HEATMAP),
         150 + 2 * (LAYERS * 30 + 40) + 110, 80 + 3 * 30 + 70);
+  }
+
+  /** Over the test utterances of the 3 tone classes, on masks of the 4 layers. */
+  private static void assertMaskVariationInRange(JsonObject variation, int utterances) {
+    String what = variation.toString();
+    double masks = variation.get("distinct_masks").getAsDouble();
+    assertTrue(masks >= 1 && masks <= utterances, what);
+    double share = variation.get("most_common_mask_share").getAsDouble();
+    assertTrue(share >= 1.0 / utterances - 1e-9 && share <= 1, what);
+    double hamming = variation.get("mean_pairwise_hamming").getAsDouble();
+    assertTrue(hamming >= 0 && hamming <= LAYERS, what);
+    double bits = variation.get("mask_class_mutual_information_bits").getAsDouble();
+    assertTrue(bits >= 0 && bits <= Math.log(3) / Math.log(2) + 1e-9, what);
+    double normalised = variation.get("mask_class_mutual_information_normalised").getAsDouble();
+    assertTrue(normalised >= 0 && normalised <= 1, what);
   }
 
   private static double gflops(JsonObject report, String method, int budget) {
