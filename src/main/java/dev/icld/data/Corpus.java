@@ -2,10 +2,11 @@ package dev.icld.data;
 
 import dev.icld.audio.AudioFiles;
 import dev.icld.audio.AudioFormatException;
+import dev.icld.files.TextFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ public final class Corpus {
     if (!Files.isRegularFile(manifest)) {
       throw new NoSuchFileException(manifest.toString(), null, "manifest not found");
     }
-    List<String> lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
+    List<String> lines = TextFiles.readUtf8Lines(manifest);
     Path base = manifest.toAbsolutePath().getParent();
     List<LineCheck> checks = new ArrayList<>();
     Map<Path, Integer> firstLineOfFile = new HashMap<>();
@@ -124,7 +125,12 @@ public final class Corpus {
       return c;
     }
     c.audioText = c.entry.audio();
-    c.file = base.resolve(c.entry.audio()).normalize();
+    try {
+      c.file = base.resolve(c.entry.audio()).normalize();
+    } catch (InvalidPathException e) {
+      c.reasons.add("audio is not a usable path: " + e.getReason());
+      return c;
+    }
     Integer earlier = firstLineOfFile.putIfAbsent(c.file, line);
     if (earlier != null) {
       c.reasons.add("same audio file as line " + earlier);

@@ -3,12 +3,12 @@ package dev.icld.data;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.icld.files.AtomicFiles;
+import dev.icld.files.TextFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -31,7 +31,7 @@ public final class Manifest {
 
   /** Parses every line; a line that is not a manifest entry is an error naming file and line. */
   public static List<ManifestEntry> read(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    List<String> lines = TextFiles.readUtf8Lines(file);
     List<ManifestEntry> entries = new java.util.ArrayList<>(lines.size());
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).isBlank()) {

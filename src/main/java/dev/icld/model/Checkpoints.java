@@ -6,12 +6,12 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.icld.files.AtomicFiles;
+import dev.icld.files.TextFiles;
 import dev.icld.model.io.DType;
 import dev.icld.model.io.SafeTensors;
 import dev.icld.model.io.TensorData;
 import dev.icld.model.io.TorchCheckpoint;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ public final class Checkpoints {
     if (!Files.isRegularFile(configFile)) {
       throw new IOException(dir + ": no " + CONFIG);
     }
-    String configText = Files.readString(configFile, StandardCharsets.UTF_8);
+    String configText = TextFiles.readUtf8(configFile);
     ModelConfig config = ModelConfig.fromJson(configText, configFile.toString());
     JsonObject configJson = JsonParser.parseString(configText).getAsJsonObject();
     Map<String, TensorData> tensors = readTensors(weightsFile);
