@@ -11,7 +11,7 @@ final class LogMelFeatureEncoder implements FeatureEncoder {
   private final LogMelFrontEnd spec;
   private final NDArray basis;
   private final NDArray noBias;
-  /** The mel filters transposed, [F, mels], so that products take the input's manager. */
+  /** [F, mels]: the input is the left operand, so products take the input's manager. */
   private final NDArray melFilters;
 
   LogMelFeatureEncoder(LogMelFrontEnd spec, NDManager manager) {
@@ -19,7 +19,7 @@ final class LogMelFeatureEncoder implements FeatureEncoder {
     int bins = spec.bins();
     this.basis = manager.create(spec.dftBasis(), new Shape(2L * bins, 1, spec.window()));
     this.noBias = manager.zeros(new Shape(2L * bins));
-    this.melFilters = manager.create(spec.melMatrix(), new Shape(spec.mels(), bins)).transpose();
+    this.melFilters = manager.create(spec.melFilters(), new Shape(bins, spec.mels()));
   }
 
   @Override

@@ -72,12 +72,15 @@ public record LogMelFrontEnd(int window, int hop, int mels) {
     return basis;
   }
 
-  /** The mel filters as a dense matrix [mels, F]. */
-  public float[] melMatrix() {
+  /**
+   * The mel filters as a dense matrix [F, mels], the right operand of a product with a power
+   * spectrum [.., F] (both engines multiply frames-last).
+   */
+  public float[] melFilters() {
     int bins = bins();
     MelFilterBank bank = new MelFilterBank(bins, 0, MAX_FREQUENCY, mels,
         FoundationModel.SAMPLE_RATE, MelNorm.NONE, MelScaleType.HTK);
-    float[] matrix = new float[mels * bins];
+    float[] filters = new float[bins * mels];
     double[] unit = new double[bins];
     double[] column = new double[mels];
     for (int k = 0; k < bins; k++) {
@@ -85,10 +88,10 @@ public record LogMelFrontEnd(int window, int hop, int mels) {
       bank.apply(unit, column);
       unit[k] = 0;
       for (int m = 0; m < mels; m++) {
-        matrix[m * bins + k] = (float) column[m];
+        filters[k * mels + m] = (float) column[m];
       }
     }
-    return matrix;
+    return filters;
   }
 
   /** Multiply-accumulates as FLOPs (2 each) of one frame: the DFT and the mel filters. */

@@ -77,15 +77,8 @@ final class FeatureEncoderGraph {
     String pairs = g.op("Reshape", List.of(squares, g.longs("log_mel/pairs", 0, 2, bins, -1)));
     String power = g.op("ReduceSum", List.of(pairs, g.longs("log_mel/part_axis", 1)),
         OnnxWire.intAttribute("keepdims", 0));
-    float[] melMatrix = spec.melMatrix();
-    float[] filters = new float[melMatrix.length];
-    for (int m = 0; m < spec.mels(); m++) {
-      for (int k = 0; k < bins; k++) {
-        filters[k * spec.mels() + m] = melMatrix[m * bins + k];
-      }
-    }
     String mel = g.op("MatMul", List.of(g.transpose(power, 0, 2, 1),
-        g.initializer("log_mel/filters", new long[] {bins, spec.mels()}, filters)));
+        g.initializer("log_mel/filters", new long[] {bins, spec.mels()}, spec.melFilters())));
     String log10 = g.mul(g.op("Log", List.of(g.add(mel, g.scalar("log_mel/floor", LogMelFrontEnd.FLOOR)))),
         g.scalar("log_mel/log10_e", (float) (1 / Math.log(10))));
     String loudest = g.op("ReduceMax", List.of(log10), OnnxWire.intsAttribute("axes", 1, 2),
