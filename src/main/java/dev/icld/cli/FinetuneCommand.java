@@ -7,6 +7,7 @@ import dev.icld.data.BatchSampler;
 import dev.icld.data.Corpus;
 import dev.icld.data.LabelVocabulary;
 import dev.icld.data.LoadOptions;
+import dev.icld.data.SpeedPerturbation;
 import dev.icld.data.TargetKind;
 import dev.icld.eval.TaskEvaluator;
 import dev.icld.files.AtomicFiles;
@@ -129,6 +130,12 @@ final class FinetuneCommand implements Callable<Integer> {
       description = "channels per channel-mask span (default: ${DEFAULT-VALUE})")
   int maskFeatureLength;
 
+  @Option(names = "--speed-perturb", paramLabel = "MIN,MAX",
+      description = "play each training utterance at a speed drawn from [MIN, MAX] anew every "
+          + "epoch (0.9,1.1 shifts pitch and formants by up to 10%%, new-sounding speakers); "
+          + "default: off")
+  String speedPerturb;
+
   @Option(names = "--warmup", defaultValue = "0.1", paramLabel = "F",
       description = "fraction of steps spent warming up (default: ${DEFAULT-VALUE})")
   double warmup;
@@ -162,6 +169,8 @@ final class FinetuneCommand implements Callable<Integer> {
     LayerDrop drop = layerDrop();
     SpecAugment specAugment = new SpecAugment(maskTimeProbability, maskTimeLength,
         maskFeatureProbability, maskFeatureLength);
+    SpeedPerturbation perturbation =
+        speedPerturb == null ? null : SpeedPerturbation.parse(speedPerturb, seed);
     if (!(batchSeconds > 0)) {
       throw new IllegalArgumentException("--batch-seconds must be positive, got " + batchSeconds);
     }
@@ -196,20 +205,20 @@ final class FinetuneCommand implements Callable<Integer> {
       printed.printf("model        %s: %s, %d layers, hidden %d; layer drop %s%n", model,
           backbone.config().modelType().id(), backbone.layerCount(),
           backbone.config().hiddenSize(), drop.describe());
-      printed.printf("training     lr %s, head lr %s; SpecAugment %s%n", learningRate,
+      printed.printf("training     lr %s, head lr %s; SpecAugment %s; %s%n", learningRate,
           options.headPeakRate(), specAugment.masksTime() || specAugment.masksFeatures()
               ? String.format("time %s x %d, channels %s x %d", maskTimeProbability,
                   maskTimeLength, maskFeatureProbability, maskFeatureLength)
-              : "off");
+              : "off", perturbation == null ? "speed as recorded" : perturbation.describe());
       printed.flush();
       try (TaskModel taskModel = TaskModel.create(backbone, chosen, labels, drop, seed);
           BatchLoader trainLoader = new BatchLoader(train, labels,
-              BatchSampler.Options.training(0, batchSeconds, seed), 0);
+              BatchSampler.Options.training(0, batchSeconds, seed), 0, perturbation);
           BatchLoader devLoader = evalLoader(dev, labels)) {
         RunSettings.guard(out.resolve("training"), settings(), "a fine-tuning run",
             "delete it to start afresh, or choose another --out");
         FineTuning objective = new FineTuning(taskModel, unfreezeFeatureEncoder, specAugment,
-            loader -> TaskEvaluator.evaluate(taskModel, loader));
+            perturbation == null, loader -> TaskEvaluator.evaluate(taskModel, loader));
         TrainingSummary summary = new Trainer(printed).fit(objective, trainLoader, devLoader,
             out.resolve("training"), options);
         printed.printf("feature cache %s%n", objective.featureCacheStatus());
@@ -275,6 +284,9 @@ final class FinetuneCommand implements Callable<Integer> {
     }
     if (maskFeatureProbability > 0) {
       settings += ", mask feature " + maskFeatureProbability + " x " + maskFeatureLength;
+    }
+    if (speedPerturb != null) {
+      settings += ", speed perturb " + speedPerturb;
     }
     return settings;
   }

@@ -18,12 +18,16 @@ import java.util.concurrent.Future;
  * Turns a {@link Corpus} into padded {@link Batch}es, epoch by epoch, in the order a
  * {@link BatchSampler} gives. With {@code prefetch > 0}, a background thread decodes up to that
  * many batches ahead while the caller trains on the current one. Close it to stop that thread.
+ * With a {@link SpeedPerturbation}, every epoch's batches play each utterance at its own speed;
+ * {@link #load(int[])} always gives the audio as recorded.
  */
 public final class BatchLoader implements AutoCloseable {
+  private static final int NO_EPOCH = -1;
   private final Corpus corpus;
   private final LabelVocabulary labels;
   private final BatchSampler sampler;
   private final int prefetch;
+  private final SpeedPerturbation perturbation;
   private final ExecutorService prefetcher;
 
   /**
@@ -33,6 +37,12 @@ public final class BatchLoader implements AutoCloseable {
    */
   public BatchLoader(Corpus corpus, LabelVocabulary labels, BatchSampler.Options options,
       int prefetch) {
+    this(corpus, labels, options, prefetch, null);
+  }
+
+  /** @param perturbation speeds for the epochs' batches; null plays the audio as recorded */
+  public BatchLoader(Corpus corpus, LabelVocabulary labels, BatchSampler.Options options,
+      int prefetch, SpeedPerturbation perturbation) {
     if ((corpus.target() == TargetKind.LABEL) != (labels != null)) {
       throw new IllegalArgumentException(corpus.target() == TargetKind.LABEL
           ? corpus.manifest() + ": a labelled corpus needs the training label vocabulary"
@@ -45,6 +55,7 @@ public final class BatchLoader implements AutoCloseable {
     this.labels = labels;
     this.sampler = new BatchSampler(corpus.durations(), options);
     this.prefetch = prefetch;
+    this.perturbation = perturbation;
     this.prefetcher = prefetch == 0 ? null : Executors.newSingleThreadExecutor(task -> {
       Thread thread = new Thread(task, "batch-prefetch");
       thread.setDaemon(true);
@@ -66,17 +77,34 @@ public final class BatchLoader implements AutoCloseable {
    * since loading) surfaces as an {@link UncheckedIOException} naming it.
    */
   public Iterator<Batch> epoch(int epoch) {
-    return new EpochIterator(plan(epoch));
+    return new EpochIterator(plan(epoch), epoch);
   }
 
-  /** Loads and pads the given utterances, in this order. */
+  /** Whether the epochs' batches are speed-perturbed (so their features differ every epoch). */
+  public boolean perturbs() {
+    return perturbation != null;
+  }
+
+  /** Loads and pads the given utterances, in this order, as recorded. */
   public Batch load(int[] indices) throws IOException {
+    return load(indices, NO_EPOCH);
+  }
+
+  /**
+   * Loads and pads the given utterances of one epoch's plan, in this order, each at that epoch's
+   * speed when the loader perturbs.
+   */
+  public Batch load(int[] indices, int epoch) throws IOException {
     List<Utterance> utterances = new ArrayList<>(indices.length);
     float[][] waveforms = new float[indices.length][];
     int maxLength = 0;
     for (int row = 0; row < indices.length; row++) {
       utterances.add(corpus.get(indices[row]));
       waveforms[row] = corpus.samples(indices[row]);
+      if (perturbation != null && epoch != NO_EPOCH) {
+        waveforms[row] = SpeedPerturbation.apply(waveforms[row],
+            perturbation.factor(epoch, indices[row]));
+      }
       maxLength = Math.max(maxLength, waveforms[row].length);
     }
     float[][] audio = new float[indices.length][maxLength];
@@ -126,18 +154,20 @@ public final class BatchLoader implements AutoCloseable {
   /** Walks one epoch's plan, keeping up to {@code prefetch} batches decoding ahead. */
   private final class EpochIterator implements Iterator<Batch> {
     private final List<int[]> plan;
+    private final int epoch;
     private final Deque<Future<Batch>> pending = new ArrayDeque<>();
     private int nextIndex;
 
-    EpochIterator(List<int[]> plan) {
+    EpochIterator(List<int[]> plan, int epoch) {
       this.plan = plan;
+      this.epoch = epoch;
       submitAhead();
     }
 
     private void submitAhead() {
       while (prefetcher != null && pending.size() < prefetch && nextIndex < plan.size()) {
         int[] indices = plan.get(nextIndex++);
-        pending.add(prefetcher.submit(() -> load(indices)));
+        pending.add(prefetcher.submit(() -> load(indices, epoch)));
       }
     }
 
@@ -153,7 +183,7 @@ public final class BatchLoader implements AutoCloseable {
       }
       if (prefetcher == null) {
         try {
-          return load(plan.get(nextIndex++));
+          return load(plan.get(nextIndex++), epoch);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

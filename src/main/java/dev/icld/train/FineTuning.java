@@ -48,8 +48,18 @@ public final class FineTuning implements TrainingObjective {
   /** A frozen feature encoder's cache may take up to half of the Java heap. */
   public FineTuning(TaskModel model, boolean trainFeatureEncoder, SpecAugment specAugment,
       DevEvaluator evaluator) {
-    this(model, trainFeatureEncoder, specAugment, Runtime.getRuntime().maxMemory() / 2,
-        evaluator);
+    this(model, trainFeatureEncoder, specAugment, true, evaluator);
+  }
+
+  /**
+   * @param cacheFeatures keep a frozen feature encoder's output per utterance (up to half of the
+   *     Java heap); only right when each utterance's audio is the same in every epoch, so not
+   *     with a {@link dev.icld.data.SpeedPerturbation}
+   */
+  public FineTuning(TaskModel model, boolean trainFeatureEncoder, SpecAugment specAugment,
+      boolean cacheFeatures, DevEvaluator evaluator) {
+    this(model, trainFeatureEncoder, specAugment,
+        cacheFeatures ? Runtime.getRuntime().maxMemory() / 2 : 0, evaluator);
   }
 
   /** @param featureCacheBytes room for the frozen feature encoder's cache; 0 for no cache */
@@ -108,7 +118,7 @@ public final class FineTuning implements TrainingObjective {
   /** Rows of conv features held for reuse (one per utterance and padded length), for printing. */
   public String featureCacheStatus() {
     if (featureCache == null) {
-      return "off (the feature encoder is trained)";
+      return "off (the feature encoder is trained, or the audio changes every epoch)";
     }
     return String.format("%d rows of conv features, %.1f MiB%s", featureCache.rows(),
         featureCache.bytes() / (1024.0 * 1024.0),

@@ -112,7 +112,7 @@ public final class Trainer {
           double rate = schedule.rate(state.globalStep);
           double headRate = headSchedule.rate(state.globalStep);
           StepStats stats = optimizerStep(objective, parameters, optimizer, train,
-              plan.subList(state.batchInEpoch, end), state.globalStep,
+              plan.subList(state.batchInEpoch, end), state.epoch, state.globalStep,
               name -> heads.contains(name) ? headRate : rate, root, options);
           state.batchInEpoch = end;
           state.globalStep++;
@@ -230,14 +230,14 @@ public final class Trainer {
    */
   private static StepStats optimizerStep(TrainingObjective objective,
       Map<String, NDArray> parameters, AdamW optimizer, BatchLoader train, List<int[]> group,
-      int step, ToDoubleFunction<String> rate, NDManager root, TrainerOptions options)
+      int epoch, int step, ToDoubleFunction<String> rate, NDManager root, TrainerOptions options)
       throws IOException {
     Set<String> active = new HashSet<>();
     Map<String, Double> logSums = new LinkedHashMap<>();
     double lossSum = 0;
     int utterances = 0;
     for (int micro = 0; micro < group.size(); micro++) {
-      Batch batch = train.load(group.get(micro));
+      Batch batch = train.load(group.get(micro), epoch);
       utterances += batch.size();
       try (NDManager manager = root.newSubManager();
           GradientCollector collector = Torch.engine().newGradientCollector()) {
