@@ -6,7 +6,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * Reads audio files into mono {@link Audio}. The container is recognised by its first bytes, never by
@@ -33,6 +35,28 @@ public final class AudioFiles {
   private static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
   private AudioFiles() {}
+
+  /**
+   * The audio files directly in {@code dir} (names ending in .wav or .flac, any case), sorted by
+   * name. Only the names decide here; each file is still checked by its first bytes when read.
+   *
+   * @throws IOException naming the folder when it cannot be listed or holds no such file
+   */
+  public static List<Path> inFolder(Path dir) throws IOException {
+    List<Path> files;
+    try (Stream<Path> entries = Files.list(dir)) {
+      files = entries.filter(Files::isRegularFile)
+          .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(wav|flac)"))
+          .sorted()
+          .toList();
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(dir.toString(), null, "no such folder");
+    }
+    if (files.isEmpty()) {
+      throw new IOException(dir + ": no .wav or .flac files in this folder");
+    }
+    return files;
+  }
 
   /** The file at its native sample rate, mixed down to mono by averaging the channels. */
   public static Audio read(Path file) throws IOException {

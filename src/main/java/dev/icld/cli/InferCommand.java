@@ -16,7 +16,9 @@ import dev.icld.runtime.Latency;
 import dev.icld.inference.TaskOutput;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +33,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code icld infer --model DIR --budget B FILE...}: runs a fine-tuned model on audio files under
- * a layer budget, one line per file. A file that cannot be read or run gets one error line on
+ * {@code icld infer --model DIR --budget B FILE...}: runs a fine-tuned model on audio files (or
+ * every audio file of a folder) under a layer budget, one line per file. A file that cannot be read or run gets one error line on
  * stderr and the others still run; the exit code is 1 when any failed.
  */
 @Command(
@@ -73,7 +75,8 @@ final class InferCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object per line")
   boolean json;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "audio files")
+  @Parameters(arity = "1..*", paramLabel = "FILE",
+      description = "audio files, or folders: each folder's .wav and .flac files, by name")
   List<Path> files;
 
   @Spec CommandSpec spec;
@@ -84,6 +87,14 @@ final class InferCommand implements Callable<Integer> {
     InferenceEngine chosenEngine = InferenceEngine.fromId(engine);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    List<Path> inputs = new ArrayList<>();
+    for (Path file : files) {
+      if (Files.isDirectory(file)) {
+        inputs.addAll(AudioFiles.inFolder(file));
+      } else {
+        inputs.add(file);
+      }
+    }
     int failed = 0;
     try (DynamicSpeechModel model = DynamicSpeechModel.load(modelDir, chosenEngine)) {
       model.check(parsed, policy);
@@ -94,7 +105,7 @@ final class InferCommand implements Callable<Integer> {
         model.infer(new Audio(new float[FoundationModel.SAMPLE_RATE], FoundationModel.SAMPLE_RATE),
             InferenceBudget.fraction(1.0), policy);
       }
-      for (Path file : files) {
+      for (Path file : inputs) {
         try {
           InferenceResult result = model.infer(AudioFiles.read(file), parsed, policy);
           out.println(json

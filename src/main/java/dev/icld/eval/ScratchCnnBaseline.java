@@ -10,6 +10,7 @@ import dev.icld.data.BatchSampler;
 import dev.icld.data.Corpus;
 import dev.icld.data.LabelVocabulary;
 import dev.icld.data.ProgressBar;
+import dev.icld.files.FileDigests;
 import dev.icld.files.RunSettings;
 import dev.icld.inference.OutputDecoder;
 import dev.icld.metrics.ClassificationMetrics;
@@ -27,11 +28,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,16 +107,8 @@ public final class ScratchCnnBaseline {
   private String settings() throws IOException {
     return String.format("recipe %s, network %d mel bins, channels %s, train.jsonl sha256 %s, "
         + "dev.jsonl sha256 %s", recipe, LogMelCnn.MEL_BINS, LogMelCnn.CHANNELS,
-        sha256(data.resolve("train.jsonl")), sha256(data.resolve("dev.jsonl")));
-  }
-
-  private static String sha256(Path file) throws IOException {
-    try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java has SHA-256", e);
-    }
+        FileDigests.sha256(data.resolve("train.jsonl")),
+        FileDigests.sha256(data.resolve("dev.jsonl")));
   }
 
   private LogMelCnn train() throws IOException {

@@ -13,10 +13,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes that readers see whole or not at all: the content goes to a hidden temp file in the
- * same directory, which is then renamed over the target. A killed process leaves the old file (or
- * none) and at most a stray {@code .*.tmp} file, never half a checkpoint, manifest or report.
- * Temp files get the process's default permissions (not the 0600 of {@code createTempFile}), so
- * the finished file is as readable as any other the user writes.
+ * same directory, is forced to the disk, and is then renamed over the target; the directory is
+ * forced too, so that the rename itself survives a crash of the machine. A killed process leaves
+ * the old file (or none) and at most a stray {@code .*.tmp} file, never half a checkpoint,
+ * manifest, model or report. Temp files get the process's default permissions (not the 0600 of
+ * {@code createTempFile}), so the finished file is as readable as any other the user writes.
  */
 public final class AtomicFiles {
   /** What to write into the temp file. */
@@ -32,15 +33,6 @@ public final class AtomicFiles {
   }
 
   public static void write(Path file, Content content) throws IOException {
-    write(file, content, false);
-  }
-
-  /** As {@link #write}, and forces the data to the disk before the rename (for checkpoints). */
-  public static void writeDurably(Path file, Content content) throws IOException {
-    write(file, content, true);
-  }
-
-  private static void write(Path file, Content content, boolean durable) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = dir.resolve("." + file.getFileName() + "."
@@ -51,13 +43,23 @@ public final class AtomicFiles {
           OutputStream out = Channels.newOutputStream(channel)) {
         content.writeTo(out);
         out.flush();
-        if (durable) {
-          channel.force(true);
-        }
+        // Without it a crash of the machine soon after the rename can leave an empty file.
+        channel.force(true);
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      syncDirectory(dir);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Forces a directory's entries (names created, renamed or deleted in it) to the disk, as
+   * fsync(2) on the directory does.
+   */
+  public static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
     }
   }
 }

@@ -8,8 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Peak memory of this process so far: the JVM heap (as its pools record it) and the resident set,
- * which also counts the native tensors of PyTorch and ONNX Runtime the heap never sees.
+ * Memory of this process: the peaks so far of the JVM heap (as its pools record it) and of the
+ * resident set, which also counts the native tensors of PyTorch and ONNX Runtime the heap never
+ * sees, and the resident set now.
  */
 public final class PeakMemory {
   private PeakMemory() {}
@@ -31,10 +32,22 @@ public final class PeakMemory {
   }
 
   static long residentBytes(Path status) {
+    return statusBytes(status, "VmHWM:");
+  }
+
+  /**
+   * The resident set now (VmRSS), not its peak: what a test of memory over time samples. -1 where
+   * /proc/self/status does not exist.
+   */
+  public static long currentResidentBytes() {
+    return statusBytes(Path.of("/proc/self/status"), "VmRSS:");
+  }
+
+  static long statusBytes(Path status, String field) {
     try {
       for (String line : Files.readAllLines(status)) {
-        if (line.startsWith("VmHWM:")) {
-          String[] parts = line.substring("VmHWM:".length()).trim().split("\\s+");
+        if (line.startsWith(field)) {
+          String[] parts = line.substring(field.length()).trim().split("\\s+");
           return Long.parseLong(parts[0]) * 1024;
         }
       }

@@ -10,6 +10,7 @@ import dev.icld.data.Batch;
 import dev.icld.data.BatchLoader;
 import dev.icld.data.ProgressBar;
 import dev.icld.files.AtomicFiles;
+import dev.icld.files.FileDigests;
 import dev.icld.model.Scalar;
 import dev.icld.model.Torch;
 import dev.icld.model.io.SafeTensors;
@@ -80,7 +81,7 @@ public final class Trainer {
     CheckpointStore store =
         new CheckpointStore(runDir.resolve("checkpoints"), options.keepCheckpoints());
     Path metricsFile = runDir.resolve(METRICS);
-    TrainingState state = resumeOrStart(store, parameters, optimizer, metricsFile);
+    TrainingState state = resumeOrStart(store, parameters, optimizer, metricsFile, out);
     if (state.globalStep > 0 && options.progress()) {
       out.printf("resuming     %s from its checkpoint at step %d (epoch %d)%n", runDir,
           state.globalStep, state.epoch + 1);
@@ -171,11 +172,17 @@ public final class Trainer {
 
   /** Reads the last checkpoint into the parameters and optimizer, or starts afresh. */
   private static TrainingState resumeOrStart(CheckpointStore store,
-      Map<String, NDArray> parameters, AdamW optimizer, Path metricsFile) throws IOException {
+      Map<String, NDArray> parameters, AdamW optimizer, Path metricsFile, PrintWriter out)
+      throws IOException {
     CheckpointStore.Restored restored = store.readLatest();
     if (restored == null) {
       Files.deleteIfExists(metricsFile);
       return new TrainingState();
+    }
+    if (!restored.verified()) {
+      out.printf("warning: %s has no %s (written before icld checksummed checkpoints): "
+          + "resuming from it unverified%n", restored.dir(), CheckpointStore.CHECKSUMS);
+      out.flush();
     }
     copyInto(parameters, restored.parameters(), "checkpoint");
     optimizer.restore(restored.optimizer(), parameters);
@@ -311,6 +318,7 @@ public final class Trainer {
       state.bestStep = state.globalStep;
       state.evaluationsWithoutImprovement = 0;
       SafeTensors.write(runDir.resolve(BEST), CheckpointStore.snapshot(parameters));
+      state.bestSha256 = FileDigests.sha256(runDir.resolve(BEST));
     } else {
       state.evaluationsWithoutImprovement++;
     }
@@ -358,6 +366,11 @@ public final class Trainer {
       Path runDir, TrainerOptions options) throws IOException {
     Path best = runDir.resolve(BEST);
     if (state.bestScore != null && Files.exists(best)) {
+      if (state.bestSha256 != null && !state.bestSha256.equals(FileDigests.sha256(best))) {
+        throw new IOException(best + ": corrupted: its SHA-256 is not the " + state.bestSha256
+            + " it was written with at step " + state.bestStep + "; refusing to use it as the "
+            + "run's best parameters. Delete " + runDir + " to train from the start");
+      }
       copyInto(parameters, SafeTensors.read(best), "best checkpoint " + best);
     }
     TrainingSummary summary = summary(state, state.stopReason);

@@ -29,6 +29,11 @@ final class TrainingState {
   /** The best dev score so far, or null before the first evaluation. */
   Double bestScore;
   int bestStep;
+  /**
+   * SHA-256 of best.safetensors as the best evaluation wrote it, checked before the run's end
+   * loads it; null in states written before icld recorded it.
+   */
+  String bestSha256;
   int evaluationsWithoutImprovement;
   /** Length of metrics.jsonl at this checkpoint: a resume cuts off anything logged after it. */
   long metricsBytes;

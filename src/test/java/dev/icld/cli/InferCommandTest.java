@@ -82,6 +82,34 @@ class InferCommandTest {
   }
 
   @Test
+  void aFolderRunsItsAudioFilesByName() throws IOException {
+    Path folder = temp.resolve("clips");
+    Files.createDirectories(folder.resolve("nested"));
+    WavWriter.writePcm16(folder.resolve("2.WAV"), tone(4000, 16_000));
+    WavWriter.writePcm16(folder.resolve("1.wav"), tone(2000, 8000));
+    WavWriter.writePcm16(folder.resolve("nested").resolve("3.wav"), tone(4000, 16_000));
+    Files.writeString(folder.resolve("notes.txt"), "not audio");
+    String[] r = CliRun.run("infer", "--model", model.toString(), "--budget", "2",
+        folder.toString(), tone16k.toString());
+    assertEquals("0", r[0], r[2]);
+    String[] lines = r[1].split("\n");
+    assertEquals(3, lines.length, r[1]);
+    assertTrue(lines[0].startsWith(folder.resolve("1.wav") + "\t"), lines[0]);
+    assertTrue(lines[1].startsWith(folder.resolve("2.WAV") + "\t"), lines[1]);
+    assertTrue(lines[2].startsWith(tone16k + "\t"), lines[2]);
+  }
+
+  @Test
+  void aFolderWithoutAudioIsOneClearError() throws IOException {
+    Path folder = temp.resolve("empty");
+    Files.createDirectories(folder);
+    String[] r = CliRun.run("infer", "--model", model.toString(), "--budget", "2",
+        folder.toString());
+    assertEquals("1", r[0]);
+    assertTrue(r[2].contains(folder + ": no .wav or .flac files in this folder"), r[2]);
+  }
+
+  @Test
   void aBadFileGetsOneErrorLineAndTheOthersStillRun() throws IOException {
     Path empty = temp.resolve("empty.wav");
     WavWriter.writePcm16(empty, new Audio(new float[0], 16_000));

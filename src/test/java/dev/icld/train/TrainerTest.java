@@ -3,6 +3,7 @@ package dev.icld.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -232,6 +233,34 @@ class TrainerTest {
     int n = losses.size();
     double last = losses.subList(n - 4, n).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     assertTrue(last < 0.7 * first, "CTC loss from " + first + " to " + last);
+  }
+
+  /**
+   * The best parameters are written at an evaluation and read back at the end, possibly by a
+   * later process: a file altered in between must not become the trained model.
+   */
+  @Test
+  void aCorruptedBestParameterFileIsRefusedAtTheEnd() throws IOException {
+    Path run = temp.resolve("best");
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try (TaskModel model = classifier(2, LayerDrop.none());
+          BatchLoader trainLoader = TinySetup.trainLoader(train, labels, 1);
+          BatchLoader devLoader = TinySetup.evalLoader(dev, labels)) {
+        if (attempt == 0) {
+          new Trainer().fit(objective(model, false), trainLoader, devLoader, run,
+              quiet().withEpochs(1));
+          byte[] best = Files.readAllBytes(run.resolve(Trainer.BEST));
+          best[best.length - 1] ^= 1;
+          Files.write(run.resolve(Trainer.BEST), best);
+          continue;
+        }
+        // The run is complete, so this goes straight from its last checkpoint to the end.
+        IOException e = assertThrows(IOException.class, () -> new Trainer().fit(
+            objective(model, false), trainLoader, devLoader, run, quiet().withEpochs(1)));
+        assertTrue(e.getMessage().startsWith(run.resolve(Trainer.BEST) + ": corrupted"),
+            e.getMessage());
+      }
+    }
   }
 
   /** Steps leave nothing behind in the model's managers, so memory stays flat over a long run. */

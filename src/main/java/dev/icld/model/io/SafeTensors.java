@@ -116,7 +116,7 @@ public final class SafeTensors {
                 t -> t.getKey().getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned));
 
     byte[] header = headerBytes(ordered);
-    AtomicFiles.writeDurably(file, stream -> {
+    AtomicFiles.write(file, stream -> {
       WritableByteChannel out = Channels.newChannel(stream);
       ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       length.putLong(header.length).flip();
