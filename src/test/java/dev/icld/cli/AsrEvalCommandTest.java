@@ -85,7 +85,7 @@ class AsrEvalCommandTest {
     assertEquals("length", selection.get("group_by").getAsString());
     assertEquals(UtteranceGroups.LENGTH_BUCKETS, selection.getAsJsonArray("groups").size());
     BufferedImage heatmap = ImageIO.read(out.resolve(EvaluationReport.SELECTION_HEATMAP).toFile());
-    assertEquals(80 + UtteranceGroups.LENGTH_BUCKETS * 30 + 70, heatmap.getHeight());
+    assertEquals(40 + Math.max(UtteranceGroups.LENGTH_BUCKETS, 4) * 30 + 100, heatmap.getHeight());
     String markdown = Files.readString(out.resolve(EvaluationReport.MARKDOWN));
     assertTrue(markdown.contains("| WER (95% CI) | CER (95% CI) |"), markdown);
   }

@@ -220,8 +220,9 @@ class SelectorAndEvalCommandTest {
 
     assertPng(temp.resolve("report1").resolve(EvaluationReport.METRIC_VS_BUDGET), 1000, 600);
     assertPng(temp.resolve("report1").resolve(EvaluationReport.METRIC_VS_LATENCY), 1000, 600);
+    // Group names, two panels of LAYERS cells, the colour scale; room for at least 4 rows.
     assertPng(temp.resolve("report1").resolve(EvaluationReport.SELECTION_HEATMAP),
-        150 + 2 * (LAYERS * 30 + 40) + 110, 80 + 3 * 30 + 70);
+        110 + 2 * (LAYERS * 30 + 40) + 90, 40 + 4 * 30 + 100);
   }
 
   /** Over the test utterances of the 3 tone classes, on masks of the 4 layers. */
@@ -262,6 +263,15 @@ class SelectorAndEvalCommandTest {
     assertNotNull(image, file + " is not a decodable image");
     assertEquals(width, image.getWidth(), file.toString());
     assertEquals(height, image.getHeight(), file.toString());
+    int white = 0xFFFFFF;
+    long drawn = 0;
+    for (int y = height / 4; y < 3 * height / 4; y++) {
+      for (int x = width / 4; x < 3 * width / 4; x++) {
+        drawn += (image.getRGB(x, y) & 0xFFFFFF) == white ? 0 : 1;
+      }
+    }
+    // Lines or cells in the middle of the plot, not an empty frame.
+    assertTrue(drawn > width * height / 400, file + ": " + drawn + " drawn pixels");
   }
 
   @Test
