@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProgressBarTest {
@@ -22,17 +23,50 @@ class ProgressBarTest {
   }
 
   @Test
-  void withoutATerminalItWritesWholeLinesWithoutCarriageReturns() throws Exception {
+  void withoutATerminalItWritesWholeLinesWithTheStatusText() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ProgressBar bar = new ProgressBar("job", 2, new PrintStream(bytes), false)) {
+      bar.status("loss 3.4 lr 2e-4 16 utt/s");
       bar.step();
-      Thread.sleep(1100); // past the one-second grace period, so the last step draws
+      Thread.sleep(1100); // past the one-second grace period, so the next step shows the bar
       bar.step();
     }
     String text = bytes.toString(StandardCharsets.UTF_8);
     assertFalse(text.contains("\r"), text);
-    assertTrue(text.startsWith("job [") && text.contains("] 2/2 "), text);
-    assertEquals(1, text.lines().count(), text);
+    List<String> lines = text.lines().toList();
+    assertTrue(lines.stream().allMatch(line -> line.startsWith("job ")), text);
+    String last = lines.get(lines.size() - 1);
+    assertTrue(last.contains(" 2/2 ") && last.endsWith("/s loss 3.4 lr 2e-4 16 utt/s"), text);
+  }
+
+  @Test
+  void withoutATerminalThousandsOfStepsWriteAFewLinesNotOneEach() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ProgressBar bar = new ProgressBar("job", 100_001, new PrintStream(bytes), false)) {
+      bar.step();
+      Thread.sleep(1100);
+      for (int i = 0; i < 100_000; i++) {
+        bar.step();
+      }
+    }
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    // One line when the bar appears and one at the end (a line every ten seconds in between).
+    assertTrue(text.lines().count() <= 3, text);
+    assertTrue(text.strip().contains("100001/100001"), text);
+  }
+
+  @Test
+  void onATerminalItRedrawsOneLineInPlaceAndEndsIt() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ProgressBar bar = new ProgressBar("job", 2, new PrintStream(bytes), true)) {
+      bar.step();
+      Thread.sleep(1100);
+      bar.step();
+    }
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(text.startsWith("\r") && text.endsWith("\n"), text);
+    assertEquals(1, text.chars().filter(c -> c == '\n').count(), text);
+    assertTrue(text.contains(" 2/2 "), text);
   }
 
   @Test
