@@ -3,6 +3,8 @@ package dev.icld.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.icld.data.synth.NeedsSystemTools;
+import dev.icld.data.synth.SynthTask;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.io.SafeTensors;
@@ -21,6 +23,7 @@ class PretrainPhonesCommandTest {
   @TempDir Path temp;
 
   @Test
+  @NeedsSystemTools(tasks = {SynthTask.ASR, SynthTask.KWS})
   void buildsAShardAndPretrainsOnItsPhones() throws Exception {
     Path shard = temp.resolve("shard");
     CliRun.Result r = CliRun.run("synth-phones", "--out", shard.toString(), "--shard", "3",
