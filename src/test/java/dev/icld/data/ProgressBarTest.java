@@ -22,16 +22,27 @@ class ProgressBarTest {
     assertEquals(0, bytes.size());
   }
 
+  /**
+   * What a bar writes that steps once, waits out the one-second grace period, then steps until
+   * it is done.
+   */
+  private static String output(boolean terminal, long total, String status)
+      throws InterruptedException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ProgressBar bar = new ProgressBar("job", total, new PrintStream(bytes), terminal)) {
+      bar.status(status);
+      bar.step();
+      Thread.sleep(1100);
+      for (long i = 1; i < total; i++) {
+        bar.step();
+      }
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
   @Test
   void withoutATerminalItWritesWholeLinesWithTheStatusText() throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ProgressBar bar = new ProgressBar("job", 2, new PrintStream(bytes), false)) {
-      bar.status("loss 3.4 lr 2e-4 16 utt/s");
-      bar.step();
-      Thread.sleep(1100); // past the one-second grace period, so the next step shows the bar
-      bar.step();
-    }
-    String text = bytes.toString(StandardCharsets.UTF_8);
+    String text = output(false, 2, "loss 3.4 lr 2e-4 16 utt/s");
     assertFalse(text.contains("\r"), text);
     List<String> lines = text.lines().toList();
     assertTrue(lines.stream().allMatch(line -> line.startsWith("job ")), text);
@@ -41,15 +52,7 @@ class ProgressBarTest {
 
   @Test
   void withoutATerminalThousandsOfStepsWriteAFewLinesNotOneEach() throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ProgressBar bar = new ProgressBar("job", 100_001, new PrintStream(bytes), false)) {
-      bar.step();
-      Thread.sleep(1100);
-      for (int i = 0; i < 100_000; i++) {
-        bar.step();
-      }
-    }
-    String text = bytes.toString(StandardCharsets.UTF_8);
+    String text = output(false, 100_001, "");
     // One line when the bar appears and one at the end (a line every ten seconds in between).
     assertTrue(text.lines().count() <= 3, text);
     assertTrue(text.strip().contains("100001/100001"), text);
@@ -57,13 +60,7 @@ class ProgressBarTest {
 
   @Test
   void onATerminalItRedrawsOneLineInPlaceAndEndsIt() throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ProgressBar bar = new ProgressBar("job", 2, new PrintStream(bytes), true)) {
-      bar.step();
-      Thread.sleep(1100);
-      bar.step();
-    }
-    String text = bytes.toString(StandardCharsets.UTF_8);
+    String text = output(true, 2, "");
     assertTrue(text.startsWith("\r") && text.endsWith("\n"), text);
     assertEquals(1, text.chars().filter(c -> c == '\n').count(), text);
     assertTrue(text.contains(" 2/2 "), text);
