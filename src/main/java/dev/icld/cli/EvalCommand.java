@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -111,18 +112,13 @@ final class EvalCommand implements Callable<Integer> {
       description = "untimed passes before each method and budget (default: ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--engine", defaultValue = "djl", paramLabel = "NAME",
-      description = "backbone engine: djl (PyTorch eager through DJL) or onnx (ONNX Runtime, "
-          + "the model exported per component); the layer selector runs on djl "
-          + "(default: ${DEFAULT-VALUE})")
-  String engine;
+  @Mixin EngineOption engine;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    InferenceEngine chosenEngine = InferenceEngine.fromId(engine);
+    InferenceEngine chosenEngine = engine.chosen();
     PrintWriter printed = spec.commandLine().getOut();
     try (TaskModel taskModel = TaskModel.load(model);
         InferenceEngine.Session session = chosenEngine.open(taskModel);

@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -93,9 +94,7 @@ final class FinetuneCommand implements Callable<Integer> {
       description = "stop after this many optimizer steps; 0 for no limit (default: ${DEFAULT-VALUE})")
   int maxSteps;
 
-  @Option(names = "--batch-seconds", defaultValue = "16", paramLabel = "S",
-      description = "most padded audio per batch (default: ${DEFAULT-VALUE})")
-  double batchSeconds;
+  @Mixin BatchSecondsOption batch;
 
   @Option(names = "--accumulate", defaultValue = "1", paramLabel = "N",
       description = "batches per optimizer step (default: ${DEFAULT-VALUE})")
@@ -171,9 +170,7 @@ final class FinetuneCommand implements Callable<Integer> {
         maskFeatureProbability, maskFeatureLength);
     SpeedPerturbation perturbation =
         speedPerturb == null ? null : SpeedPerturbation.parse(speedPerturb, seed);
-    if (!(batchSeconds > 0)) {
-      throw new IllegalArgumentException("--batch-seconds must be positive, got " + batchSeconds);
-    }
+    batch.validate();
     if (headLearningRate != null && !(headLearningRate > 0)) {
       throw new IllegalArgumentException("--head-lr must be positive, got " + headLearningRate);
     }
@@ -213,7 +210,7 @@ final class FinetuneCommand implements Callable<Integer> {
       printed.flush();
       try (TaskModel taskModel = TaskModel.create(backbone, chosen, labels, drop, seed);
           BatchLoader trainLoader = new BatchLoader(train, labels,
-              BatchSampler.Options.training(0, batchSeconds, seed), 0, perturbation);
+              BatchSampler.Options.training(0, batch.seconds, seed), 0, perturbation);
           BatchLoader devLoader = evalLoader(dev, labels)) {
         RunSettings.guard(out.resolve("training"), settings(), "a fine-tuning run",
             "delete it to start afresh, or choose another --out");
@@ -270,7 +267,7 @@ final class FinetuneCommand implements Callable<Integer> {
         + "per utterance %s, epochs %d, max steps %d, batch seconds %s, accumulate %d, lr %s, "
         + "warmup %s, cosine %s, patience %d, seed %d, feature encoder %s",
         model.toAbsolutePath().normalize(), task, data.toAbsolutePath().normalize(), layerDrop,
-        keepProbability, perUtterance, epochs, maxSteps, batchSeconds, accumulation, learningRate,
+        keepProbability, perUtterance, epochs, maxSteps, batch.seconds, accumulation, learningRate,
         warmup, cosine, patience, seed, unfreezeFeatureEncoder ? "trained" : "frozen");
     // Named only when set, so that runs recorded before these options existed still resume.
     if (!depthSampling.equals("bernoulli")) {
@@ -296,7 +293,7 @@ final class FinetuneCommand implements Callable<Integer> {
   }
 
   private BatchLoader evalLoader(Corpus corpus, LabelVocabulary labels) {
-    return new BatchLoader(corpus, labels, BatchSampler.Options.evaluation(0, batchSeconds), 0);
+    return new BatchLoader(corpus, labels, BatchSampler.Options.evaluation(0, batch.seconds), 0);
   }
 
   private static JsonObject evaluate(String split, TaskModel model, BatchLoader loader,

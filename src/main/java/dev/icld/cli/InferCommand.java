@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -66,11 +67,7 @@ final class InferCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--engine", defaultValue = "djl", paramLabel = "NAME",
-      description = "backbone engine: djl (PyTorch eager through DJL) or onnx (ONNX Runtime, the "
-          + "model exported per component); the layer selector runs on djl "
-          + "(default: ${DEFAULT-VALUE})")
-  String engine;
+  @Mixin EngineOption engine;
 
   @Option(names = "--json", description = "print one JSON object per line")
   boolean json;
@@ -84,7 +81,7 @@ final class InferCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     InferenceBudget parsed = InferenceBudget.parse(budget);
-    InferenceEngine chosenEngine = InferenceEngine.fromId(engine);
+    InferenceEngine chosenEngine = engine.chosen();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<Path> inputs = new ArrayList<>();

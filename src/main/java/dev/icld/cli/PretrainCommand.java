@@ -56,9 +56,7 @@ final class PretrainCommand implements Callable<Integer> {
           + "instead of MFCCs")
   int targetsFromLayer;
 
-  @Option(names = "--seed", defaultValue = "1", description = "random seed (default: "
-      + "${DEFAULT-VALUE})")
-  long seed;
+  @Mixin SeedOption seed;
 
   @Spec CommandSpec spec;
 
@@ -66,8 +64,8 @@ final class PretrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Pretraining.Request request = new Pretraining.Request(common.data, common.excludeSpeakersOf,
         common.out, common.architecture(preLayerNorm),
-        init, targetsFromLayer, clusters, maxSteps, maxMinutes, batchSeconds, learningRate, seed,
-        CommandText.of(spec));
+        init, targetsFromLayer, clusters, maxSteps, maxMinutes, batchSeconds, learningRate,
+        seed.value, CommandText.of(spec));
     new Pretraining(spec.commandLine().getOut()).run(request);
     return 0;
   }

@@ -93,9 +93,9 @@ final class SelectorTrainingJob {
             LayerSelector.initialise(SelectorConfig.of(variant.input(), channels, layers),
                 options.seed);
         BatchLoader trainLoader = new BatchLoader(train, model.labels(),
-            BatchSampler.Options.training(0, options.batchSeconds, options.seed), 0);
+            BatchSampler.Options.training(0, options.batch.seconds, options.seed), 0);
         BatchLoader devLoader = new BatchLoader(dev, model.labels(),
-            BatchSampler.Options.evaluation(0, options.batchSeconds), 0)) {
+            BatchSampler.Options.evaluation(0, options.batch.seconds), 0)) {
       TrainerOptions trainer = TrainerOptions.defaults().withEpochs(options.epochs)
           .withMaxSteps(options.maxSteps).withLearningRate(options.learningRate)
           .withWarmupFraction(0.05).withSeed(options.seed);

@@ -1,5 +1,6 @@
 package dev.icld.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,9 +21,7 @@ final class SelectorTrainingOptions {
       description = "selector learning rate (default: ${DEFAULT-VALUE})")
   double learningRate;
 
-  @Option(names = "--batch-seconds", defaultValue = "16", paramLabel = "S",
-      description = "most padded audio per batch (default: ${DEFAULT-VALUE})")
-  double batchSeconds;
+  @Mixin BatchSecondsOption batch;
 
   @Option(names = "--tau0", defaultValue = "2.0", paramLabel = "T",
       description = "initial Gumbel temperature (default: ${DEFAULT-VALUE})")
@@ -44,9 +43,7 @@ final class SelectorTrainingOptions {
 
   /** @throws IllegalArgumentException naming the option that cannot work */
   void validate() {
-    if (!(batchSeconds > 0)) {
-      throw new IllegalArgumentException("--batch-seconds must be positive, got " + batchSeconds);
-    }
+    batch.validate();
     if (epochs < 1 || maxSteps < 0) {
       throw new IllegalArgumentException("need --epochs >= 1 and --max-steps >= 0, got "
           + epochs + " and " + maxSteps);

@@ -8,6 +8,7 @@ import dev.icld.data.synth.Tools;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,9 +35,7 @@ public final class SynthCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE})")
   String size;
 
-  @Option(names = "--seed", defaultValue = "1", description = "random seed (default: "
-      + "${DEFAULT-VALUE})")
-  long seed;
+  @Mixin SeedOption seed;
 
   @Option(names = "--classes", defaultValue = "12", description = "kws protocol: 12 (ten "
       + "commands, _unknown_, _silence_) or 35 words (default: ${DEFAULT-VALUE})")
@@ -49,7 +48,7 @@ public final class SynthCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CorpusRequest request = new CorpusRequest(parse(SynthTask.class, "--task", task),
-        parse(CorpusSize.class, "--size", size), seed, classes, out,
+        parse(CorpusSize.class, "--size", size), seed.value, classes, out,
         jobs == null ? Runtime.getRuntime().availableProcessors() : jobs);
     CorpusBuilder.Result result =
         new CorpusBuilder(Tools.fromEnvironment(), System.err).build(request);

@@ -577,7 +577,7 @@ public final class EvaluationReport {
     return written;
   }
 
-  /** Every whole budget up to 12 layers; above that, the budgets evaluated and L. */
+  /** The budgets the x axis spans: every whole one up to 12 layers; above, those evaluated and L. */
   private double[] budgetTicks() {
     Set<Integer> ticks = new java.util.TreeSet<>();
     if (context.layers() <= 12) {

@@ -42,23 +42,23 @@ class AblateCommandTest {
       Checkpoints.save(m, backbone);
     }
     model = temp.resolve("layer-drop");
-    String[] r = CliRun.run("finetune", "--model", backbone.toString(), "--task", "kws",
+    CliRun.Result r = CliRun.run("finetune", "--model", backbone.toString(), "--task", "kws",
         "--data", data.toString(), "--out", model.toString(), "--layer-drop", "random",
         "--max-steps", "20", "--batch-seconds", "1.5", "--lr", "5e-3");
-    assertEquals("0", r[0], r[2]);
+    assertEquals(0, r.code(), r.err());
   }
 
-  private static String[] ablate(Path out, String budgets, String resamples, String engine) {
+  private static CliRun.Result ablate(Path out, String budgets, String resamples, String engine) {
     return CliRun.run("ablate", "--model", model.toString(), "--data", data.toString(),
         "--out", out.toString(), "--budgets", budgets, "--max-steps", "6", "--batch-seconds",
         "1.5", "--lr", "5e-2", "--seed", "3", "--resamples", resamples, "--engine", engine);
   }
 
-  private static String[] ablate(Path out, String budgets, String resamples) {
+  private static CliRun.Result ablate(Path out, String budgets, String resamples) {
     return ablate(out, budgets, resamples, "djl");
   }
 
-  private static String[] ablate(Path out) {
+  private static CliRun.Result ablate(Path out) {
     return ablate(out, "4,2", "100");
   }
 
@@ -82,10 +82,10 @@ class AblateCommandTest {
   void everyVariantIsTrainedApartEvaluatedAndReproducible() throws IOException {
     Map<String, byte[]> before = snapshot(model);
     Path first = temp.resolve("ablation1");
-    String[] r = ablate(first);
-    assertEquals("0", r[0], r[2]);
-    assertTrue(r[1].contains("* best at that budget"), r[1]);
-    assertTrue(r[1].contains("wrote        " + first.resolve(AblationReport.JSON)), r[1]);
+    CliRun.Result r = ablate(first);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("* best at that budget"), r.out());
+    assertTrue(r.out().contains("wrote        " + first.resolve(AblationReport.JSON)), r.out());
 
     Map<String, byte[]> after = snapshot(model);
     assertEquals(before.keySet(), after.keySet());
@@ -149,17 +149,17 @@ class AblateCommandTest {
     // Same seed, same table: trained afresh elsewhere, and resumed where it was.
     Path second = temp.resolve("ablation2");
     r = ablate(second);
-    assertEquals("0", r[0], r[2]);
+    assertEquals(0, r.code(), r.err());
     assertEquals(withoutCommand(report), withoutCommand(readJson(second)));
     r = ablate(first);
-    assertEquals("0", r[0], r[2]);
+    assertEquals(0, r.code(), r.err());
     assertEquals(report, readJson(first));
 
     // On ONNX Runtime the same selectors pick the same layers and the backbone agrees within
     // 1e-4, so every cell's numbers are the same.
     r = ablate(first, "4,2", "100", "onnx");
-    assertEquals("0", r[0], r[2]);
-    assertTrue(r[1].contains("on onnx"), r[1]);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("on onnx"), r.out());
     JsonObject onnx = readJson(first);
     assertEquals("onnx", onnx.get("engine").getAsString());
     assertEquals("djl", report.get("engine").getAsString());
@@ -201,12 +201,12 @@ class AblateCommandTest {
   @Test
   void badArgumentsAreRefusedBeforeAnyTraining() {
     Path out = temp.resolve("refused");
-    String[] r = ablate(out, "9", "100");
-    assertEquals("1", r[0], r[1]);
-    assertTrue(r[2].contains("budget 9 outside 1..4"), r[2]);
+    CliRun.Result r = ablate(out, "9", "100");
+    assertEquals(1, r.code(), r.out());
+    assertTrue(r.err().contains("budget 9 outside 1..4"), r.err());
     r = ablate(out, "4,2", "0");
-    assertEquals("1", r[0], r[1]);
-    assertTrue(r[2].contains("resamples >= 1"), r[2]);
+    assertEquals(1, r.code(), r.out());
+    assertTrue(r.err().contains("resamples >= 1"), r.err());
     assertFalse(Files.exists(out.resolve(AblateCommand.SELECTORS)));
   }
 }

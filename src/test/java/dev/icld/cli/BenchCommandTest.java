@@ -28,11 +28,11 @@ class BenchCommandTest {
     String model = Path.of(getClass().getResource("/dev/icld/model/fixtures/base").toURI()).toString();
     Path json = dir.resolve("out/bench.json");
     Path markdown = dir.resolve("BENCHMARKS.md");
-    String[] r = CliRun.run("bench", "--model", model, "--seconds", "0.1,0.2", "--repeats", "1",
+    CliRun.Result r = CliRun.run("bench", "--model", model, "--seconds", "0.1,0.2", "--repeats", "1",
         "--warmups", "0", "--threads", "1", "--json", json.toString(), "--markdown", markdown.toString(),
         "--torch-python", dir.resolve("no-python3").toString());
-    assertEquals("0", r[0], r[2]);
-    String text = r[1];
+    assertEquals(0, r.code(), r.err());
+    String text = r.out();
     assertTrue(text.contains("DJL front end"), text);
     assertTrue(text.contains("ORT over DJL, full model"), text);
     assertTrue(text.contains("base: not measured (python3-torch not installed)"), text);
@@ -83,13 +83,13 @@ class BenchCommandTest {
     }
     Path json = dir.resolve("bench.json");
     Path markdown = dir.resolve("BENCHMARKS.md");
-    String[] r = CliRun.run("bench", "--model", model.toString(), "--data", data.toString(),
+    CliRun.Result r = CliRun.run("bench", "--model", model.toString(), "--data", data.toString(),
         "--seconds", "0.2", "--repeats", "1", "--warmups", "0", "--threads", "1",
         "--deadline-calls", "8", "--load-phase", "2", "--torch-python",
         dir.resolve("no-python3").toString(), "--json", json.toString(), "--markdown",
         markdown.toString());
-    assertEquals("0", r[0], r[2]);
-    String text = r[1];
+    assertEquals(0, r.code(), r.err());
+    String text = r.out();
     assertTrue(text.matches("(?s)deadline experiment: deadline \\d+\\.\\d ms \\(60% of the calibrated "
         + "full-depth latency of a test utterance of mean length\\)\n.*"), text);
     assertTrue(text.contains("Deadline controller under a changing load:"), text);
@@ -127,19 +127,19 @@ class BenchCommandTest {
 
   @Test
   void theDeadlineExperimentNeedsAModelAndItsOptionsNeedData() {
-    String[] r = CliRun.run("bench", "--data", dir.toString(), "--repeats", "1");
-    assertEquals("1", r[0]);
-    assertTrue(r[2].contains("needs a fine-tuned model: --model DIR or --deadline-model DIR"), r[2]);
+    CliRun.Result r = CliRun.run("bench", "--data", dir.toString(), "--repeats", "1");
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("needs a fine-tuned model: --model DIR or --deadline-model DIR"), r.err());
     r = CliRun.run("bench", "--deadline", "40", "--repeats", "1");
-    assertEquals("1", r[0]);
-    assertTrue(r[2].contains("need --data DIR"), r[2]);
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("need --data DIR"), r.err());
   }
 
   @Test
   void aMissingModelDirectoryGivesOneErrorLine() {
-    String[] r = CliRun.run("bench", "--model", "/nonexistent/model", "--repeats", "1");
-    assertEquals("1", r[0]);
+    CliRun.Result r = CliRun.run("bench", "--model", "/nonexistent/model", "--repeats", "1");
+    assertEquals(1, r.code());
     assertEquals("icld bench: /nonexistent/model: no such directory (a model is a directory "
-        + "with config.json and its weights)\n", r[2]);
+        + "with config.json and its weights)\n", r.err());
   }
 }

@@ -7,14 +7,16 @@ import java.io.StringWriter;
 final class CliRun {
   private CliRun() {}
 
-  /** {exit code, standard output, standard error} of {@code icld args...}. */
-  static String[] run(String... args) {
+  /** What {@code icld args...} returned and printed. */
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
     var cli = Main.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     int code = cli.execute(args);
-    return new String[] {String.valueOf(code), out.toString(), err.toString()};
+    return new Result(code, out.toString(), err.toString());
   }
 }

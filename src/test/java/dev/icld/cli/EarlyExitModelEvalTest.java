@@ -48,20 +48,20 @@ class EarlyExitModelEvalTest {
     layerDropModel = temp.resolve("layer-drop");
     earlyExitModel = temp.resolve("early-exit");
     for (Path out : List.of(layerDropModel, earlyExitModel)) {
-      String[] r = CliRun.run("finetune", "--model", backbone.toString(), "--task", "kws",
+      CliRun.Result r = CliRun.run("finetune", "--model", backbone.toString(), "--task", "kws",
           "--data", data.toString(), "--out", out.toString(), "--layer-drop",
           out == layerDropModel ? "random" : "early-exit", "--max-steps", "20",
           "--batch-seconds", "1.5", "--lr", "5e-3");
-      assertEquals("0", r[0], r[2]);
+      assertEquals(0, r.code(), r.err());
     }
   }
 
   private static JsonObject eval(Path out, String... extra) throws IOException {
     String[] common = {"eval", "--data", data.toString(), "--out", out.toString(), "--budgets",
         "4,2", "--seed", "3", "--resamples", "100", "--warmup", "0"};
-    String[] r = CliRun.run(Stream.concat(Stream.of(common), Stream.of(extra))
+    CliRun.Result r = CliRun.run(Stream.concat(Stream.of(common), Stream.of(extra))
         .toArray(String[]::new));
-    assertEquals("0", r[0], r[2]);
+    assertEquals(0, r.code(), r.err());
     return JsonParser.parseString(Files.readString(out.resolve(EvaluationReport.JSON)))
         .getAsJsonObject();
   }
@@ -143,13 +143,13 @@ class EarlyExitModelEvalTest {
   }
 
   private static String refusal(Path exitModel) {
-    String[] r = CliRun.run("eval", "--model", layerDropModel.toString(), "--early-exit-model",
+    CliRun.Result r = CliRun.run("eval", "--model", layerDropModel.toString(), "--early-exit-model",
         exitModel.toString(), "--data", data.toString(), "--out",
         temp.resolve("refused").toString(), "--budgets", "2", "--methods", "early-exit");
-    assertEquals("1", r[0], r[1]);
-    assertEquals(1, r[2].strip().lines().count(), r[2]);
-    assertTrue(r[2].contains(exitModel.toString()), r[2]);
-    return r[2];
+    assertEquals(1, r.code(), r.out());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains(exitModel.toString()), r.err());
+    return r.err();
   }
 
   /** A copy of the early-exit model with one field of its description replaced. */

@@ -71,9 +71,9 @@ class EngineCommandTest {
     String[] args = {"infer", "--model", model.toString(), "--budget", budget, "--policy", policy,
         "--engine", engine, "--json", testFiles().get(0).toString(), testFiles().get(1).toString(),
         testFiles().get(2).toString()};
-    String[] r = CliRun.run(args);
-    assertEquals("0", r[0], r[2]);
-    String[] lines = r[1].trim().split("\n");
+    CliRun.Result r = CliRun.run(args);
+    assertEquals(0, r.code(), r.err());
+    String[] lines = r.out().trim().split("\n");
     JsonObject[] objects = new JsonObject[lines.length];
     for (int i = 0; i < lines.length; i++) {
       objects[i] = JsonParser.parseString(lines[i]).getAsJsonObject();
@@ -109,11 +109,11 @@ class EngineCommandTest {
     String[] engines = {"djl", "onnx"};
     for (int e = 0; e < 2; e++) {
       Path out = temp.resolve("report-" + engines[e]);
-      String[] r = CliRun.run("eval", "--model", model.toString(), "--data", data.toString(),
+      CliRun.Result r = CliRun.run("eval", "--model", model.toString(), "--data", data.toString(),
           "--budgets", "4,2", "--out", out.toString(), "--resamples", "50", "--warmup", "0",
           "--engine", engines[e]);
-      assertEquals("0", r[0], r[2]);
-      assertTrue(r[1].contains("engine " + engines[e]), r[1]);
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().contains("engine " + engines[e]), r.out());
       reports[e] = JsonParser.parseString(Files.readString(out.resolve(EvaluationReport.JSON)))
           .getAsJsonObject();
       assertEquals(engines[e], reports[e].get("engine").getAsString());
@@ -145,13 +145,13 @@ class EngineCommandTest {
 
   @Test
   void anUnknownEngineIsOneClearLine() {
-    String[] r = CliRun.run("infer", "--model", model.toString(), "--budget", "2", "--engine",
+    CliRun.Result r = CliRun.run("infer", "--model", model.toString(), "--budget", "2", "--engine",
         "tensorrt", testFiles().get(0).toString());
-    assertEquals("1", r[0]);
-    assertEquals("icld infer: unknown engine \"tensorrt\" (expected djl or onnx)\n", r[2]);
+    assertEquals(1, r.code());
+    assertEquals("icld infer: unknown engine \"tensorrt\" (expected djl or onnx)\n", r.err());
     r = CliRun.run("eval", "--model", model.toString(), "--data", data.toString(), "--out",
         temp.resolve("bad").toString(), "--engine", "tensorrt");
-    assertEquals("1", r[0]);
-    assertEquals("icld eval: unknown engine \"tensorrt\" (expected djl or onnx)\n", r[2]);
+    assertEquals(1, r.code());
+    assertEquals("icld eval: unknown engine \"tensorrt\" (expected djl or onnx)\n", r.err());
   }
 }

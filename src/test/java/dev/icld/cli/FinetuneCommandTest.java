@@ -11,29 +11,14 @@ import dev.icld.model.LayerDrop;
 import dev.icld.model.TaskModel;
 import dev.icld.train.TinySetup;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class FinetuneCommandTest {
   @TempDir Path temp;
-
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   private Path randomModel() throws IOException {
     Path dir = temp.resolve("random-init");
@@ -51,7 +36,7 @@ class FinetuneCommandTest {
         data.toString(), "--out", out.toString(), "--layer-drop", "early-exit", "--max-steps", "3",
         "--batch-seconds", "1.5", "--lr", "1e-3"};
 
-    Run first = run(args);
+    CliRun.Result first = CliRun.run(args);
 
     assertEquals(0, first.code(), first.err());
     assertTrue(first.out().contains("dev          full depth (2 layers): accuracy"), first.out());
@@ -64,17 +49,17 @@ class FinetuneCommandTest {
     assertEquals(3, summary.get("steps").getAsInt());
     assertTrue(Files.exists(out.resolve("training/metrics.jsonl")));
     assertTrue(Files.exists(out.resolve("evaluation.json")));
-    assertEquals(0, run("inspect", out.toString()).code());
+    assertEquals(0, CliRun.run("inspect", out.toString()).code());
 
     // The same command again finds the finished run and only re-evaluates.
-    Run again = run(args);
+    CliRun.Result again = CliRun.run(args);
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("trained 3 steps"), again.out());
 
     // More steps on the same --out would silently continue the finished run: refused.
     String[] longer = args.clone();
     longer[12] = "6";
-    Run refused = run(longer);
+    CliRun.Result refused = CliRun.run(longer);
     assertEquals(1, refused.code(), refused.out());
     assertTrue(refused.err().contains(out.resolve("training")
         + ": holds a fine-tuning run with other options"), refused.err());
@@ -86,7 +71,7 @@ class FinetuneCommandTest {
   @Test
   void aDivergingRunIsOneClearLine() throws IOException {
     Path data = TinySetup.corpus(temp.resolve("data"), 4, 2, 3);
-    Run r = run("finetune", "--model", randomModel().toString(), "--task", "kws", "--data",
+    CliRun.Result r = CliRun.run("finetune", "--model", randomModel().toString(), "--task", "kws", "--data",
         data.toString(), "--out", temp.resolve("out").toString(), "--max-steps", "3",
         "--batch-seconds", "1.5", "--lr", "1e30");
     assertEquals(1, r.code(), r.err());
@@ -98,7 +83,7 @@ class FinetuneCommandTest {
   @Test
   void aMissingDataDirectoryIsOneClearLine() throws IOException {
     Path missing = temp.resolve("nope");
-    Run r = run("finetune", "--model", randomModel().toString(), "--task", "kws", "--data",
+    CliRun.Result r = CliRun.run("finetune", "--model", randomModel().toString(), "--task", "kws", "--data",
         missing.toString(), "--out", temp.resolve("out").toString());
     assertEquals(1, r.code());
     assertEquals("icld finetune: " + missing + ": data directory not found", r.err().strip());
@@ -107,7 +92,7 @@ class FinetuneCommandTest {
   @Test
   void aDirectoryThatIsNotAModelIsOneClearLine() throws IOException {
     Path data = TinySetup.corpus(temp.resolve("data"), 1, 1, 3);
-    Run r = run("finetune", "--model", data.toString(), "--task", "kws", "--data",
+    CliRun.Result r = CliRun.run("finetune", "--model", data.toString(), "--task", "kws", "--data",
         data.toString(), "--out", temp.resolve("out").toString());
     assertEquals(1, r.code());
     assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -116,10 +101,10 @@ class FinetuneCommandTest {
 
   @Test
   void anUnknownTaskOrModeIsOneClearLine() throws IOException {
-    Run r = run("finetune", "--model", "m", "--task", "speech", "--data", "d", "--out", "o");
+    CliRun.Result r = CliRun.run("finetune", "--model", "m", "--task", "speech", "--data", "d", "--out", "o");
     assertEquals(1, r.code());
     assertTrue(r.err().strip().startsWith("icld finetune: unknown task \"speech\""), r.err());
-    r = run("finetune", "--model", "m", "--task", "asr", "--data", "d", "--out", "o",
+    r = CliRun.run("finetune", "--model", "m", "--task", "asr", "--data", "d", "--out", "o",
         "--layer-drop", "sometimes");
     assertTrue(r.err().strip().startsWith("icld finetune: unknown layer-drop mode"), r.err());
   }
@@ -134,7 +119,7 @@ class FinetuneCommandTest {
         "1e-4", "--mask-time-prob", "0.1", "--mask-time-length", "2", "--mask-feature-prob",
         "0.05", "--mask-feature-length", "4", "--max-steps", "3", "--batch-seconds", "1.5"};
 
-    Run first = run(args);
+    CliRun.Result first = CliRun.run(args);
 
     assertEquals(0, first.code(), first.err());
     assertTrue(first.out().contains("layer drop random (uniform-k, subset 0.6, per utterance)"),
@@ -159,7 +144,7 @@ class FinetuneCommandTest {
     // Another masking on the same --out is another run: refused.
     String[] other = args.clone();
     other[21] = "0.2";
-    Run refused = run(other);
+    CliRun.Result refused = CliRun.run(other);
     assertEquals(1, refused.code(), refused.out());
     assertTrue(refused.err().contains("mask time 0.2 x 2"), refused.err());
   }
@@ -182,7 +167,7 @@ class FinetuneCommandTest {
             + "uniform-k)"},
     };
     for (String[] c : cases) {
-      Run r = run("finetune", "--model", model, "--task", "kws", "--data", data.toString(),
+      CliRun.Result r = CliRun.run("finetune", "--model", model, "--task", "kws", "--data", data.toString(),
           "--out", temp.resolve("out").toString(), c[0], c[1]);
       assertEquals(1, r.code(), r.out());
       assertEquals("icld finetune: " + c[2], r.err().strip());

@@ -69,7 +69,7 @@ class HeldOutVoicesEvalTest {
     }
   }
 
-  private static String[] eval(Path data, Path model, String methods, Path out) {
+  private static CliRun.Result eval(Path data, Path model, String methods, Path out) {
     return CliRun.run("eval", "--model", model.toString(), "--data", data.toString(),
         "--methods", methods, "--budgets", "1", "--out", out.toString(), "--resamples", "50",
         "--warmup", "0");
@@ -93,8 +93,8 @@ class HeldOutVoicesEvalTest {
   @Test
   void testAndDevAreSplitIntoVoicesSeenAndHeldOutFromTraining() throws IOException {
     Path out = temp.resolve("report");
-    String[] r = eval(voices, kwsModel, "full,random,scratch-cnn", out);
-    assertEquals("0", r[0], r[2]);
+    CliRun.Result r = eval(voices, kwsModel, "full,random,scratch-cnn", out);
+    assertEquals(0, r.code(), r.err());
     JsonObject report = report(out);
     JsonObject section = report.getAsJsonObject("voices");
     assertEquals(List.of("espeak-ng", "flite-slt"),
@@ -150,8 +150,8 @@ class HeldOutVoicesEvalTest {
     assertTrue(markdown.contains("## Voices never heard in training"), markdown);
     assertTrue(markdown.contains("| flite-awb | held out | "), markdown);
     assertTrue(markdown.contains("### Dev split, full depth"), markdown);
-    assertTrue(r[1].contains("held-out voices: accuracy "), r[1]);
-    assertTrue(r[1].contains("held-out voices (dev): accuracy "), r[1]);
+    assertTrue(r.out().contains("held-out voices: accuracy "), r.out());
+    assertTrue(r.out().contains("held-out voices (dev): accuracy "), r.out());
   }
 
   private static Map<String, Boolean> familiesSeen(JsonObject split) {
@@ -167,8 +167,8 @@ class HeldOutVoicesEvalTest {
   void speakersWithoutSynthIdsShareOneFamilySoTheCheckDoesNotApply() throws IOException {
     Path plain = TinySetup.corpus(temp.resolve("plain"), 2, 2, 4);
     Path out = temp.resolve("report-plain");
-    String[] r = eval(plain, kwsModel, "full", out);
-    assertEquals("0", r[0], r[2]);
+    CliRun.Result r = eval(plain, kwsModel, "full", out);
+    assertEquals(0, r.code(), r.err());
     JsonObject section = report(out).getAsJsonObject("voices");
     for (String split : List.of("test", "dev")) {
       JsonObject s = section.getAsJsonObject(split);
@@ -176,7 +176,7 @@ class HeldOutVoicesEvalTest {
       assertTrue(s.get("reason").getAsString().contains("none is held out"), s.toString());
       assertFalse(s.has("methods"), s.toString());
     }
-    assertTrue(r[1].contains("held-out voices: does not apply"), r[1]);
+    assertTrue(r.out().contains("held-out voices: does not apply"), r.out());
     assertTrue(Files.readString(out.resolve(EvaluationReport.MARKDOWN))
         .contains("On test it does not apply: every test voice family (other)"));
   }
@@ -185,12 +185,12 @@ class HeldOutVoicesEvalTest {
   void asrComparesWordErrorRates() throws IOException {
     Path asrModel = TinySetup.untrainedAsrModel(temp.resolve("asr-model"));
     Path out = temp.resolve("report-asr");
-    String[] r = eval(voices, asrModel, "full", out);
-    assertEquals("0", r[0], r[2]);
+    CliRun.Result r = eval(voices, asrModel, "full", out);
+    assertEquals(0, r.code(), r.err());
     JsonObject test = report(out).getAsJsonObject("voices").getAsJsonObject("test");
     assertEquals("wer", test.get("metric").getAsString());
     assertTrue(methods(test).get("full@2").getAsJsonObject("held_out").get("value")
         .getAsDouble() >= 0);
-    assertTrue(r[1].contains("held-out voices: WER "), r[1]);
+    assertTrue(r.out().contains("held-out voices: WER "), r.out());
   }
 }

@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.icld.audio.Audio;
 import dev.icld.audio.WavWriter;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ImportCommandTest {
   @TempDir Path dir;
@@ -30,15 +27,11 @@ class ImportCommandTest {
     }
     Files.writeString(root.resolve("meta/esc50.csv"), csv);
     Path out = dir.resolve("out");
-    StringWriter printed = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(printed));
-
-    int code = cli.execute("import", "--format", "esc50", "--root", root.toString(),
+    CliRun.Result r = CliRun.run("import", "--format", "esc50", "--root", root.toString(),
         "--out", out.toString(), "--dev-fold", "1", "--test-fold", "2");
 
-    assertEquals(0, code, printed.toString());
-    String table = printed.toString();
+    assertEquals(0, r.code(), r.out() + r.err());
+    String table = r.out();
     assertTrue(table.contains("train"), table);
     assertTrue(table.matches("(?s).*train\\s+3\\s.*dev\\s+1\\s.*test\\s+1\\s.*"), table);
     assertEquals(3, Files.readAllLines(out.resolve("train.jsonl")).size());
@@ -46,15 +39,11 @@ class ImportCommandTest {
 
   @Test
   void aMissingRootIsOneClearErrorLine() {
-    StringWriter errors = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setErr(new PrintWriter(errors));
+    CliRun.Result r = CliRun.run("import", "--format", "voxceleb", "--root",
+        dir.resolve("nope").toString(), "--out", dir.resolve("out").toString());
 
-    int code = cli.execute("import", "--format", "voxceleb", "--root", dir.resolve("nope").toString(),
-        "--out", dir.resolve("out").toString());
-
-    assertEquals(1, code);
+    assertEquals(1, r.code());
     assertEquals("icld import: " + dir.resolve("nope") + ": corpus root not found",
-        errors.toString().strip());
+        r.err().strip());
   }
 }

@@ -51,26 +51,26 @@ class InferCommandTest {
 
   @Test
   void printsOneLinePerFile() {
-    String[] r = CliRun.run("infer", "--model", model.toString(), "--budget", "2", tone16k.toString(),
+    CliRun.Result r = CliRun.run("infer", "--model", model.toString(), "--budget", "2", tone16k.toString(),
         tone8k.toString());
-    assertEquals("0", r[0], r[2]);
-    String[] lines = r[1].split("\n");
-    assertEquals(2, lines.length, r[1]);
+    assertEquals(0, r.code(), r.err());
+    String[] lines = r.out().split("\n");
+    assertEquals(2, lines.length, r.out());
     assertTrue(lines[0].matches(java.util.regex.Pattern.quote(tone16k.toString())
         + "\t(no|yes) \\(p=0\\.\\d{3}\\)\tlayers 0,1 \\(2/4\\)\t\\d+\\.\\d{3} GFLOPs\t\\d+\\.\\d ms"),
         lines[0]);
     assertTrue(lines[1].startsWith(tone8k + "\t"), lines[1]);
     r = CliRun.run("infer", "--model", model.toString(), "--budget", "deadline:1000ms", tone16k.toString());
-    assertEquals("0", r[0], r[2]);
-    assertTrue(r[1].trim().matches(".* ms \\(deadline 1000\\.0 ms (met|missed)\\)"), r[1]);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().trim().matches(".* ms \\(deadline 1000\\.0 ms (met|missed)\\)"), r.out());
   }
 
   @Test
   void jsonPrintsOneObjectPerLine() {
-    String[] r = CliRun.run("infer", "--model", model.toString(), "--budget", "deadline:500ms", "--json",
+    CliRun.Result r = CliRun.run("infer", "--model", model.toString(), "--budget", "deadline:500ms", "--json",
         tone16k.toString());
-    assertEquals("0", r[0], r[2]);
-    JsonObject o = JsonParser.parseString(r[1].trim()).getAsJsonObject();
+    assertEquals(0, r.code(), r.err());
+    JsonObject o = JsonParser.parseString(r.out().trim()).getAsJsonObject();
     assertEquals(tone16k.toString(), o.get("file").getAsString());
     assertEquals(2, o.getAsJsonObject("probabilities").size());
     assertEquals("first-k", o.get("policy").getAsString());
@@ -118,13 +118,13 @@ class InferCommandTest {
     Path missing = temp.resolve("missing.flac");
     Path click = temp.resolve("click.wav");
     WavWriter.writePcm16(click, tone(50, 16_000));
-    String[] r = CliRun.run("infer", "--model", model.toString(), "--budget", "0.5", empty.toString(),
+    CliRun.Result r = CliRun.run("infer", "--model", model.toString(), "--budget", "0.5", empty.toString(),
         tone16k.toString(), text.toString(), missing.toString(), click.toString());
-    assertEquals("1", r[0]);
-    assertEquals(1, r[1].split("\n").length, r[1]);
-    assertTrue(r[1].startsWith(tone16k + "\t"), r[1]);
-    String[] errors = r[2].split("\n");
-    assertEquals(4, errors.length, r[2]);
+    assertEquals(1, r.code());
+    assertEquals(1, r.out().split("\n").length, r.out());
+    assertTrue(r.out().startsWith(tone16k + "\t"), r.out());
+    String[] errors = r.err().split("\n");
+    assertEquals(4, errors.length, r.err());
     assertEquals("icld infer: " + click + ": the audio (3.1 ms) is shorter than the model's first "
         + "frame", errors[3]);
     assertEquals("icld infer: " + empty + ": WAV file contains no samples (empty 'data' chunk)",
@@ -135,19 +135,19 @@ class InferCommandTest {
 
   @Test
   void aBudgetTheModelCannotRunIsOneErrorLine() {
-    String[] r = CliRun.run("infer", "--model", model.toString(), "--budget", "7", tone16k.toString());
-    assertEquals("1", r[0]);
-    assertEquals("icld infer: budget 7 layers exceeds the model's 4 layers\n", r[2]);
+    CliRun.Result r = CliRun.run("infer", "--model", model.toString(), "--budget", "7", tone16k.toString());
+    assertEquals(1, r.code());
+    assertEquals("icld infer: budget 7 layers exceeds the model's 4 layers\n", r.err());
     r = CliRun.run("infer", "--model", model.toString(), "--budget", "adaptive:0.5", tone16k.toString());
-    assertEquals("1", r[0]);
+    assertEquals(1, r.code());
     assertEquals("icld infer: an adaptive budget needs the input-conditioned selector, and this "
-        + "model has none\n", r[2]);
+        + "model has none\n", r.err());
     r = CliRun.run("infer", "--model", model.toString(), "--budget", "2", "--policy", "selector",
         tone16k.toString());
-    assertEquals("1", r[0]);
-    assertTrue(r[2].startsWith("icld infer: policy \"selector\": this model has no layer selector"), r[2]);
+    assertEquals(1, r.code());
+    assertTrue(r.err().startsWith("icld infer: policy \"selector\": this model has no layer selector"), r.err());
     r = CliRun.run("infer", "--model", temp.resolve("nowhere").toString(), "--budget", "2", tone16k.toString());
-    assertEquals("1", r[0]);
-    assertTrue(r[2].startsWith("icld infer: " + temp.resolve("nowhere")), r[2]);
+    assertEquals(1, r.code());
+    assertTrue(r.err().startsWith("icld infer: " + temp.resolve("nowhere")), r.err());
   }
 }

@@ -17,9 +17,9 @@ class InspectCommandTest {
 
   @Test
   void printsArchitectureParametersFlopsAndLoadTime() throws Exception {
-    String[] r = CliRun.run("inspect", fixture("base"), "--seconds", "1");
-    assertEquals("0", r[0], r[2]);
-    String text = r[1];
+    CliRun.Result r = CliRun.run("inspect", fixture("base"), "--seconds", "1");
+    assertEquals(0, r.code(), r.err());
+    String text = r.out();
     assertTrue(text.contains("type         wav2vec2 (Wav2Vec2Model), post-LN layers, group-norm"), text);
     assertTrue(text.contains("3 layers, hidden 32, 4 heads, feed-forward 64"), text);
     assertTrue(text.contains("(8, k10, s5) (12, k3, s2) (16, k2, s2)"), text);
@@ -30,9 +30,9 @@ class InspectCommandTest {
 
   @Test
   void jsonReportCountsEveryParameterAndEveryBudget() throws Exception {
-    String[] r = CliRun.run("inspect", fixture("large"), "--json");
-    assertEquals("0", r[0], r[2]);
-    JsonObject o = JsonParser.parseString(r[1]).getAsJsonObject();
+    CliRun.Result r = CliRun.run("inspect", fixture("large"), "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
     assertEquals("wav2vec2.", o.get("naming").getAsString());
     assertEquals(2, o.get("ignored_tensors").getAsJsonArray().size());
     assertEquals(3, o.get("gflops_per_second_by_kept_layers").getAsJsonArray().size());
@@ -45,9 +45,9 @@ class InspectCommandTest {
 
   @Test
   void aDirectoryThatIsNotAModelGivesOneErrorLine() {
-    String[] r = CliRun.run("inspect", "/nonexistent/model");
-    assertEquals("1", r[0]);
+    CliRun.Result r = CliRun.run("inspect", "/nonexistent/model");
+    assertEquals(1, r.code());
     assertEquals("icld inspect: /nonexistent/model: no such directory (a model is a directory "
-        + "with config.json and its weights)\n", r[2]);
+        + "with config.json and its weights)\n", r.err());
   }
 }

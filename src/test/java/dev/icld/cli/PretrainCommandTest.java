@@ -30,10 +30,10 @@ class PretrainCommandTest {
     String[] args = {"pretrain", "--data", speech.toString(), "--exclude-speakers-of",
         downstream.toString(), "--out", out.toString(), "--hidden", "32", "--layers", "2",
         "--conv-channels", "16", "--clusters", "6", "--max-steps", "3", "--batch-seconds", "2"};
-    String[] r = CliRun.run(args);
-    assertEquals("0", r[0], r[2]);
-    assertTrue(r[1].contains("held out 2 speakers of 2 dev/test manifests"), r[1]);
-    assertTrue(r[1].contains("dropped 6 of held-out speakers"), r[1]);
+    CliRun.Result r = CliRun.run(args);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("held out 2 speakers of 2 dev/test manifests"), r.out());
+    assertTrue(r.out().contains("dropped 6 of held-out speakers"), r.out());
 
     try (FoundationModel model = Checkpoints.load(out)) {
       assertEquals(2, model.layerCount());
@@ -60,7 +60,7 @@ class PretrainCommandTest {
         downstream.toString(), "--out", second.toString(), "--init", out.toString(),
         "--targets-from-layer", "1", "--clusters", "4", "--max-steps", "2", "--batch-seconds",
         "2");
-    assertEquals("0", r[0], r[2]);
+    assertEquals(0, r.code(), r.err());
     String secondCard = Files.readString(second.resolve("CARD.md"));
     assertTrue(secondCard.contains("hidden state after layer 1 of " + out + " at 50 Hz"),
         secondCard);
@@ -71,17 +71,17 @@ class PretrainCommandTest {
 
   @Test
   void targetsFromALayerNeedAnInitialModel() {
-    String[] r = CliRun.run("pretrain", "--data", temp.toString(), "--out", temp.resolve("m").toString(),
+    CliRun.Result r = CliRun.run("pretrain", "--data", temp.toString(), "--out", temp.resolve("m").toString(),
         "--max-steps", "3", "--targets-from-layer", "2");
-    assertEquals("1", r[0]);
-    assertTrue(r[2].contains("--targets-from-layer needs --init"), r[2]);
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("--targets-from-layer needs --init"), r.err());
   }
 
   @Test
   void aStepCountAndATimeLimitTogetherAreRefused() {
-    String[] r = CliRun.run("pretrain", "--data", temp.toString(), "--out", temp.resolve("m").toString(),
+    CliRun.Result r = CliRun.run("pretrain", "--data", temp.toString(), "--out", temp.resolve("m").toString(),
         "--max-steps", "3", "--max-minutes", "2");
-    assertEquals("1", r[0]);
-    assertTrue(r[2].contains("exactly one of --max-steps and --max-minutes"), r[2]);
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("exactly one of --max-steps and --max-minutes"), r.err());
   }
 }

@@ -3,6 +3,8 @@ package dev.icld.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.icld.data.synth.NeedsSystemTools;
+import dev.icld.data.synth.SynthTask;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.io.SafeTensors;
@@ -21,12 +23,13 @@ class PretrainPhonesCommandTest {
   @TempDir Path temp;
 
   @Test
+  @NeedsSystemTools(tasks = {SynthTask.ASR, SynthTask.KWS})
   void buildsAShardAndPretrainsOnItsPhones() throws Exception {
     Path shard = temp.resolve("shard");
-    String[] r = CliRun.run("synth-phones", "--out", shard.toString(), "--shard", "3",
+    CliRun.Result r = CliRun.run("synth-phones", "--out", shard.toString(), "--shard", "3",
         "--utterances", "16", "--jobs", "2");
-    assertEquals("0", r[0], r[2]);
-    assertTrue(r[1].contains("16 utterances"), r[1]);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("16 utterances"), r.out());
     List<String> phones = Files.readAllLines(shard.resolve("phones.jsonl"));
     assertEquals(16, phones.size());
     assertEquals(16, Files.readAllLines(shard.resolve("train.jsonl")).size()
@@ -41,9 +44,9 @@ class PretrainPhonesCommandTest {
         "--supervised-layers", "1,2", "--layer-weights", "0.5,1", "--front-end-steps", "2",
         "--max-steps", "2", "--batch-seconds", "8"};
     r = CliRun.run(args);
-    assertEquals("0", r[0], r[2]);
-    assertTrue(r[1].contains("stage 1: the conv front end learns log-mel"), r[1]);
-    assertTrue(r[1].contains("stage 2: masked phone prediction at layers [1, 2]"), r[1]);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("stage 1: the conv front end learns log-mel"), r.out());
+    assertTrue(r.out().contains("stage 2: masked phone prediction at layers [1, 2]"), r.out());
     try (FoundationModel model = Checkpoints.load(out)) {
       assertEquals(2, model.layerCount());
       assertTrue(model.config().doStableLayerNorm());
@@ -55,8 +58,8 @@ class PretrainPhonesCommandTest {
     byte[] weights = Files.readAllBytes(out.resolve("model.safetensors"));
 
     r = CliRun.run(args);
-    assertEquals("0", r[0], r[2]);
-    assertTrue(r[1].contains("resuming"), r[1]);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("resuming"), r.out());
     assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(out.resolve("model.safetensors"))),
         "a finished run rerun gives the same model");
 
@@ -66,8 +69,8 @@ class PretrainPhonesCommandTest {
         "--init", out.toString(), "--layers", "2", "--supervised-layers", "1,2",
         "--layer-weights", "0.5,1", "--max-steps", "2", "--batch-seconds", "8",
         "--front-end-gradient-scale", "0.5", "--lr", "1e-3");
-    assertEquals("0", r[0], r[2]);
-    assertTrue(r[1].contains("phone heads: continued from"), r[1]);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("phone heads: continued from"), r.out());
     assertTrue(Files.readString(second.resolve("PRETRAINING.md"))
         .contains("conv front end trained, gradient x 0.50"));
     String conv = "feature_extractor.conv_layers.1.conv.weight";
@@ -78,9 +81,9 @@ class PretrainPhonesCommandTest {
 
   @Test
   void supervisedLayersMustEndAtTheTop() {
-    String[] r = CliRun.run("pretrain-phones", "--data", temp.toString(), "--out",
+    CliRun.Result r = CliRun.run("pretrain-phones", "--data", temp.toString(), "--out",
         temp.resolve("m").toString(), "--max-steps", "2", "--supervised-layers", "4,8");
-    assertEquals("1", r[0]);
-    assertTrue(r[2].contains("--supervised-layers must end with the top layer (12)"), r[2]);
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("--supervised-layers must end with the top layer (12)"), r.err());
   }
 }

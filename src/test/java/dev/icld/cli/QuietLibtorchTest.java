@@ -2,34 +2,29 @@ package dev.icld.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.icld.data.synth.NeedsSystemTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The launcher's stderr filter, scripts/quiet-libtorch.pl, on the lines libtorch repeats. */
+/**
+ * The launcher's stderr filter, scripts/quiet-libtorch.pl, on the lines libtorch repeats (perl, as
+ * the launcher runs it: Debian's perl-base).
+ */
+@NeedsSystemTools(programs = "perl")
 class QuietLibtorchTest {
   private static final String NNPACK =
       "[W1207 14:27:03.86 NNPACK.cpp:57] Could not initialize NNPACK! Reason: Unsupported hardware.\n";
   private static final String DEPRECATED = "[W1207 14:27:03.87 LegacyTypeDispatch.h:74] Warning: "
       + "AutoNonVariableTypeMode is deprecated and will be removed in 1.10 release.\n";
 
-  @BeforeAll
-  static void perl() {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/perl")),
-        "needs perl (Debian's perl-base), which the ./icld launcher filters stderr with");
-  }
-
   /** {@code sh -c shellScript argument} through the filter. */
   private static Process filtered(String shellScript, String argument) throws IOException {
-    return new ProcessBuilder(List.of("/usr/bin/perl", "scripts/quiet-libtorch.pl", "sh", "-c",
+    return new ProcessBuilder(List.of("perl", "scripts/quiet-libtorch.pl", "sh", "-c",
         shellScript, argument)).start();
   }
 

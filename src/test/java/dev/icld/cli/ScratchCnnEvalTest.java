@@ -50,12 +50,12 @@ class ScratchCnnEvalTest {
     }
   }
 
-  private static String[] eval(Path model, String methods, Path out, String... more) {
+  private static CliRun.Result eval(Path model, String methods, Path out, String... more) {
     List<String> args = new java.util.ArrayList<>(List.of("eval", "--model", model.toString(),
         "--data", data.toString(), "--methods", methods, "--budgets", "1", "--out",
         out.toString(), "--resamples", "50", "--warmup", "1"));
     args.addAll(List.of(more));
-    String[] r = CliRun.run(args.toArray(String[]::new));
+    CliRun.Result r = CliRun.run(args.toArray(String[]::new));
     return r;
   }
 
@@ -78,9 +78,9 @@ class ScratchCnnEvalTest {
   @Test
   void trainsOnceIsReusedAndIsReportedBesideTheMethods() throws IOException {
     Path out = temp.resolve("report-reuse");
-    String[] first = eval(kwsModel, "full,scratch-cnn", out);
-    assertEquals("0", first[0], first[2]);
-    assertTrue(first[1].contains("scratch-cnn  trained"), first[1]);
+    CliRun.Result first = eval(kwsModel, "full,scratch-cnn", out);
+    assertEquals(0, first.code(), first.err());
+    assertTrue(first.out().contains("scratch-cnn  trained"), first.out());
     Path weights = out.resolve("scratch-cnn").resolve(LogMelCnn.WEIGHTS);
     byte[] trained = Files.readAllBytes(weights);
     JsonObject once = reference(out);
@@ -108,10 +108,10 @@ class ScratchCnnEvalTest {
     assertTrue(markdown.contains("| – | scratch-cnn † |"), markdown);
     assertTrue(markdown.contains("from-scratch reference, not a layer-dropping method"), markdown);
 
-    String[] second = eval(kwsModel, "full,scratch-cnn", out);
-    assertEquals("0", second[0], second[2]);
-    assertTrue(second[1].contains("scratch-cnn  reusing"), second[1]);
-    assertFalse(second[1].contains("scratch-cnn  training"), second[1]);
+    CliRun.Result second = eval(kwsModel, "full,scratch-cnn", out);
+    assertEquals(0, second.code(), second.err());
+    assertTrue(second.out().contains("scratch-cnn  reusing"), second.out());
+    assertFalse(second.out().contains("scratch-cnn  training"), second.out());
     assertArrayEquals(trained, Files.readAllBytes(weights));
     JsonObject again = reference(out);
     assertTrue(again.get("reused").getAsBoolean());
@@ -124,8 +124,8 @@ class ScratchCnnEvalTest {
     Path one = temp.resolve("report-seed-1");
     Path two = temp.resolve("report-seed-2");
     for (Path out : List.of(one, two)) {
-      String[] r = eval(kwsModel, "scratch-cnn", out);
-      assertEquals("0", r[0], r[2]);
+      CliRun.Result r = eval(kwsModel, "scratch-cnn", out);
+      assertEquals(0, r.code(), r.err());
     }
     assertArrayEquals(Files.readAllBytes(one.resolve("scratch-cnn").resolve(LogMelCnn.WEIGHTS)),
         Files.readAllBytes(two.resolve("scratch-cnn").resolve(LogMelCnn.WEIGHTS)));
@@ -138,24 +138,24 @@ class ScratchCnnEvalTest {
   @Test
   void aNetworkTrainedOnAnotherCorpusIsRefused() throws IOException {
     Path cached = temp.resolve("cached-scratch-cnn");
-    String[] trained = eval(kwsModel, "scratch-cnn", temp.resolve("report-cached"),
+    CliRun.Result trained = eval(kwsModel, "scratch-cnn", temp.resolve("report-cached"),
         "--scratch-cnn", cached.toString());
-    assertEquals("0", trained[0], trained[2]);
+    assertEquals(0, trained.code(), trained.err());
     Path other = TinySetup.corpus(temp.resolve("other-data"), 8, 3, 6);
-    String[] r = CliRun.run("eval", "--model", kwsModel.toString(), "--data", other.toString(),
+    CliRun.Result r = CliRun.run("eval", "--model", kwsModel.toString(), "--data", other.toString(),
         "--methods", "scratch-cnn", "--out", temp.resolve("report-other").toString(),
         "--scratch-cnn", cached.toString());
-    assertNotEquals("0", r[0]);
-    assertTrue(r[2].contains("holds a scratch-cnn with other options"), r[2]);
-    assertEquals(1, r[2].strip().lines().count(), r[2]);
+    assertNotEquals(0, r.code());
+    assertTrue(r.err().contains("holds a scratch-cnn with other options"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
   }
 
   @Test
   void anAsrReportSaysPlainlyThatItCoversClassificationOnly() throws IOException {
     Path asrModel = TinySetup.untrainedAsrModel(temp.resolve("asr-model"));
     Path out = temp.resolve("report-asr");
-    String[] r = eval(asrModel, "full,scratch-cnn", out);
-    assertEquals("0", r[0], r[2]);
+    CliRun.Result r = eval(asrModel, "full,scratch-cnn", out);
+    assertEquals(0, r.code(), r.err());
     JsonObject report = report(out);
     assertEquals(0, report.getAsJsonArray("references").size());
     JsonObject skipped = report.getAsJsonArray("skipped").get(0).getAsJsonObject();

@@ -18,8 +18,6 @@ import dev.icld.selection.StaticSubsets;
 import dev.icld.train.TinySetup;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +29,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * icld train-selector and icld eval end to end on a tiny 4-layer model fine-tuned for a few steps
@@ -44,19 +41,7 @@ class SelectorAndEvalCommandTest {
   private static Path data;
   private static Path layerDropModel;
   private static Path earlyExitModel;
-  private static Run selectorTraining;
-
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
+  private static CliRun.Result selectorTraining;
 
   @BeforeAll
   static void fineTunedModelsWithASelector() throws IOException {
@@ -69,13 +54,13 @@ class SelectorAndEvalCommandTest {
     layerDropModel = temp.resolve("layer-drop");
     earlyExitModel = temp.resolve("early-exit");
     for (Path out : List.of(layerDropModel, earlyExitModel)) {
-      Run r = run("finetune", "--model", backbone.toString(), "--task", "kws", "--data",
+      CliRun.Result r = CliRun.run("finetune", "--model", backbone.toString(), "--task", "kws", "--data",
           data.toString(), "--out", out.toString(), "--layer-drop",
           out == layerDropModel ? "random" : "early-exit", "--max-steps", "30", "--batch-seconds",
           "1.5", "--lr", "5e-3");
       assertEquals(0, r.code(), r.err());
     }
-    selectorTraining = run("train-selector", "--model", layerDropModel.toString(), "--data",
+    selectorTraining = CliRun.run("train-selector", "--model", layerDropModel.toString(), "--data",
         data.toString(), "--budgets", "1", "--max-steps", "20", "--epochs", "20",
         "--batch-seconds", "1.5", "--lr", "5e-2", "--distill");
   }
@@ -136,11 +121,11 @@ class SelectorAndEvalCommandTest {
     String[] args = {"eval", "--model", layerDropModel.toString(), "--data", data.toString(),
         "--budgets", "4,1", "--out", temp.resolve("report1").toString(), "--seed", "7",
         "--resamples", "200", "--warmup", "1"};
-    Run first = run(args);
+    CliRun.Result first = CliRun.run(args);
     assertEquals(0, first.code(), first.err());
     assertTrue(Files.exists(layerDropModel.resolve(StaticSubsets.FILE)));
     args[8] = temp.resolve("report2").toString();
-    Run second = run(args);
+    CliRun.Result second = CliRun.run(args);
     assertEquals(0, second.code(), second.err());
 
     JsonObject report = readReport(temp.resolve("report1"));
@@ -220,8 +205,9 @@ class SelectorAndEvalCommandTest {
 
     assertPng(temp.resolve("report1").resolve(EvaluationReport.METRIC_VS_BUDGET), 1000, 600);
     assertPng(temp.resolve("report1").resolve(EvaluationReport.METRIC_VS_LATENCY), 1000, 600);
+    // Group names, two panels of LAYERS cells, the colour scale; room for at least 4 rows.
     assertPng(temp.resolve("report1").resolve(EvaluationReport.SELECTION_HEATMAP),
-        150 + 2 * (LAYERS * 30 + 40) + 110, 80 + 3 * 30 + 70);
+        110 + 2 * (LAYERS * 30 + 40) + 90, 40 + 4 * 30 + 100);
   }
 
   /** Over the test utterances of the 3 tone classes, on masks of the 4 layers. */
@@ -262,12 +248,21 @@ class SelectorAndEvalCommandTest {
     assertNotNull(image, file + " is not a decodable image");
     assertEquals(width, image.getWidth(), file.toString());
     assertEquals(height, image.getHeight(), file.toString());
+    int white = 0xFFFFFF;
+    long drawn = 0;
+    for (int y = height / 4; y < 3 * height / 4; y++) {
+      for (int x = width / 4; x < 3 * width / 4; x++) {
+        drawn += (image.getRGB(x, y) & 0xFFFFFF) == white ? 0 : 1;
+      }
+    }
+    // Lines or cells in the middle of the plot, not an empty frame.
+    assertTrue(drawn > width * height / 400, file + ": " + drawn + " drawn pixels");
   }
 
   @Test
   void anEarlyExitModelRunsTheExitsAndSkipsTheSelector() throws IOException {
     Path out = temp.resolve("report-ee");
-    Run r = run("eval", "--model", earlyExitModel.toString(), "--data", data.toString(),
+    CliRun.Result r = CliRun.run("eval", "--model", earlyExitModel.toString(), "--data", data.toString(),
         "--methods", "full,early-exit,dynamic-exit,selector", "--budgets", "3,1", "--out",
         out.toString(), "--resamples", "100", "--warmup", "0");
     assertEquals(0, r.code(), r.err());
@@ -293,14 +288,14 @@ class SelectorAndEvalCommandTest {
   @Test
   void aSelectorVariantTrainsIntoItsOwnDirectoryAndEvalReadsItFromThere() throws IOException {
     Path variant = temp.resolve("variant-log-mel");
-    Run trained = run("train-selector", "--model", earlyExitModel.toString(), "--data",
+    CliRun.Result trained = CliRun.run("train-selector", "--model", earlyExitModel.toString(), "--data",
         data.toString(), "--input", "logmel", "--budgets", "3,1", "--max-steps", "4",
         "--batch-seconds", "1.5", "--selector-dir", variant.toString());
     assertEquals(0, trained.code(), trained.err());
     assertTrue(LayerSelector.existsIn(variant));
     assertFalse(LayerSelector.existsIn(earlyExitModel));
     Path out = temp.resolve("report-variant");
-    Run r = run("eval", "--model", earlyExitModel.toString(), "--data", data.toString(),
+    CliRun.Result r = CliRun.run("eval", "--model", earlyExitModel.toString(), "--data", data.toString(),
         "--selector-dir", variant.toString(), "--methods", "selector,adaptive", "--budgets", "1",
         "--out", out.toString(), "--resamples", "50", "--warmup", "0");
     assertEquals(0, r.code(), r.err());
@@ -312,20 +307,20 @@ class SelectorAndEvalCommandTest {
 
   @Test
   void badArgumentsAreOneClearLine() {
-    Run r = run("eval", "--model", layerDropModel.toString(), "--data", data.toString(),
+    CliRun.Result r = CliRun.run("eval", "--model", layerDropModel.toString(), "--data", data.toString(),
         "--budgets", "9", "--out", temp.resolve("bad").toString());
     assertEquals(1, r.code());
     assertTrue(r.err().contains("budget 9 outside 1..4"), r.err());
-    r = run("eval", "--model", layerDropModel.toString(), "--data", data.toString(),
+    r = CliRun.run("eval", "--model", layerDropModel.toString(), "--data", data.toString(),
         "--methods", "full,oracle", "--out", temp.resolve("bad").toString());
     assertEquals(1, r.code());
     assertTrue(r.err().contains("unknown method \"oracle\""), r.err());
-    r = run("train-selector", "--model", layerDropModel.toString(), "--data", data.toString(),
+    r = CliRun.run("train-selector", "--model", layerDropModel.toString(), "--data", data.toString(),
         "--joint-finetune-steps", "3");
     assertEquals(1, r.code());
     assertTrue(r.err().contains("needs --out"), r.err());
     // Another variant must not silently resume the finished run.
-    r = run("train-selector", "--model", layerDropModel.toString(), "--data", data.toString(),
+    r = CliRun.run("train-selector", "--model", layerDropModel.toString(), "--data", data.toString(),
         "--budgets", "1", "--max-steps", "20", "--epochs", "20", "--batch-seconds", "1.5");
     assertEquals(1, r.code());
     assertTrue(r.err().contains("holds a selector run with other options"), r.err());

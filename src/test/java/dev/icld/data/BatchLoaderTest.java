@@ -27,11 +27,11 @@ class BatchLoaderTest {
   private Corpus corpus(TargetKind target) throws IOException {
     List<ManifestEntry> entries = new ArrayList<>();
     for (int i = 0; i < LENGTHS.length; i++) {
-      Fixtures.tone(dir.resolve("u" + i + ".wav"), LENGTHS[i], i);
+      CorpusFixtures.tone(dir.resolve("u" + i + ".wav"), LENGTHS[i], i);
       entries.add(new ManifestEntry("u" + i + ".wav", LENGTHS[i] / 16000.0, LABELS[i],
           TRANSCRIPTS[i], "s" + i, "test"));
     }
-    return Corpus.load(Fixtures.manifest(dir.resolve("train.jsonl"), entries),
+    return Corpus.load(CorpusFixtures.manifest(dir.resolve("train.jsonl"), entries),
         LoadOptions.of(target).cachingAudio());
   }
 

@@ -26,11 +26,11 @@ class CorpusTest {
 
   @Test
   void loadsAGoodManifestWithPathsRelativeToIt() throws IOException {
-    Fixtures.tone(dir.resolve("audio/a.wav"), 8000, 1);
-    Fixtures.tone(dir.resolve("audio/b.wav"), 12000, 2);
-    Path manifest = Fixtures.manifest(dir.resolve("lists/train.jsonl"), List.of(
-        Fixtures.labelled("../audio/a.wav", 0.5, "yes"),
-        Fixtures.labelled("../audio/b.wav", 0.75, "no")));
+    CorpusFixtures.tone(dir.resolve("audio/a.wav"), 8000, 1);
+    CorpusFixtures.tone(dir.resolve("audio/b.wav"), 12000, 2);
+    Path manifest = CorpusFixtures.manifest(dir.resolve("lists/train.jsonl"), List.of(
+        CorpusFixtures.labelled("../audio/a.wav", 0.5, "yes"),
+        CorpusFixtures.labelled("../audio/b.wav", 0.75, "no")));
 
     Corpus corpus = Corpus.load(manifest, LoadOptions.of(TargetKind.LABEL));
 
@@ -45,9 +45,9 @@ class CorpusTest {
 
   @Test
   void resamplesToSixteenKilohertz() throws IOException {
-    Fixtures.tone(dir.resolve("a.wav"), 8000, 1, 8000);
-    Path manifest = Fixtures.manifest(dir.resolve("m.jsonl"),
-        List.of(Fixtures.labelled("a.wav", 1.0, "yes")));
+    CorpusFixtures.tone(dir.resolve("a.wav"), 8000, 1, 8000);
+    Path manifest = CorpusFixtures.manifest(dir.resolve("m.jsonl"),
+        List.of(CorpusFixtures.labelled("a.wav", 1.0, "yes")));
 
     Corpus corpus = Corpus.load(manifest, LoadOptions.of(TargetKind.LABEL));
 
@@ -108,27 +108,27 @@ class CorpusTest {
 
   /** Lines 1 and 10 are good; the others each break one rule. */
   private Path manifestWithEveryProblem() throws IOException {
-    Fixtures.tone(dir.resolve("good.wav"), 8000, 1);
+    CorpusFixtures.tone(dir.resolve("good.wav"), 8000, 1);
     Files.write(dir.resolve("corrupt.wav"), Arrays.copyOf(Files.readAllBytes(dir.resolve("good.wav")), 30));
     Files.writeString(dir.resolve("text.wav"), "this is not audio\n");
     Files.write(dir.resolve("zero-bytes.wav"), new byte[0]);
     WavWriter.writePcm16(dir.resolve("no-samples.wav"), new Audio(new float[0], 16000));
-    Fixtures.tone(dir.resolve("unlabelled.wav"), 8000, 3);
-    Fixtures.tone(dir.resolve("wrong-duration.wav"), 8000, 4);
-    Fixtures.tone(dir.resolve("also-good.wav"), 4000, 5);
-    Path manifest = Fixtures.manifest(dir.resolve("train.jsonl"), List.of(
-        Fixtures.labelled("good.wav", 0.5, "yes"),
-        Fixtures.labelled("missing.wav", 0.5, "yes"),
-        Fixtures.labelled("corrupt.wav", 0.5, "yes"),
-        Fixtures.labelled("text.wav", 0.5, "yes"),
-        Fixtures.labelled("zero-bytes.wav", 0.5, "yes"),
-        Fixtures.labelled("no-samples.wav", 0.5, "yes"),
-        Fixtures.labelled("unlabelled.wav", 0.5, " ")));
+    CorpusFixtures.tone(dir.resolve("unlabelled.wav"), 8000, 3);
+    CorpusFixtures.tone(dir.resolve("wrong-duration.wav"), 8000, 4);
+    CorpusFixtures.tone(dir.resolve("also-good.wav"), 4000, 5);
+    Path manifest = CorpusFixtures.manifest(dir.resolve("train.jsonl"), List.of(
+        CorpusFixtures.labelled("good.wav", 0.5, "yes"),
+        CorpusFixtures.labelled("missing.wav", 0.5, "yes"),
+        CorpusFixtures.labelled("corrupt.wav", 0.5, "yes"),
+        CorpusFixtures.labelled("text.wav", 0.5, "yes"),
+        CorpusFixtures.labelled("zero-bytes.wav", 0.5, "yes"),
+        CorpusFixtures.labelled("no-samples.wav", 0.5, "yes"),
+        CorpusFixtures.labelled("unlabelled.wav", 0.5, " ")));
     String lines = Files.readString(manifest)
         + "{\"audio\": \"broken.wav\", \"duration\": \n"
-        + Manifest.GSON.toJson(Fixtures.labelled("wrong-duration.wav", 3.0, "no")) + "\n"
-        + Manifest.GSON.toJson(Fixtures.labelled("also-good.wav", 0.25, "no")) + "\n"
-        + Manifest.GSON.toJson(Fixtures.labelled("./good.wav", 0.5, "no")) + "\n";
+        + Manifest.GSON.toJson(CorpusFixtures.labelled("wrong-duration.wav", 3.0, "no")) + "\n"
+        + Manifest.GSON.toJson(CorpusFixtures.labelled("also-good.wav", 0.25, "no")) + "\n"
+        + Manifest.GSON.toJson(CorpusFixtures.labelled("./good.wav", 0.5, "no")) + "\n";
     Files.writeString(manifest, lines);
     return manifest;
   }
@@ -140,11 +140,11 @@ class CorpusTest {
 
   @Test
   void anUnreadableFileIsABadLine() throws IOException {
-    Path wav = Fixtures.tone(dir.resolve("locked.wav"), 1600, 1);
+    Path wav = CorpusFixtures.tone(dir.resolve("locked.wav"), 1600, 1);
     Files.setPosixFilePermissions(wav, PosixFilePermissions.fromString("---------"));
     assumeFalse(Files.isReadable(wav), "permissions do not bind this user (root)");
-    Path manifest = Fixtures.manifest(dir.resolve("m.jsonl"),
-        List.of(Fixtures.labelled("locked.wav", 0.1, "yes")));
+    Path manifest = CorpusFixtures.manifest(dir.resolve("m.jsonl"),
+        List.of(CorpusFixtures.labelled("locked.wav", 0.1, "yes")));
 
     CorpusException e = assertThrows(CorpusException.class,
         () -> Corpus.load(manifest, LoadOptions.of(TargetKind.LABEL)));
@@ -154,13 +154,13 @@ class CorpusTest {
 
   @Test
   void transcriptTasksNeedEncodableTranscripts() throws IOException {
-    Fixtures.tone(dir.resolve("a.wav"), 1600, 1);
-    Fixtures.tone(dir.resolve("b.wav"), 1600, 2);
-    Fixtures.tone(dir.resolve("c.wav"), 1600, 3);
-    Path manifest = Fixtures.manifest(dir.resolve("asr.jsonl"), List.of(
-        Fixtures.transcribed("a.wav", 0.1, "it's fine"),
-        Fixtures.transcribed("b.wav", 0.1, "Upper Case 42"),
-        Fixtures.labelled("c.wav", 0.1, "yes")));
+    CorpusFixtures.tone(dir.resolve("a.wav"), 1600, 1);
+    CorpusFixtures.tone(dir.resolve("b.wav"), 1600, 2);
+    CorpusFixtures.tone(dir.resolve("c.wav"), 1600, 3);
+    Path manifest = CorpusFixtures.manifest(dir.resolve("asr.jsonl"), List.of(
+        CorpusFixtures.transcribed("a.wav", 0.1, "it's fine"),
+        CorpusFixtures.transcribed("b.wav", 0.1, "Upper Case 42"),
+        CorpusFixtures.labelled("c.wav", 0.1, "yes")));
 
     CorpusException e = assertThrows(CorpusException.class,
         () -> Corpus.load(manifest, LoadOptions.of(TargetKind.TRANSCRIPT)));
@@ -172,10 +172,10 @@ class CorpusTest {
 
   @Test
   void labelsOutsideTheTrainingVocabularyAreBadLines() throws IOException {
-    Fixtures.tone(dir.resolve("a.wav"), 1600, 1);
-    Fixtures.tone(dir.resolve("b.wav"), 1600, 2);
-    Path manifest = Fixtures.manifest(dir.resolve("dev.jsonl"), List.of(
-        Fixtures.labelled("a.wav", 0.1, "yes"), Fixtures.labelled("b.wav", 0.1, "maybe")));
+    CorpusFixtures.tone(dir.resolve("a.wav"), 1600, 1);
+    CorpusFixtures.tone(dir.resolve("b.wav"), 1600, 2);
+    Path manifest = CorpusFixtures.manifest(dir.resolve("dev.jsonl"), List.of(
+        CorpusFixtures.labelled("a.wav", 0.1, "yes"), CorpusFixtures.labelled("b.wav", 0.1, "maybe")));
     LabelVocabulary training = LabelVocabulary.of(List.of("no", "yes"));
 
     CorpusException e = assertThrows(CorpusException.class,
@@ -187,8 +187,8 @@ class CorpusTest {
 
   @Test
   void audioOnlyCorporaNeedNoTargets() throws IOException {
-    Fixtures.tone(dir.resolve("a.wav"), 1600, 1);
-    Path manifest = Fixtures.manifest(dir.resolve("m.jsonl"),
+    CorpusFixtures.tone(dir.resolve("a.wav"), 1600, 1);
+    Path manifest = CorpusFixtures.manifest(dir.resolve("m.jsonl"),
         List.of(new ManifestEntry("a.wav", 0.1, null, null, null, null)));
 
     assertEquals(1, Corpus.load(manifest, LoadOptions.of(TargetKind.NONE)).size());
@@ -196,9 +196,9 @@ class CorpusTest {
 
   @Test
   void cachedAudioIsDecodedOnceAndMatchesTheFile() throws IOException {
-    Path wav = Fixtures.tone(dir.resolve("a.wav"), 1600, 1);
-    Path manifest = Fixtures.manifest(dir.resolve("m.jsonl"),
-        List.of(Fixtures.labelled("a.wav", 0.1, "yes")));
+    Path wav = CorpusFixtures.tone(dir.resolve("a.wav"), 1600, 1);
+    Path manifest = CorpusFixtures.manifest(dir.resolve("m.jsonl"),
+        List.of(CorpusFixtures.labelled("a.wav", 0.1, "yes")));
     Corpus plain = Corpus.load(manifest, LoadOptions.of(TargetKind.LABEL));
     Corpus cached = Corpus.load(manifest, LoadOptions.of(TargetKind.LABEL).cachingAudio());
 

@@ -78,10 +78,10 @@ class SpeedPerturbationTest {
   void aLoaderPerturbsItsEpochsButLoadsAsRecordedOtherwise() throws IOException {
     List<ManifestEntry> entries = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      Fixtures.tone(dir.resolve("u" + i + ".wav"), 3200, i);
+      CorpusFixtures.tone(dir.resolve("u" + i + ".wav"), 3200, i);
       entries.add(new ManifestEntry("u" + i + ".wav", 0.2, "yes", null, "s" + i, "test"));
     }
-    Corpus corpus = Corpus.load(Fixtures.manifest(dir.resolve("train.jsonl"), entries),
+    Corpus corpus = Corpus.load(CorpusFixtures.manifest(dir.resolve("train.jsonl"), entries),
         LoadOptions.of(TargetKind.NONE).cachingAudio());
     SpeedPerturbation speeds = new SpeedPerturbation(0.8, 1.2, 3);
     try (BatchLoader loader = new BatchLoader(corpus, null,

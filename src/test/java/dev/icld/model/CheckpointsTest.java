@@ -29,7 +29,7 @@ class CheckpointsTest {
 
   @Test
   void mismatchedCheckpointGivesOneErrorListingEveryProblem() throws Exception {
-    Path source = Fixtures.dir("base");
+    Path source = ReferenceFixtures.dir("base");
     Map<String, TensorData> tensors = new LinkedHashMap<>(
         SafeTensors.read(source.resolve(Checkpoints.SAFETENSORS)));
     tensors.remove("encoder.layers.1.attention.q_proj.bias");
@@ -59,7 +59,7 @@ class CheckpointsTest {
 
   @Test
   void configWhoseConvKernelDisagreesWithTheWeightsIsRefusedNamingTheField() throws Exception {
-    Path source = Fixtures.dir("base");
+    Path source = ReferenceFixtures.dir("base");
     Path dir = temp.resolve("kernel");
     Files.createDirectories(dir);
     JsonObject config = JsonParser.parseString(Files.readString(source.resolve(Checkpoints.CONFIG)))
@@ -98,7 +98,7 @@ class CheckpointsTest {
 
   @Test
   void prefixedTaskModelLoadsAndReportsItsHead() throws Exception {
-    try (FoundationModel model = Checkpoints.load(Fixtures.dir("large"))) {
+    try (FoundationModel model = Checkpoints.load(ReferenceFixtures.dir("large"))) {
       LoadSummary summary = model.loadSummary();
       assertEquals("wav2vec2.", summary.naming());
       assertEquals(List.of("lm_head.weight", "lm_head.bias"), summary.ignored());
@@ -109,7 +109,7 @@ class CheckpointsTest {
 
   @Test
   void prefixedTorchBinLoadsAndReportsItsHeads() throws Exception {
-    Path dir = Fixtures.dir("hubert");
+    Path dir = ReferenceFixtures.dir("hubert");
     try (FoundationModel model = Checkpoints.load(dir, dir.resolve(Checkpoints.TORCH_BIN))) {
       LoadSummary summary = model.loadSummary();
       assertEquals("hubert.", summary.naming());
@@ -121,13 +121,13 @@ class CheckpointsTest {
   @Test
   void saveThenLoadGivesTheSameOutputsAndHuggingFaceNames() throws Exception {
     Path saved = temp.resolve("saved");
-    try (FoundationModel original = Checkpoints.load(Fixtures.dir("base"));
+    try (FoundationModel original = Checkpoints.load(ReferenceFixtures.dir("base"));
         NDManager manager = Torch.newManager()) {
       assertTrue(original.parameters().containsKey("masked_spec_embed"));
       Checkpoints.save(original, saved);
       Map<String, TensorData> written = SafeTensors.read(saved.resolve(Checkpoints.SAFETENSORS));
       Map<String, TensorData> source =
-          SafeTensors.read(Fixtures.dir("base").resolve(Checkpoints.SAFETENSORS));
+          SafeTensors.read(ReferenceFixtures.dir("base").resolve(Checkpoints.SAFETENSORS));
       assertEquals(source.keySet(), written.keySet(), "same Hugging Face names as the source");
       for (String name : source.keySet()) {
         assertArrayEquals(source.get(name).shape(), written.get(name).shape(), name);
@@ -153,7 +153,7 @@ class CheckpointsTest {
         ModelOutput a = original.forward(waves, lengths);
         ModelOutput b = reloaded.forward(waves, lengths);
         for (int i = 0; i < a.hiddenStates().size(); i++) {
-          Fixtures.assertClose(b.hiddenStates().get(i), a.hiddenStates().get(i), 1e-5, "state " + i);
+          ReferenceFixtures.assertClose(b.hiddenStates().get(i), a.hiddenStates().get(i), 1e-5, "state " + i);
         }
       }
     }
@@ -172,7 +172,7 @@ class CheckpointsTest {
   void missingConfigIsRefusedByName() throws Exception {
     Path dir = temp.resolve("noconfig");
     Files.createDirectories(dir);
-    Files.copy(Fixtures.dir("base").resolve(Checkpoints.SAFETENSORS), dir.resolve(Checkpoints.SAFETENSORS));
+    Files.copy(ReferenceFixtures.dir("base").resolve(Checkpoints.SAFETENSORS), dir.resolve(Checkpoints.SAFETENSORS));
     IOException e = assertThrows(IOException.class, () -> Checkpoints.load(dir));
     assertEquals(dir + ": no config.json", e.getMessage());
   }

@@ -34,7 +34,7 @@ class LayerMaskTest {
   /** A model directory: a fixture, or a synthetic WavLM ("wavlm", "wavlm-large"). */
   private Path modelDir(String name) throws Exception {
     if (!name.startsWith("wavlm")) {
-      return Fixtures.dir(name);
+      return ReferenceFixtures.dir(name);
     }
     ModelConfig config = SyntheticCheckpoint.tinyWavLM(name.equals("wavlm-large"));
     Path dir = temp.resolve(name);
@@ -73,18 +73,18 @@ class LayerMaskTest {
       ModelOutput masked = full.forward(waves, LENGTHS, LayerMask.ofLayers(3, kept));
       ModelOutput byHand = subset.forward(waves, LENGTHS);
       assertEquals(4, masked.hiddenStates().size());
-      Fixtures.assertClose(masked.hiddenStates().get(0), byHand.hiddenStates().get(0), EXACT, "input");
+      ReferenceFixtures.assertClose(masked.hiddenStates().get(0), byHand.hiddenStates().get(0), EXACT, "input");
       int next = 0;
       for (int layer = 0; layer < 3; layer++) {
         NDArray after = masked.hiddenStates().get(layer + 1);
         if (next < kept.length && kept[next] == layer) {
           next++;
-          Fixtures.assertClose(after, byHand.hiddenStates().get(next), EXACT, "after layer " + layer);
+          ReferenceFixtures.assertClose(after, byHand.hiddenStates().get(next), EXACT, "after layer " + layer);
         } else {
           assertSame(masked.hiddenStates().get(layer), after, "skipped layer " + layer + " passes through");
         }
       }
-      Fixtures.assertClose(masked.lastHiddenState(), byHand.lastHiddenState(), EXACT, "output");
+      ReferenceFixtures.assertClose(masked.lastHiddenState(), byHand.lastHiddenState(), EXACT, "output");
     }
   }
 
@@ -132,10 +132,10 @@ class LayerMaskTest {
       ModelOutput gatedOnes = model.forward(waves, LENGTHS,
           LayerMask.gated(manager.ones(new Shape(LENGTHS.length, layers))));
       for (int i = 0; i <= layers; i++) {
-        Fixtures.assertClose(keepAll.hiddenStates().get(i), plain.hiddenStates().get(i), 0, "keep " + i);
-        Fixtures.assertClose(gatedOnes.hiddenStates().get(i), plain.hiddenStates().get(i), EXACT, "gated " + i);
+        ReferenceFixtures.assertClose(keepAll.hiddenStates().get(i), plain.hiddenStates().get(i), 0, "keep " + i);
+        ReferenceFixtures.assertClose(gatedOnes.hiddenStates().get(i), plain.hiddenStates().get(i), EXACT, "gated " + i);
       }
-      Fixtures.assertClose(gatedOnes.lastHiddenState(), plain.lastHiddenState(), EXACT, "output");
+      ReferenceFixtures.assertClose(gatedOnes.lastHiddenState(), plain.lastHiddenState(), EXACT, "output");
     }
   }
 
@@ -156,10 +156,10 @@ class LayerMaskTest {
         }
         ModelOutput plain = model.forward(waves, LENGTHS, LayerMask.keep(keep));
         for (int i = 0; i <= 3; i++) {
-          Fixtures.assertClose(gated.hiddenStates().get(i).get(b), plain.hiddenStates().get(i).get(b),
+          ReferenceFixtures.assertClose(gated.hiddenStates().get(i).get(b), plain.hiddenStates().get(i).get(b),
               EXACT, "utterance " + b + " state " + i);
         }
-        Fixtures.assertClose(gated.lastHiddenState().get(b), plain.lastHiddenState().get(b), EXACT,
+        ReferenceFixtures.assertClose(gated.lastHiddenState().get(b), plain.lastHiddenState().get(b), EXACT,
             "utterance " + b + " output");
       }
     }
@@ -176,7 +176,7 @@ class LayerMaskTest {
 
   @Test
   void maskOfTheWrongLengthIsRefused() throws Exception {
-    try (FoundationModel model = Checkpoints.load(Fixtures.dir("base"));
+    try (FoundationModel model = Checkpoints.load(ReferenceFixtures.dir("base"));
         NDManager manager = Torch.newManager()) {
       NDArray waves = waveforms(manager, LENGTHS);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -152,7 +152,7 @@ class MaskedForwardTest {
 
   @Test
   void maskedForwardRefusesAModelWithoutMaskEmbeddingAndBadMasks() throws Exception {
-    try (FoundationModel model = Checkpoints.load(Fixtures.dir("base"));
+    try (FoundationModel model = Checkpoints.load(ReferenceFixtures.dir("base"));
         NDManager manager = Torch.newManager()) {
       NDArray waves = manager.zeros(new Shape(1, SAMPLES));
       if (!model.parameters().containsKey(FoundationModel.MASK_EMBEDDING)) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ModelConfigTest {
   @Test
   void readsHuggingFaceFieldsAndIgnoresUnknownOnes() throws Exception {
-    String json = Files.readString(Fixtures.dir("hubert").resolve("config.json"));
+    String json = Files.readString(ReferenceFixtures.dir("hubert").resolve("config.json"));
     ModelConfig c = ModelConfig.fromJson(json, "config.json");
     assertEquals(ModelType.HUBERT, c.modelType());
     assertEquals(32, c.hiddenSize());

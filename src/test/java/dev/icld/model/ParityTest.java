@@ -31,23 +31,23 @@ class ParityTest {
   @ParameterizedTest
   @ValueSource(strings = {"base", "large", "hubert"})
   void matchesTorchaudioFromSafetensors(String model) throws Exception {
-    checkParity(model, Fixtures.dir(model).resolve(Checkpoints.SAFETENSORS));
+    checkParity(model, ReferenceFixtures.dir(model).resolve(Checkpoints.SAFETENSORS));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"base", "large", "hubert"})
   void matchesTorchaudioFromPytorchModelBin(String model) throws Exception {
-    checkParity(model, Fixtures.dir(model).resolve(Checkpoints.TORCH_BIN));
+    checkParity(model, ReferenceFixtures.dir(model).resolve(Checkpoints.TORCH_BIN));
   }
 
   static void checkParity(String name, Path weights) throws Exception {
-    Map<String, TensorData> ref = Fixtures.reference(name);
-    try (FoundationModel model = Checkpoints.load(Fixtures.dir(name), weights);
+    Map<String, TensorData> ref = ReferenceFixtures.reference(name);
+    try (FoundationModel model = Checkpoints.load(ReferenceFixtures.dir(name), weights);
         NDManager manager = Torch.newManager()) {
       TensorData wave = ref.get("waveforms");
       NDArray waveforms = manager.create(wave.values(), new Shape(wave.shape()));
-      ModelOutput out = model.forward(waveforms, Fixtures.ints(ref.get("sample_lengths")));
-      int[] frames = Fixtures.ints(ref.get("frame_lengths"));
+      ModelOutput out = model.forward(waveforms, ReferenceFixtures.ints(ref.get("sample_lengths")));
+      int[] frames = ReferenceFixtures.ints(ref.get("frame_lengths"));
       assertArrayEquals(frames, out.frameLengths(), "frame lengths");
       assertEquals(model.layerCount() + 1, out.hiddenStates().size());
       check(name + " features", out.features(), ref.get("features"), frames);
@@ -59,7 +59,7 @@ class ParityTest {
   }
 
   private static void check(String what, NDArray actual, TensorData expected, int[] frames) {
-    double diff = Fixtures.maxDiffOnValidFrames(actual, expected, frames);
-    assertTrue(diff <= Fixtures.TOLERANCE, what + ": max abs difference " + diff);
+    double diff = ReferenceFixtures.maxDiffOnValidFrames(actual, expected, frames);
+    assertTrue(diff <= ReferenceFixtures.TOLERANCE, what + ": max abs difference " + diff);
   }
 }

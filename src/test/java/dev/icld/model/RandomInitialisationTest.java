@@ -67,7 +67,7 @@ class RandomInitialisationTest {
       try (FoundationModel loaded = Checkpoints.load(temp)) {
         NDArray waves = manager.create(new float[2 * 800], new Shape(2, 800)).add(0.1f);
         int[] lengths = {800, 600};
-        Fixtures.assertClose(loaded.forward(waves, lengths).lastHiddenState(),
+        ReferenceFixtures.assertClose(loaded.forward(waves, lengths).lastHiddenState(),
             model.forward(waves, lengths).lastHiddenState(), 1e-5, "output");
       }
     }

@@ -46,7 +46,7 @@ class TrainingReadinessTest {
 
   @Test
   void gradientsReachEveryParameterAndGate() throws Exception {
-    try (FoundationModel model = Checkpoints.load(Fixtures.dir("base"))) {
+    try (FoundationModel model = Checkpoints.load(ReferenceFixtures.dir("base"))) {
       assertGradientsFlow(model);
     }
   }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The full corpora's plans (no audio is made) meet the sizes the project asks for. */
+@NeedsSystemTools(files = {"/usr/share/games/fortunes/fortunes", "/usr/share/dict/words"})
 class FullPlansTest {
   static List<String> sentences;
 

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Builds the tiny keyword-spotting corpus with the real engines and checks what it holds. */
+@NeedsSystemTools(tasks = SynthTask.KWS)
 class KwsCorpusTest {
   @TempDir static Path dir;
   static Path corpus;

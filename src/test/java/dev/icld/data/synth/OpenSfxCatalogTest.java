@@ -70,6 +70,7 @@ class OpenSfxCatalogTest {
   }
 
   @Test
+  @NeedsSystemTools(files = "/usr/share/games/openttd/baseset/opensfx/opensfx.cat")
   void theInstalledCatalogueHoldsSeventyOneRecordings() throws IOException {
     List<OpenSfxCatalog.Entry> entries = OpenSfxCatalog.read(Tools.fromEnvironment().openSfx());
     assertEquals(71, entries.size());

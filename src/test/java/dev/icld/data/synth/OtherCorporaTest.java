@@ -43,6 +43,7 @@ class OtherCorporaTest {
   }
 
   @Test
+  @NeedsSystemTools(tasks = SynthTask.SID)
   void sidHasEverySpeakerInEverySplitWithTwoToFiveSecondClips() throws IOException {
     Map<Split, List<ManifestEntry>> m = build(SynthTask.SID);
     Set<String> train = speakers(m.get(Split.TRAIN));
@@ -58,6 +59,7 @@ class OtherCorporaTest {
   }
 
   @Test
+  @NeedsSystemTools(tasks = SynthTask.ASR)
   void asrHasNormalisedTranscriptsAndUnseenTestSpeakersAndSentences() throws IOException {
     Map<Split, List<ManifestEntry>> m = build(SynthTask.ASR);
     Set<String> trainSpeakers = speakers(m.get(Split.TRAIN));
@@ -80,6 +82,7 @@ class OtherCorporaTest {
   }
 
   @Test
+  @NeedsSystemTools(tasks = SynthTask.SOUND)
   void soundHasEveryClassInEverySplitAndNoRecordingInTwoSplits() throws IOException {
     Map<Split, List<ManifestEntry>> m = build(SynthTask.SOUND);
     Set<String> classes = labels(m.get(Split.TRAIN));

@@ -16,9 +16,9 @@ class SpeechSynthesizerTest {
   @TempDir Path dir;
 
   @Test
+  @NeedsSystemTools(tasks = SynthTask.KWS)
   void aBatchOfOneEspeakSpeakerIsCutIntoOnePiecePerWord() throws IOException {
     Tools tools = Tools.fromEnvironment();
-    tools.require(SynthTask.KWS);
     List<Voice> voices = List.of(VoiceBank.espeak(0), VoiceBank.espeak(5));
     SpeechSynthesizer synth = new SpeechSynthesizer(tools,
         new EspeakVoiceDirs(tools.espeakData(), voices, dir));
@@ -40,9 +40,9 @@ class SpeechSynthesizerTest {
   }
 
   @Test
+  @NeedsSystemTools(tasks = SynthTask.ASR)
   void everyEngineSpeaks() throws IOException {
     Tools tools = Tools.fromEnvironment();
-    tools.require(SynthTask.ASR);
     List<Voice> voices = List.of(VoiceBank.flite(FliteVoice.AWB, 0),
         VoiceBank.festival(FestivalVoice.SLT, 0), VoiceBank.festival(FestivalVoice.KAL, 1));
     SpeechSynthesizer synth = new SpeechSynthesizer(tools,

@@ -57,6 +57,7 @@ class TextSourcesTest {
   }
 
   @Test
+  @NeedsSystemTools(files = {"/usr/share/games/fortunes/fortunes", "/usr/share/dict/words"})
   void theInstalledFortunesGiveThousandsOfSentences() throws IOException {
     Tools tools = Tools.fromEnvironment();
     List<String> sentences = TextSources.fortuneSentences(tools.fortunes(),

@@ -43,9 +43,9 @@ class HalfPrecisionTest {
   @Test
   void narrowingRoundsLikeTorch() throws IOException {
     // Ties, overflow and subnormals: torch's .half() and .bfloat16() of the same float32 values.
-    float[] source = Fixtures.expected("weights_f32.json").get("edges").values();
-    float[] half = Fixtures.expected("weights_f16.json").get("edges").values();
-    float[] brain = Fixtures.expected("weights_bf16.json").get("edges").values();
+    float[] source = CheckpointFixtures.expected("weights_f32.json").get("edges").values();
+    float[] half = CheckpointFixtures.expected("weights_f16.json").get("edges").values();
+    float[] brain = CheckpointFixtures.expected("weights_bf16.json").get("edges").values();
     for (int i = 0; i < source.length; i++) {
       assertEquals(
           Float.floatToRawIntBits(half[i]),

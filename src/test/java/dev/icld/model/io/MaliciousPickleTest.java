@@ -31,7 +31,7 @@ class MaliciousPickleTest {
       throws IOException {
     Path markerFile = Path.of(MARKERS + marker);
     Files.deleteIfExists(markerFile);
-    TorchCheckpointTest.assertRefused(Fixtures.file(fixture), "archive/data.pkl", message);
+    TorchCheckpointTest.assertRefused(CheckpointFixtures.file(fixture), "archive/data.pkl", message);
     assertFalse(Files.exists(markerFile), "the pickle's command ran: " + markerFile);
   }
 
@@ -45,6 +45,6 @@ class MaliciousPickleTest {
         "unknown_opcode.bin         | unsupported pickle opcode 0xee (not a pickle opcode)",
       })
   void fileAccessAndUnknownOpcodesAreRefused(String fixture, String message) {
-    TorchCheckpointTest.assertRefused(Fixtures.file(fixture), "archive/data.pkl", message);
+    TorchCheckpointTest.assertRefused(CheckpointFixtures.file(fixture), "archive/data.pkl", message);
   }
 }

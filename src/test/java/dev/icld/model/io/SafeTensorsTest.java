@@ -1,7 +1,7 @@
 package dev.icld.model.io;
 
-import static dev.icld.model.io.Fixtures.assertSameTensors;
-import static dev.icld.model.io.Fixtures.assertSameTensorsAnyOrder;
+import static dev.icld.model.io.CheckpointFixtures.assertSameTensors;
+import static dev.icld.model.io.CheckpointFixtures.assertSameTensorsAnyOrder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,8 +29,8 @@ class SafeTensorsTest {
   @ParameterizedTest
   @ValueSource(strings = {"weights_f32", "weights_f16", "weights_bf16", "mixed"})
   void readsTheValuesTorchWrote(String fixture) throws IOException {
-    Map<String, TensorData> read = SafeTensors.read(Fixtures.file(fixture + ".safetensors"));
-    assertSameTensorsAnyOrder(Fixtures.expected(fixture + ".json"), read);
+    Map<String, TensorData> read = SafeTensors.read(CheckpointFixtures.file(fixture + ".safetensors"));
+    assertSameTensorsAnyOrder(CheckpointFixtures.expected(fixture + ".json"), read);
   }
 
   @ParameterizedTest
@@ -38,18 +38,18 @@ class SafeTensorsTest {
   void writesTheSameBytesAsTheReferenceFile(String dtype, String fixture) throws IOException {
     // The F32 source values, narrowed by our writer, must give torch's rounding and the same layout.
     Map<String, TensorData> narrowed = new LinkedHashMap<>();
-    Fixtures.expected("weights_f32.json")
+    CheckpointFixtures.expected("weights_f32.json")
         .forEach((name, t) -> narrowed.put(name, new TensorData(dtype, t.shape(), t.values())));
     Path file = dir.resolve("model.safetensors");
     SafeTensors.write(file, narrowed);
     assertArrayEquals(
-        Files.readAllBytes(Fixtures.file(fixture + ".safetensors")), Files.readAllBytes(file));
+        Files.readAllBytes(CheckpointFixtures.file(fixture + ".safetensors")), Files.readAllBytes(file));
   }
 
   @Test
   void roundTripKeepsNamesShapesDtypesAndValues() throws IOException {
     Path file = dir.resolve("model.safetensors");
-    Map<String, TensorData> written = SafeTensors.read(Fixtures.file("mixed.safetensors"));
+    Map<String, TensorData> written = SafeTensors.read(CheckpointFixtures.file("mixed.safetensors"));
     written.remove("steps");
     written.remove("mask"); // integer dtypes are read-only
     SafeTensors.write(file, written);
@@ -102,13 +102,13 @@ class SafeTensorsTest {
 
   @Test
   void integerThatFloat32CannotHoldIsRefused() {
-    Path file = Fixtures.file("huge_int.safetensors");
+    Path file = CheckpointFixtures.file("huge_int.safetensors");
     assertRefused(file, "tensor 'ids'", "9007199254740993");
   }
 
   @Test
   void truncatedFileIsRefused() throws IOException {
-    byte[] bytes = Files.readAllBytes(Fixtures.file("weights_f32.safetensors"));
+    byte[] bytes = Files.readAllBytes(CheckpointFixtures.file("weights_f32.safetensors"));
     assertRefused(write("cut.safetensors", Arrays.copyOf(bytes, bytes.length - 3)), "truncated");
     assertRefused(write("head.safetensors", Arrays.copyOf(bytes, 40)), "header length");
     assertRefused(write("tiny.safetensors", new byte[5]), "too short");
@@ -116,7 +116,7 @@ class SafeTensorsTest {
 
   @Test
   void trailingBytesAreRefused() throws IOException {
-    byte[] bytes = Files.readAllBytes(Fixtures.file("weights_f32.safetensors"));
+    byte[] bytes = Files.readAllBytes(CheckpointFixtures.file("weights_f32.safetensors"));
     assertRefused(write("long.safetensors", Arrays.copyOf(bytes, bytes.length + 4)), "trailing");
   }
 

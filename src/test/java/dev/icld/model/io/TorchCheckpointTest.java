@@ -1,6 +1,6 @@
 package dev.icld.model.io;
 
-import static dev.icld.model.io.Fixtures.assertSameTensors;
+import static dev.icld.model.io.CheckpointFixtures.assertSameTensors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,15 +31,15 @@ class TorchCheckpointTest {
   @ParameterizedTest
   @ValueSource(strings = {"state_dict", "protocol4", "module", "big_endian"})
   void readsTheValuesTorchSaved(String fixture) throws IOException {
-    Map<String, TensorData> read = TorchCheckpoint.read(Fixtures.file(fixture + ".bin"));
-    assertSameTensors(Fixtures.expected(fixture + ".json"), read);
+    Map<String, TensorData> read = TorchCheckpoint.read(CheckpointFixtures.file(fixture + ".bin"));
+    assertSameTensors(CheckpointFixtures.expected(fixture + ".json"), read);
   }
 
   @Test
   void readsTheLayoutOfNewerTorch() throws IOException {
     // torch 2 names the top folder "archive", adds a byteorder record and other bookkeeping.
     Path file = dir.resolve("pytorch_model.bin");
-    try (ZipFile source = new ZipFile(Fixtures.file("module.bin").toFile());
+    try (ZipFile source = new ZipFile(CheckpointFixtures.file("module.bin").toFile());
         ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
       for (ZipEntry entry : source.stream().toList()) {
         zip.putNextEntry(new ZipEntry(entry.getName().replaceFirst("^module/", "archive/")));
@@ -51,12 +51,12 @@ class TorchCheckpointTest {
       zip.putNextEntry(new ZipEntry("archive/.data/serialization_id"));
       zip.write("1234567890".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
-    assertSameTensors(Fixtures.expected("module.json"), TorchCheckpoint.read(file));
+    assertSameTensors(CheckpointFixtures.expected("module.json"), TorchCheckpoint.read(file));
   }
 
   @Test
   void viewsOfOneStorageAreIndependentArrays() throws IOException {
-    Map<String, TensorData> read = TorchCheckpoint.read(Fixtures.file("state_dict.bin"));
+    Map<String, TensorData> read = TorchCheckpoint.read(CheckpointFixtures.file("state_dict.bin"));
     float[] a = read.get("shared_a").values();
     float[] b = read.get("shared_b").values();
     float before = b[0];
@@ -66,7 +66,7 @@ class TorchCheckpointTest {
 
   @Test
   void moduleStateDictKeepsItsParameterNames() throws IOException {
-    Map<String, TensorData> read = TorchCheckpoint.read(Fixtures.file("module.bin"));
+    Map<String, TensorData> read = TorchCheckpoint.read(CheckpointFixtures.file("module.bin"));
     assertEquals(
         java.util.List.of(
             "conv.bias", "conv.weight_g", "conv.weight_v", "norm.weight", "norm.bias",
@@ -76,7 +76,7 @@ class TorchCheckpointTest {
 
   @Test
   void legacyFormatIsRefusedWithAdvice() {
-    assertRefused(Fixtures.file("legacy.bin"), "legacy torch.save format", "torch>=1.6");
+    assertRefused(CheckpointFixtures.file("legacy.bin"), "legacy torch.save format", "torch>=1.6");
   }
 
   @Test
@@ -88,7 +88,7 @@ class TorchCheckpointTest {
 
   @Test
   void truncatedArchiveIsRefused() throws IOException {
-    byte[] bytes = Files.readAllBytes(Fixtures.file("state_dict.bin"));
+    byte[] bytes = Files.readAllBytes(CheckpointFixtures.file("state_dict.bin"));
     Path file = dir.resolve("cut.bin");
     Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
     assertRefused(file, "not a readable zip archive");
@@ -132,7 +132,7 @@ class TorchCheckpointTest {
 
   @Test
   void everyTruncationOfTheArchiveIsRefusedWithAMessage() throws IOException {
-    byte[] bytes = Files.readAllBytes(Fixtures.file("state_dict.bin"));
+    byte[] bytes = Files.readAllBytes(CheckpointFixtures.file("state_dict.bin"));
     Path file = dir.resolve("pytorch_model.bin");
     for (int length = 0; length < bytes.length; length++) {
       Files.write(file, Arrays.copyOf(bytes, length));
@@ -173,7 +173,7 @@ class TorchCheckpointTest {
   @Test
   void recordWhoseLocalHeaderLiesPastTheEndIsRefusedByName() throws IOException {
     // ZipFile reads such a record with an EOFException that carries no message at all.
-    byte[] bytes = Files.readAllBytes(Fixtures.file("state_dict.bin"));
+    byte[] bytes = Files.readAllBytes(CheckpointFixtures.file("state_dict.bin"));
     int entry = centralDirectoryEntry(bytes, "state_dict/data.pkl");
     ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(entry + 42, bytes.length - 10);
     Path file = Files.write(dir.resolve("pytorch_model.bin"), bytes);
@@ -194,7 +194,7 @@ class TorchCheckpointTest {
   }
 
   private static byte[] record(String fixture, String name) throws IOException {
-    try (ZipFile zip = new ZipFile(Fixtures.file(fixture).toFile())) {
+    try (ZipFile zip = new ZipFile(CheckpointFixtures.file(fixture).toFile())) {
       return zip.getInputStream(zip.getEntry(name)).readAllBytes();
     }
   }
@@ -202,7 +202,7 @@ class TorchCheckpointTest {
   /** A copy of a fixture archive with each record's bytes passed through edit (null drops it). */
   private Path rewrite(String fixture, BiFunction<String, byte[], byte[]> edit) throws IOException {
     Path file = dir.resolve(fixture);
-    try (ZipFile source = new ZipFile(Fixtures.file(fixture).toFile());
+    try (ZipFile source = new ZipFile(CheckpointFixtures.file(fixture).toFile());
         OutputStream out = Files.newOutputStream(file);
         ZipOutputStream zip = new ZipOutputStream(out)) {
       for (ZipEntry entry : source.stream().toList()) {

@@ -18,12 +18,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The files of scripts/fixtures/make_checkpoint_fixtures.py and their expected values. */
-final class Fixtures {
-  private Fixtures() {}
+final class CheckpointFixtures {
+  private CheckpointFixtures() {}
 
   static Path file(String name) {
     try {
-      var url = Fixtures.class.getResource("/checkpoints/" + name);
+      var url = CheckpointFixtures.class.getResource("/checkpoints/" + name);
       assertNotNull(url, "missing fixture " + name);
       return Path.of(url.toURI());
     } catch (URISyntaxException e) {

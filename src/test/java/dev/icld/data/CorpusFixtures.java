@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Small generated audio and manifests for the data tests. */
-final class Fixtures {
-  private Fixtures() {}
+final class CorpusFixtures {
+  private CorpusFixtures() {}
 
   /** A 16 kHz PCM16 WAV of a quiet tone, {@code samples} long, whose pitch encodes {@code seed}. */
   static Path tone(Path file, int samples, int seed) throws IOException {

@@ -12,15 +12,15 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** The committed torchaudio fixtures (scripts/fixtures/make_model_fixtures.py) and comparisons. */
-final class Fixtures {
+final class ReferenceFixtures {
   static final String[] MODELS = {"base", "large", "hubert"};
   static final double TOLERANCE = 1e-4;
 
-  private Fixtures() {}
+  private ReferenceFixtures() {}
 
   static Path dir(String model) {
     try {
-      return Path.of(Fixtures.class.getResource("/dev/icld/model/fixtures/" + model).toURI());
+      return Path.of(ReferenceFixtures.class.getResource("/dev/icld/model/fixtures/" + model).toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
