@@ -89,11 +89,11 @@ class InferCommandTest {
     WavWriter.writePcm16(folder.resolve("1.wav"), tone(2000, 8000));
     WavWriter.writePcm16(folder.resolve("nested").resolve("3.wav"), tone(4000, 16_000));
     Files.writeString(folder.resolve("notes.txt"), "not audio");
-    String[] r = CliRun.run("infer", "--model", model.toString(), "--budget", "2",
+    CliRun.Result r = CliRun.run("infer", "--model", model.toString(), "--budget", "2",
         folder.toString(), tone16k.toString());
-    assertEquals("0", r[0], r[2]);
-    String[] lines = r[1].split("\n");
-    assertEquals(3, lines.length, r[1]);
+    assertEquals(0, r.code(), r.err());
+    String[] lines = r.out().split("\n");
+    assertEquals(3, lines.length, r.out());
     assertTrue(lines[0].startsWith(folder.resolve("1.wav") + "\t"), lines[0]);
     assertTrue(lines[1].startsWith(folder.resolve("2.WAV") + "\t"), lines[1]);
     assertTrue(lines[2].startsWith(tone16k + "\t"), lines[2]);
@@ -103,10 +103,10 @@ class InferCommandTest {
   void aFolderWithoutAudioIsOneClearError() throws IOException {
     Path folder = temp.resolve("empty");
     Files.createDirectories(folder);
-    String[] r = CliRun.run("infer", "--model", model.toString(), "--budget", "2",
+    CliRun.Result r = CliRun.run("infer", "--model", model.toString(), "--budget", "2",
         folder.toString());
-    assertEquals("1", r[0]);
-    assertTrue(r[2].contains(folder + ": no .wav or .flac files in this folder"), r[2]);
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains(folder + ": no .wav or .flac files in this folder"), r.err());
   }
 
   @Test
