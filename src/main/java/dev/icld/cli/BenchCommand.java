@@ -1,6 +1,13 @@
 package dev.icld.cli;
 
 import dev.icld.audio.Audio;
+import dev.icld.bench.Benchmark;
+import dev.icld.bench.BenchmarkReport;
+import dev.icld.bench.CompetingLoad;
+import dev.icld.bench.DeadlineExperiment;
+import dev.icld.bench.Machine;
+import dev.icld.bench.PeakMemory;
+import dev.icld.bench.PyTorchEager;
 import dev.icld.data.Corpus;
 import dev.icld.data.LoadOptions;
 import dev.icld.data.TargetKind;
@@ -11,14 +18,7 @@ import dev.icld.model.FoundationModel;
 import dev.icld.model.ModelConfig;
 import dev.icld.model.ModelType;
 import dev.icld.model.Torch;
-import dev.icld.runtime.Benchmark;
-import dev.icld.runtime.BenchmarkReport;
-import dev.icld.runtime.CompetingLoad;
-import dev.icld.runtime.DeadlineExperiment;
 import dev.icld.runtime.DynamicSpeechModel;
-import dev.icld.runtime.Machine;
-import dev.icld.runtime.PeakMemory;
-import dev.icld.runtime.PyTorchEager;
 import dev.icld.train.Pretraining;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,5 +1,5 @@
 /**
- * Inference with a per-call compute budget: the top layer, which may use every package below.
+ * Serving: a model directory answering calls under a per-call compute budget, the Java API.
  *
  * <p>{@link dev.icld.runtime.DynamicSpeechModel} loads a fine-tuned model directory (backbone, heads
  * and, when present, the layer selector and static subsets) and runs inputs under an
@@ -8,10 +8,13 @@
  * {@link dev.icld.inference.TaskOutput}, the executed layers, FLOPs and the measured
  * {@link dev.icld.runtime.Latency} per component. Deadlines go through the
  * {@link dev.icld.runtime.DeadlineController}, which scales a calibrated
- * {@link dev.icld.runtime.LatencyModel} by the load it observes. {@link dev.icld.runtime.DeadlineExperiment}
- * measures how it copes with a {@link dev.icld.runtime.CompetingLoad} switched on and off.
- * {@link dev.icld.runtime.Benchmark} times backbones on DJL and ONNX Runtime, and
- * {@link dev.icld.runtime.PyTorchEager} the same weights in PyTorch eager where Debian's
- * python3-torch is installed; {@link dev.icld.runtime.BenchmarkReport} writes what both found.
+ * {@link dev.icld.runtime.LatencyModel} by the load it observes. The backbone and heads run on the
+ * {@link dev.icld.runtime.InferenceEngine} chosen at load (DJL, or ONNX Runtime from
+ * {@code runtime.onnx}).
+ *
+ * <p>Only what a call needs lives here: measuring the runtime (benchmarks, the deadline
+ * experiment, the load test) is the {@code bench} package's, which depends on this one, never the
+ * reverse. Nor does it import {@code eval}: a call runs and decodes through {@code inference}, the
+ * path the reports take too.
  */
 package dev.icld.runtime;

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** Tiny random model directories and generated audio for the runtime tests. */
-final class TinyModels {
+/** Tiny random model directories and generated audio for the runtime and bench tests. */
+public final class TinyModels {
   static final int LAYERS = 4;
   static final List<String> LABELS = List.of("low", "mid", "high");
   /** The tiny config's feature encoder width (the selector's input channels). */
@@ -34,7 +34,7 @@ final class TinyModels {
 
   /** A classifier with a selector (features, a calibrated adaptive threshold for k = 2) and
    * static subsets, saved in {@code dir}. */
-  static Path classifierWithSelector(Path dir) throws IOException {
+  public static Path classifierWithSelector(Path dir) throws IOException {
     try (TaskModel model = taskModel(Task.KWS, LayerDrop.Mode.RANDOM, 3);
         LayerSelector selector = LayerSelector.initialise(
             SelectorConfig.of(SelectorInputKind.FEATURES, FEATURE_CHANNELS, LAYERS), 5)) {
@@ -63,7 +63,7 @@ final class TinyModels {
   }
 
   /** A noisy tone of {@code samples} samples at {@code rate}. */
-  static Audio tone(int samples, int rate, double hz, long seed) {
+  public static Audio tone(int samples, int rate, double hz, long seed) {
     Random random = new Random(seed);
     float[] x = new float[samples];
     for (int t = 0; t < samples; t++) {

@@ -1,9 +1,12 @@
-package dev.icld.runtime;
+package dev.icld.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.icld.audio.Audio;
+import dev.icld.runtime.DynamicSpeechModel;
+import dev.icld.runtime.InferenceBudget;
+import dev.icld.runtime.TinyModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.icld.runtime;
+package dev.icld.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +8,13 @@ import com.google.gson.JsonObject;
 import dev.icld.audio.Audio;
 import dev.icld.inference.TaskOutput;
 import dev.icld.methods.Methods;
+import dev.icld.runtime.CallShape;
+import dev.icld.runtime.DeadlineController;
+import dev.icld.runtime.DeadlinePlan;
+import dev.icld.runtime.InferenceBudget;
+import dev.icld.runtime.InferenceResult;
+import dev.icld.runtime.Latency;
+import dev.icld.runtime.LatencyModel;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;

@@ -1,4 +1,4 @@
-package dev.icld.runtime;
+package dev.icld.bench;
 
 import com.google.gson.JsonObject;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.icld.runtime;
+package dev.icld.bench;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

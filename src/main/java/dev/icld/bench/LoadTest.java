@@ -1,6 +1,9 @@
-package dev.icld.runtime;
+package dev.icld.bench;
 
 import dev.icld.audio.Audio;
+import dev.icld.runtime.DynamicSpeechModel;
+import dev.icld.runtime.InferenceBudget;
+import dev.icld.runtime.InferenceResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.icld.runtime;
+package dev.icld.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.icld.runtime;
+package dev.icld.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.icld.runtime.Benchmark.DepthResult;
-import dev.icld.runtime.Benchmark.InputResult;
-import dev.icld.runtime.Benchmark.ModelResult;
-import dev.icld.runtime.Benchmark.Timing;
+import dev.icld.bench.Benchmark.DepthResult;
+import dev.icld.bench.Benchmark.InputResult;
+import dev.icld.bench.Benchmark.ModelResult;
+import dev.icld.bench.Benchmark.Timing;
+import dev.icld.runtime.LatencyModel;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

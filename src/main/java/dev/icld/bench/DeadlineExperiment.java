@@ -1,4 +1,4 @@
-package dev.icld.runtime;
+package dev.icld.bench;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -6,6 +6,11 @@ import dev.icld.audio.Audio;
 import dev.icld.data.ProgressBar;
 import dev.icld.metrics.MetricTally;
 import dev.icld.metrics.Outcome;
+import dev.icld.runtime.CallShape;
+import dev.icld.runtime.DynamicSpeechModel;
+import dev.icld.runtime.InferenceBudget;
+import dev.icld.runtime.InferenceResult;
+import dev.icld.runtime.LatencyModel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,12 +1,13 @@
-package dev.icld.runtime;
+package dev.icld.bench;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.icld.runtime.Benchmark.DepthResult;
-import dev.icld.runtime.Benchmark.InputResult;
-import dev.icld.runtime.Benchmark.ModelResult;
-import dev.icld.runtime.Benchmark.Timing;
+import dev.icld.bench.Benchmark.DepthResult;
+import dev.icld.bench.Benchmark.InputResult;
+import dev.icld.bench.Benchmark.ModelResult;
+import dev.icld.bench.Benchmark.Timing;
+import dev.icld.runtime.Latency;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

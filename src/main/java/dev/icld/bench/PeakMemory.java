@@ -1,4 +1,4 @@
-package dev.icld.runtime;
+package dev.icld.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,5 +1,6 @@
-package dev.icld.runtime;
+package dev.icld.bench;
 
+import dev.icld.runtime.DeadlineController;
 import java.util.ArrayList;
 import java.util.List;
 
