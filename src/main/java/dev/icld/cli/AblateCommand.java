@@ -9,6 +9,8 @@ import dev.icld.methods.Method;
 import dev.icld.methods.Methods;
 import dev.icld.model.LayerDrop;
 import dev.icld.model.TaskModel;
+import dev.icld.recipes.CorpusSplits;
+import dev.icld.recipes.SelectorTrainingJob;
 import dev.icld.runtime.InferenceEngine;
 import dev.icld.selection.SelectorInputKind;
 import java.io.IOException;
@@ -123,7 +125,7 @@ final class AblateCommand implements Callable<Integer> {
           String.join(", ", VARIANTS.stream().map(Variant::name).toList()));
       printed.flush();
 
-      SelectorTrainingJob job = new SelectorTrainingJob(taskModel, train, dev, training, printed);
+      SelectorTrainingJob job = new SelectorTrainingJob(taskModel, train, dev, training.settings(), printed);
       for (int i = 0; i < VARIANTS.size(); i++) {
         Variant v = VARIANTS.get(i);
         printed.printf("%nvariant      %d/%d %s: training in %s%n", i + 1, VARIANTS.size(),

@@ -18,6 +18,7 @@ import dev.icld.model.FoundationModel;
 import dev.icld.model.ModelConfig;
 import dev.icld.model.ModelType;
 import dev.icld.model.Torch;
+import dev.icld.recipes.CorpusSplits;
 import dev.icld.runtime.DynamicSpeechModel;
 import dev.icld.train.Pretraining;
 import java.io.IOException;

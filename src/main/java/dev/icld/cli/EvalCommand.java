@@ -12,6 +12,7 @@ import dev.icld.eval.ScratchCnnBaseline;
 import dev.icld.eval.UtteranceGroups;
 import dev.icld.methods.Methods;
 import dev.icld.model.TaskModel;
+import dev.icld.recipes.CorpusSplits;
 import dev.icld.runtime.InferenceEngine;
 import dev.icld.train.ScratchCnnTraining;
 import java.io.IOException;

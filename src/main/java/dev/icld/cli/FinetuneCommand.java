@@ -1,31 +1,12 @@
 package dev.icld.cli;
 
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
-import dev.icld.data.BatchLoader;
-import dev.icld.data.BatchSampler;
-import dev.icld.data.Corpus;
-import dev.icld.data.LabelVocabulary;
-import dev.icld.data.LoadOptions;
 import dev.icld.data.SpeedPerturbation;
-import dev.icld.data.TargetKind;
-import dev.icld.eval.TaskEvaluator;
-import dev.icld.files.AtomicFiles;
-import dev.icld.files.RunSettings;
-import dev.icld.model.Checkpoints;
-import dev.icld.model.FoundationModel;
 import dev.icld.model.LayerDrop;
 import dev.icld.model.Task;
-import dev.icld.model.TaskModel;
-import dev.icld.train.Evaluation;
-import dev.icld.train.FineTuning;
+import dev.icld.recipes.FineTuningJob;
 import dev.icld.train.SpecAugment;
-import dev.icld.train.Trainer;
 import dev.icld.train.TrainerOptions;
-import dev.icld.train.TrainingSummary;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -181,61 +162,9 @@ final class FinetuneCommand implements Callable<Integer> {
         .withPatience(patience).withCheckpointEvery(checkpointEvery).withSeed(seed)
         .withDecay(cosine ? dev.icld.train.LearningRateSchedule.Decay.COSINE
             : dev.icld.train.LearningRateSchedule.Decay.LINEAR);
-    if (!Files.isDirectory(data)) {
-      throw new IOException(data + ": data directory not found");
-    }
-    PrintWriter printed = spec.commandLine().getOut();
-    // The backbone first: a wrong --model fails at once, not after the corpus checks.
-    FoundationModel backbone = Checkpoints.load(model);
-    try {
-      TargetKind target = chosen.classification() ? TargetKind.LABEL : TargetKind.TRANSCRIPT;
-      Corpus train = loadCorpus("train", LoadOptions.of(target));
-      LabelVocabulary labels =
-          chosen.classification() ? LabelVocabulary.fromTraining(train.utterances()) : null;
-      LoadOptions checked = labels == null
-          ? LoadOptions.of(target) : LoadOptions.of(target).withVocabulary(labels);
-      Corpus dev = loadCorpus("dev", checked);
-      Corpus test = Files.exists(data.resolve("test.jsonl")) ? loadCorpus("test", checked) : null;
-      printed.printf("data         %s: train %d (%.1f min), dev %d, test %s%s%n", data,
-          train.size(), train.totalSeconds() / 60, dev.size(), test == null ? "none" : test.size(),
-          labels == null ? "" : ", " + labels.size() + " classes");
-      printed.printf("model        %s: %s, %d layers, hidden %d; layer drop %s%n", model,
-          backbone.config().modelType().id(), backbone.layerCount(),
-          backbone.config().hiddenSize(), drop.describe());
-      printed.printf("training     lr %s, head lr %s; SpecAugment %s; %s%n", learningRate,
-          options.headPeakRate(), specAugment.masksTime() || specAugment.masksFeatures()
-              ? String.format("time %s x %d, channels %s x %d", maskTimeProbability,
-                  maskTimeLength, maskFeatureProbability, maskFeatureLength)
-              : "off", perturbation == null ? "speed as recorded" : perturbation.describe());
-      printed.flush();
-      try (TaskModel taskModel = TaskModel.create(backbone, chosen, labels, drop, seed);
-          BatchLoader trainLoader = new BatchLoader(train, labels,
-              BatchSampler.Options.training(0, batch.seconds, seed), 0, perturbation);
-          BatchLoader devLoader = evalLoader(dev, labels)) {
-        RunSettings.guard(out.resolve("training"), settings(), "a fine-tuning run",
-            "delete it to start afresh, or choose another --out");
-        FineTuning objective = new FineTuning(taskModel, unfreezeFeatureEncoder, specAugment,
-            perturbation == null, loader -> TaskEvaluator.evaluate(taskModel, loader));
-        TrainingSummary summary = new Trainer(printed).fit(objective, trainLoader, devLoader,
-            out.resolve("training"), options);
-        printed.printf("feature cache %s%n", objective.featureCacheStatus());
-        taskModel.save(out);
-        JsonObject report = new JsonObject();
-        report.addProperty("steps", summary.steps());
-        report.add("dev", evaluate("dev", taskModel, devLoader, printed));
-        if (test != null) {
-          try (BatchLoader testLoader = evalLoader(test, labels)) {
-            report.add("test", evaluate("test", taskModel, testLoader, printed));
-          }
-        }
-        AtomicFiles.writeString(out.resolve("evaluation.json"),
-            new GsonBuilder().setPrettyPrinting().create().toJson(report) + "\n");
-        printed.printf("wrote        %s (backbone, heads, icld.json, evaluation.json, training/)%n",
-            out);
-      }
-    } finally {
-      backbone.close();
-    }
+    new FineTuningJob(spec.commandLine().getOut()).run(new FineTuningJob.Request(model, chosen,
+        data, out, drop, specAugment, perturbation, options, batch.seconds,
+        unfreezeFeatureEncoder, skipBad, settings()));
     return 0;
   }
 
@@ -286,27 +215,5 @@ final class FinetuneCommand implements Callable<Integer> {
       settings += ", speed perturb " + speedPerturb;
     }
     return settings;
-  }
-
-  private Corpus loadCorpus(String split, LoadOptions options) throws IOException {
-    return CorpusSplits.load(data, split, skipBad ? options.skippingBadLines() : options);
-  }
-
-  private BatchLoader evalLoader(Corpus corpus, LabelVocabulary labels) {
-    return new BatchLoader(corpus, labels, BatchSampler.Options.evaluation(0, batch.seconds), 0);
-  }
-
-  private static JsonObject evaluate(String split, TaskModel model, BatchLoader loader,
-      PrintWriter printed) {
-    Evaluation result = TaskEvaluator.evaluate(model, loader);
-    JsonObject o = new JsonObject();
-    StringBuilder line = new StringBuilder();
-    result.metrics().forEach((name, value) -> {
-      o.addProperty(name, value);
-      line.append(String.format(" %s %.4f", name, value));
-    });
-    printed.printf("%-12s full depth (%d layers):%s%n", split, model.backbone().layerCount(), line);
-    printed.flush();
-    return o;
   }
 }

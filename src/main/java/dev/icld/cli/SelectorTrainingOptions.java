@@ -1,5 +1,6 @@
 package dev.icld.cli;
 
+import dev.icld.recipes.SelectorTrainingJob;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -48,5 +49,10 @@ final class SelectorTrainingOptions {
       throw new IllegalArgumentException("need --epochs >= 1 and --max-steps >= 0, got "
           + epochs + " and " + maxSteps);
     }
+  }
+
+  SelectorTrainingJob.Settings settings() {
+    return new SelectorTrainingJob.Settings(epochs, maxSteps, learningRate, batch.seconds,
+        initialTemperature, minimumTemperature, distillWeight, seed);
   }
 }

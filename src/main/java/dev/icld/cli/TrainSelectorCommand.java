@@ -3,6 +3,8 @@ package dev.icld.cli;
 import dev.icld.data.Corpus;
 import dev.icld.model.LayerDrop;
 import dev.icld.model.TaskModel;
+import dev.icld.recipes.CorpusSplits;
+import dev.icld.recipes.SelectorTrainingJob;
 import dev.icld.selection.SelectorInputKind;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -97,7 +99,7 @@ final class TrainSelectorCommand implements Callable<Integer> {
       printed.printf("data         %s: train %d, dev %d; budgets %s; input %s%s%n", data,
           train.size(), dev.size(), trained, kind.label(), distill ? "; distillation" : "");
       printed.flush();
-      new SelectorTrainingJob(taskModel, train, dev, training, printed).run(
+      new SelectorTrainingJob(taskModel, train, dev, training.settings(), printed).run(
           new SelectorTrainingJob.Variant(kind, trained, distill),
           jointSteps > 0 ? new SelectorTrainingJob.Joint(jointSteps, jointLearningRate, out)
               : SelectorTrainingJob.Joint.NONE,

@@ -11,6 +11,7 @@ import com.google.gson.JsonParser;
 import dev.icld.eval.AblationReport;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FoundationModel;
+import dev.icld.recipes.SelectorTrainingJob;
 import dev.icld.selection.LayerSelector;
 import dev.icld.selection.SelectorInputKind;
 import dev.icld.train.TinySetup;

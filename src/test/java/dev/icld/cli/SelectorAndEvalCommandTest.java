@@ -12,6 +12,7 @@ import com.google.gson.JsonParser;
 import dev.icld.eval.EvaluationReport;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FoundationModel;
+import dev.icld.recipes.SelectorTrainingJob;
 import dev.icld.selection.LayerSelector;
 import dev.icld.selection.SelectorConfig;
 import dev.icld.selection.StaticSubsets;

@@ -1,4 +1,4 @@
-package dev.icld.cli;
+package dev.icld.recipes;
 
 import dev.icld.data.Corpus;
 import dev.icld.data.LabelVocabulary;
@@ -16,13 +16,13 @@ import java.nio.file.Path;
  * model: labels checked against the model's classes, transcripts for ASR, audio cached in memory
  * when the split is small enough.
  */
-final class CorpusSplits {
+public final class CorpusSplits {
   /** Splits up to this much audio are decoded once and kept in memory. */
   private static final double CACHE_SECONDS = 2 * 3600;
 
   private CorpusSplits() {}
 
-  static Corpus load(Path data, String split, TaskModel model) throws IOException {
+  public static Corpus load(Path data, String split, TaskModel model) throws IOException {
     LabelVocabulary labels = model.labels();
     LoadOptions options = labels == null
         ? LoadOptions.of(TargetKind.TRANSCRIPT)
@@ -31,7 +31,7 @@ final class CorpusSplits {
   }
 
   /** The split's manifest under {@code options}, cached in memory when it is small enough. */
-  static Corpus load(Path data, String split, LoadOptions options) throws IOException {
+  public static Corpus load(Path data, String split, LoadOptions options) throws IOException {
     if (!Files.isDirectory(data)) {
       throw new IOException(data + ": data directory not found");
     }

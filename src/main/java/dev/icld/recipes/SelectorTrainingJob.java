@@ -1,4 +1,4 @@
-package dev.icld.cli;
+package dev.icld.recipes;
 
 import dev.icld.data.BatchLoader;
 import dev.icld.data.BatchSampler;
@@ -32,8 +32,22 @@ import java.util.Map;
  * runs it once; icld ablate once per variant, each in its own directory. A rerun with the same
  * settings resumes the run in HOME/{@value #RUN_DIR}; other settings there are refused.
  */
-final class SelectorTrainingJob {
-  static final String RUN_DIR = "selector-training";
+public final class SelectorTrainingJob {
+  public static final String RUN_DIR = "selector-training";
+
+  /**
+   * How every variant trains, so that an ablation's variants train exactly as the main selector
+   * does (icld train-selector and icld ablate take them from the same options).
+   *
+   * @param maxSteps 0 for no limit
+   * @param batchSeconds the most padded audio per batch
+   * @param initialTemperature the Gumbel temperature at the first step
+   * @param minimumTemperature the Gumbel temperature reached at the last step
+   * @param distillWeight the KL term's weight in a variant that distils
+   * @param seed everything random derives from it
+   */
+  public record Settings(int epochs, int maxSteps, double learningRate, double batchSeconds,
+      double initialTemperature, double minimumTemperature, double distillWeight, long seed) {}
 
   /**
    * What a run trains.
@@ -42,8 +56,8 @@ final class SelectorTrainingJob {
    * @param budgets the budgets k drawn per batch (and calibrated for adaptive mode)
    * @param distill whether KL distillation from the full-depth output joins the task loss
    */
-  record Variant(SelectorInputKind input, List<Integer> budgets, boolean distill) {
-    Variant {
+  public record Variant(SelectorInputKind input, List<Integer> budgets, boolean distill) {
+    public Variant {
       budgets = List.copyOf(budgets);
     }
   }
@@ -54,23 +68,22 @@ final class SelectorTrainingJob {
    * @param steps 0 for none
    * @param out where the jointly tuned model and its selector go (the input model stays as it is)
    */
-  record Joint(int steps, double learningRate, Path out) {
-    static final Joint NONE = new Joint(0, 0, null);
+  public record Joint(int steps, double learningRate, Path out) {
+    public static final Joint NONE = new Joint(0, 0, null);
   }
 
   private final TaskModel model;
   private final Corpus train;
   private final Corpus dev;
-  private final SelectorTrainingOptions options;
+  private final Settings settings;
   private final PrintWriter printed;
 
-  SelectorTrainingJob(TaskModel model, Corpus train, Corpus dev, SelectorTrainingOptions options,
+  public SelectorTrainingJob(TaskModel model, Corpus train, Corpus dev, Settings settings,
       PrintWriter printed) {
-    options.validate();
     this.model = model;
     this.train = train;
     this.dev = dev;
-    this.options = options;
+    this.settings = settings;
     this.printed = printed;
   }
 
@@ -80,30 +93,30 @@ final class SelectorTrainingJob {
    * @param home where the selector and its run directory go
    * @return the directory the selector was saved in: {@code home}, or the joint run's out
    */
-  Path run(Variant variant, Joint joint, Path home) throws IOException {
+  public Path run(Variant variant, Joint joint, Path home) throws IOException {
     int layers = model.backbone().layerCount();
     ModelConfig config = model.backbone().config();
     int channels = variant.input() == SelectorInputKind.FEATURES
         ? config.convDim().get(config.convDim().size() - 1)
         : LogMelFilterbanks.BINS;
-    double distillWeight = variant.distill() ? options.distillWeight : 0;
+    double distillWeight = variant.distill() ? settings.distillWeight() : 0;
     List<Integer> trained = variant.budgets();
     UtteranceRunner devRunner = new UtteranceRunner(model, dev);
     try (LayerSelector selector =
             LayerSelector.initialise(SelectorConfig.of(variant.input(), channels, layers),
-                options.seed);
+                settings.seed());
         BatchLoader trainLoader = new BatchLoader(train, model.labels(),
-            BatchSampler.Options.training(0, options.batch.seconds, options.seed), 0);
+            BatchSampler.Options.training(0, settings.batchSeconds(), settings.seed()), 0);
         BatchLoader devLoader = new BatchLoader(dev, model.labels(),
-            BatchSampler.Options.evaluation(0, options.batch.seconds), 0)) {
-      TrainerOptions trainer = TrainerOptions.defaults().withEpochs(options.epochs)
-          .withMaxSteps(options.maxSteps).withLearningRate(options.learningRate)
-          .withWarmupFraction(0.05).withSeed(options.seed);
+            BatchSampler.Options.evaluation(0, settings.batchSeconds()), 0)) {
+      TrainerOptions trainer = TrainerOptions.defaults().withEpochs(settings.epochs())
+          .withMaxSteps(settings.maxSteps()).withLearningRate(settings.learningRate())
+          .withWarmupFraction(0.05).withSeed(settings.seed());
       Path runDir = home.resolve(RUN_DIR);
       guardRun(runDir, variant, joint);
-      TemperatureSchedule temperature = new TemperatureSchedule(options.initialTemperature,
-          options.minimumTemperature,
-          Math.max(1, totalSteps(trainLoader, options.epochs, options.maxSteps)));
+      TemperatureSchedule temperature = new TemperatureSchedule(settings.initialTemperature(),
+          settings.minimumTemperature(),
+          Math.max(1, totalSteps(trainLoader, settings.epochs(), settings.maxSteps())));
       SelectorTraining stage2 = new SelectorTraining(model, selector,
           new SelectorTraining.Options(trained, temperature, distillWeight, false),
           SelectorTraining.resumedStep(runDir),
@@ -114,14 +127,14 @@ final class SelectorTrainingJob {
       if (joint.steps() > 0) {
         Files.createDirectories(joint.out());
         Path jointDir = joint.out().resolve(RUN_DIR + "-joint");
-        TemperatureSchedule cold = new TemperatureSchedule(options.minimumTemperature,
-            options.minimumTemperature, 1);
+        TemperatureSchedule cold = new TemperatureSchedule(settings.minimumTemperature(),
+            settings.minimumTemperature(), 1);
         SelectorTraining stage3 = new SelectorTraining(model, selector,
             new SelectorTraining.Options(trained, cold, distillWeight, true),
             SelectorTraining.resumedStep(jointDir),
             loader -> DevScoring.selectorScore(devRunner, selector, trained));
         summary = new Trainer(printed).fit(stage3, trainLoader, devLoader, jointDir,
-            trainer.withEpochs(Math.max(1, options.epochs)).withMaxSteps(joint.steps())
+            trainer.withEpochs(Math.max(1, settings.epochs())).withMaxSteps(joint.steps())
                 .withLearningRate(joint.learningRate()));
         model.save(joint.out());
         target = joint.out();
@@ -151,14 +164,14 @@ final class SelectorTrainingJob {
   private void guardRun(Path runDir, Variant variant, Joint joint) throws IOException {
     RunSettings.guard(runDir, String.format("input %s, budgets %s, epochs %d, max steps %d, "
         + "lr %s, tau %s to %s, distillation %s, joint steps %d, seed %d", variant.input().label(),
-        variant.budgets(), options.epochs, options.maxSteps, options.learningRate,
-        options.initialTemperature, options.minimumTemperature,
-        variant.distill() ? options.distillWeight : 0, joint.steps(), options.seed),
+        variant.budgets(), settings.epochs(), settings.maxSteps(), settings.learningRate(),
+        settings.initialTemperature(), settings.minimumTemperature(),
+        variant.distill() ? settings.distillWeight() : 0, joint.steps(), settings.seed()),
         "a selector run", "delete that directory to start afresh, or train the variant on a "
             + "copy of the model directory");
   }
 
-  /** The trainer's step count for these options: the temperature anneals over all of it. */
+  /** The trainer's step count for these settings: the temperature anneals over all of it. */
   private static int totalSteps(BatchLoader train, int epochs, int maxSteps) {
     int steps = 0;
     for (int epoch = 0; epoch < epochs; epoch++) {
