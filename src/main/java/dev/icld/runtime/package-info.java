@@ -10,7 +10,9 @@
  * {@link dev.icld.runtime.DeadlineController}, which scales a calibrated
  * {@link dev.icld.runtime.LatencyModel} by the load it observes. The backbone and heads run on the
  * {@link dev.icld.runtime.InferenceEngine} chosen at load (DJL, or ONNX Runtime from
- * {@code runtime.onnx}).
+ * {@code runtime.onnx}). The model is a facade over three package-private parts: loading
+ * ({@code ModelParts}), running and decoding calls ({@code CallRunner}, with the
+ * {@code ServedPolicies}) and calibrating deadlines ({@code DeadlineCalibration}).
  *
  * <p>Only what a call needs lives here: measuring the runtime (benchmarks, the deadline
  * experiment, the load test) is the {@code bench} package's, which depends on this one, never the
