@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.icld.Readme;
 import dev.icld.data.Corpus;
 import dev.icld.data.LabelVocabulary;
 import dev.icld.data.LoadOptions;
@@ -39,12 +40,7 @@ class AddAPolicyTest {
 
   @Test
   void theReadmeQuotesTheExampleThatCompiles() throws IOException {
-    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-    int section = readme.indexOf("\n## Add a policy\n");
-    assertTrue(section >= 0, "README.md has an \"Add a policy\" section");
-    int start = readme.indexOf("```java\n", section) + "```java\n".length();
-    String quoted = readme.substring(start, readme.indexOf("```\n", start));
-    assertEquals(Files.readString(EXAMPLE, StandardCharsets.UTF_8), quoted);
+    assertEquals(Files.readString(EXAMPLE, StandardCharsets.UTF_8), Readme.javaBlock("Add a policy"));
   }
 
   @Test
