@@ -50,7 +50,8 @@ class LayeringTest {
           "methods", "inference", "train", "eval", "recipes", "runtime", "bench")));
 
   /** An icld class named in code: {@code dev.icld.PACKAGE.Class}, the package in group 1. */
-  private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.icld\\.([a-z][a-z0-9_.]*?)\\.[A-Z]");
+  private static final Pattern REFERENCE =
+      Pattern.compile("\\bdev\\.icld\\.([a-z][a-z0-9_.]*?)\\.[A-Z]");
 
   @Test
   void everyPackageUsesOnlyWhatItsLayerAllows() throws IOException {
@@ -84,7 +85,7 @@ class LayeringTest {
     }
   }
 
-  /** The scan sees the edges that make the layers: a reader that missed them would pass anything. */
+  /** The scan sees the edges that make the layers: a scan that missed them would pass anything. */
   @Test
   void theScanFindsTheKnownEdges() throws IOException {
     Set<String> edges = uses().keySet();

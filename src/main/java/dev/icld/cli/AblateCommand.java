@@ -125,7 +125,8 @@ final class AblateCommand implements Callable<Integer> {
           String.join(", ", VARIANTS.stream().map(Variant::name).toList()));
       printed.flush();
 
-      SelectorTrainingJob job = new SelectorTrainingJob(taskModel, train, dev, training.settings(), printed);
+      SelectorTrainingJob job =
+          new SelectorTrainingJob(taskModel, train, dev, training.settings(), printed);
       for (int i = 0; i < VARIANTS.size(); i++) {
         Variant v = VARIANTS.get(i);
         printed.printf("%nvariant      %d/%d %s: training in %s%n", i + 1, VARIANTS.size(),

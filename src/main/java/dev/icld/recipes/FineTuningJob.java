@@ -29,9 +29,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One fine-tuning run (METHOD design point 2): a backbone, a fresh task head and a layer-drop
- * mode trained on a corpus's train split, the best dev checkpoint kept, the model directory
- * written with the full-depth dev (and test) scores in evaluation.json. A rerun with the same
+ * One fine-tuning run: a backbone and a fresh task head trained on a corpus's train split under
+ * a layer-drop mode (random LayerDrop: stage 1 of METHOD design point 5; early exit: the model of
+ * that baseline, design point 6), the best dev checkpoint kept, the model directory written with
+ * the full-depth dev (and test) scores in evaluation.json. A rerun with the same
  * settings resumes from the last checkpoint in OUT/{@value #RUN_DIR}; other settings there are
  * refused.
  */
@@ -138,7 +139,8 @@ public final class FineTuningJob {
         request.skipBad() ? options.skippingBadLines() : options);
   }
 
-  private static BatchLoader evalLoader(Corpus corpus, LabelVocabulary labels, double batchSeconds) {
+  private static BatchLoader evalLoader(Corpus corpus, LabelVocabulary labels,
+      double batchSeconds) {
     return new BatchLoader(corpus, labels, BatchSampler.Options.evaluation(0, batchSeconds), 0);
   }
 

@@ -62,7 +62,8 @@ final class DeadlineCalibration {
 
   DeadlineController use(LatencyModel latencyModel) {
     synchronized (lock) {
-      controller = new DeadlineController(latencyModel, layers, DeadlineController.DEFAULT_SMOOTHING);
+      controller =
+          new DeadlineController(latencyModel, layers, DeadlineController.DEFAULT_SMOOTHING);
       return controller;
     }
   }

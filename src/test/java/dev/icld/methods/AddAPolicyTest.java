@@ -40,7 +40,8 @@ class AddAPolicyTest {
 
   @Test
   void theReadmeQuotesTheExampleThatCompiles() throws IOException {
-    assertEquals(Files.readString(EXAMPLE, StandardCharsets.UTF_8), Readme.javaBlock("Add a policy"));
+    assertEquals(Files.readString(EXAMPLE, StandardCharsets.UTF_8),
+        Readme.javaBlock("Add a policy"));
   }
 
   @Test
