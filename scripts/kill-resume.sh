@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Kill and resume (issue 13, part 3): a fine-tune, a pretraining and a selector training on the
-# tiny kws corpus, each run once uninterrupted and once killed with SIGKILL at KILLS random points
+# Kill and resume (issue 13, part 3): a fine-tune, two pretrainings (HuBERT k-means targets, and
+# phone targets as models/default is made) and a selector training on tiny corpora, each run once uninterrupted and once killed with SIGKILL at KILLS random points
 # and restarted with the same command after each kill until it finishes; then the SHA-256 of the
 # two runs' final weight files must be equal, byte for byte:
 #   finetune        model.safetensors, heads.safetensors (the fine-tuned model directory)
 #   pretrain        model.safetensors, training/pretraining_head.safetensors, kmeans.safetensors
+#   pretrain-phones model.safetensors, training/phone_heads.safetensors
 #   train-selector  selector.safetensors, selector.json (weights, calibrated adaptive thresholds)
 # A kill point is a training step s drawn at random (distinct, increasing, below the run's last
 # step): the job is killed once its metrics.jsonl shows s steps (it is flushed at each
@@ -35,6 +36,8 @@ echo "kill-resume: seed $seed, $kills kills per job, in $out"
 java=(java -Dai.djl.offline=true ${ICLD_JAVA_OPTS:-} -cp "target/icld.jar:target/lib/*" dev.icld.cli.Main)
 data=build/kws-tiny
 [ -f "$data/card.json" ] || "${java[@]}" synth --task kws --size tiny --seed 1 --out "$data"
+phones=build/phones-tiny
+[ -f "$phones/card.json" ] || "${java[@]}" synth-phones --out "$phones" --shard 0 --utterances 24
 rm -rf "$out"
 mkdir -p "$out"
 
@@ -51,6 +54,12 @@ pretrain_steps=12
 pretrain() {
   cmd=("${java[@]}" pretrain --data "$data" --out "$1" --max-steps "$pretrain_steps" --hidden 32 \
     --layers 2 --heads 2 --conv-channels 32 --clusters 8 --seed 1)
+}
+phone_steps=12
+pretrain_phones() {
+  cmd=("${java[@]}" pretrain-phones --data "$phones" --out "$1" --front-end log_mel \
+    --max-steps "$phone_steps" --batch-seconds 8 --hidden 32 --layers 2 --heads 2 \
+    --supervised-layers 1,2 --layer-weights 0.5,1 --checkpoint-every 2 --seed 1)
 }
 selector_steps=12
 train_selector() {
@@ -129,6 +138,8 @@ job() {
 job finetune finetune training/metrics.jsonl "$finetune_steps" model.safetensors heads.safetensors
 job pretrain pretrain training/metrics.jsonl "$pretrain_steps" model.safetensors \
   training/pretraining_head.safetensors kmeans.safetensors
+job pretrain-phones pretrain_phones training/phones/metrics.jsonl "$phone_steps" \
+  model.safetensors training/phone_heads.safetensors
 job train-selector train_selector selector-training/metrics.jsonl "$selector_steps" \
   selector.safetensors selector.json
 

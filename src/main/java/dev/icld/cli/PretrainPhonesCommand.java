@@ -66,6 +66,11 @@ final class PretrainPhonesCommand implements Callable<Integer> {
           + "gradient scaled by S, as fairseq's feature_grad_mult (default: ${DEFAULT-VALUE})")
   double frontEndGradientScale;
 
+  @Option(names = "--checkpoint-every", defaultValue = "50", paramLabel = "N",
+      description = "optimizer steps between checkpoints, besides each epoch's end "
+          + "(default: ${DEFAULT-VALUE})")
+  int checkpointEvery;
+
   @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
       description = "random seed (default: ${DEFAULT-VALUE})")
   long seed;
@@ -81,7 +86,8 @@ final class PretrainPhonesCommand implements Callable<Integer> {
     PhonePretrainingRun.Request request = new PhonePretrainingRun.Request(common.data,
         common.excludeSpeakersOf, common.out, common.architecture(true), init,
         frontEndSteps, maxSteps, batchSeconds, frontEndLearningRate, learningRate, depths,
-        depthWeights, maskProbability, frontEndGradientScale, seed, CommandText.of(spec));
+        depthWeights, maskProbability, frontEndGradientScale, checkpointEvery, seed,
+        CommandText.of(spec));
     new PhonePretrainingRun(spec.commandLine().getOut()).run(request);
     return 0;
   }

@@ -53,12 +53,18 @@ public final class PhonePretrainingRun {
    * @param maskProbability span-mask probability (spans of 10 frames)
    * @param frontEndGradientScale stage 2: 0 freezes the conv front end, more trains it with its
    *     gradient scaled
+   * @param checkpointEvery optimizer steps between checkpoints (and at every epoch's end)
    */
   public record Request(List<Path> shards, List<Path> excludeSpeakersOf, Path out,
       ModelConfig architecture, Path init, int frontEndSteps, int steps, double batchSeconds,
       double frontEndLearningRate, double learningRate, int[] depths, double[] depthWeights,
-      double maskProbability, double frontEndGradientScale, long seed, String command) {
+      double maskProbability, double frontEndGradientScale, int checkpointEvery, long seed,
+      String command) {
     public Request {
+      if (checkpointEvery < 1) {
+        throw new IllegalArgumentException("--checkpoint-every must be positive, got "
+            + checkpointEvery);
+      }
       shards = List.copyOf(shards);
       excludeSpeakersOf = List.copyOf(excludeSpeakersOf);
       if (shards.isEmpty()) {
@@ -122,7 +128,7 @@ public final class PhonePretrainingRun {
         out.flush();
         frontEnd = new Trainer(out).fit(objective, trainLoader, devLoader,
             trainingDir.resolve("front-end"), options(request.frontEndSteps(),
-                request.frontEndLearningRate(), request.seed(), trainLoader));
+                request.frontEndLearningRate(), request, trainLoader));
         Checkpoints.save(model, frontEndModel, DType.F32);
       }
     }
@@ -147,7 +153,7 @@ public final class PhonePretrainingRun {
       out.flush();
       TrainingSummary summary = new Trainer(out).fit(objective, trainLoader, devLoader,
           trainingDir.resolve("phones"), options(request.steps(), request.learningRate(),
-              request.seed(), trainLoader));
+              request, trainLoader));
       Checkpoints.save(model, request.out(), DType.F16);
       SafeTensors.write(trainingDir.resolve(HEADS), heads.tensors());
       AtomicFiles.writeString(request.out().resolve("PRETRAINING.md"),
@@ -176,7 +182,7 @@ public final class PhonePretrainingRun {
         : BatchSampler.Options.evaluation(0, request.batchSeconds()), training ? 2 : 0);
   }
 
-  private static TrainerOptions options(int steps, double learningRate, long seed,
+  private static TrainerOptions options(int steps, double learningRate, Request request,
       BatchLoader train) {
     int perEpoch = train.plan(0).size();
     return TrainerOptions.defaults()
@@ -185,8 +191,8 @@ public final class PhonePretrainingRun {
         .withLearningRate(learningRate)
         .withWarmupFraction(0.05)
         .withMaxGradNorm(1.0)
-        .withCheckpointEvery(50)
-        .withSeed(seed);
+        .withCheckpointEvery(request.checkpointEvery())
+        .withSeed(request.seed());
   }
 
   private static String card(Request request, PretrainingData data, long timed, long sequences,
