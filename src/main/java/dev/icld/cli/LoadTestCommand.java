@@ -9,7 +9,6 @@ import dev.icld.bench.LoadTest;
 import dev.icld.files.AtomicFiles;
 import dev.icld.runtime.DynamicSpeechModel;
 import dev.icld.runtime.InferenceBudget;
-import dev.icld.runtime.InferenceEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -60,9 +60,7 @@ final class LoadTestCommand implements Callable<Integer> {
           + "selector)")
   String budgets;
 
-  @Option(names = "--engine", defaultValue = "djl", paramLabel = "NAME",
-      description = "djl or onnx (default: ${DEFAULT-VALUE})")
-  String engine;
+  @Mixin EngineOption engine;
 
   @Option(names = "--json", paramLabel = "FILE", description = "also write the figures here")
   Path jsonFile;
@@ -77,7 +75,7 @@ final class LoadTestCommand implements Callable<Integer> {
       clips.add(AudioFiles.read(file));
     }
     try (DynamicSpeechModel model =
-        DynamicSpeechModel.load(modelDir, InferenceEngine.fromId(engine))) {
+        DynamicSpeechModel.load(modelDir, engine.chosen())) {
       List<InferenceBudget> rotation = rotation(model);
       for (InferenceBudget budget : rotation) {
         model.check(budget, null);

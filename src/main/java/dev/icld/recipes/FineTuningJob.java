@@ -109,7 +109,7 @@ public final class FineTuningJob {
         RunSettings.guard(runDir, request.settings(), "a fine-tuning run",
             "delete it to start afresh, or choose another --out");
         FineTuning objective = new FineTuning(taskModel, request.unfreezeFeatureEncoder(),
-            specAugment, perturbation == null,
+            specAugment, !trainLoader.perturbs(),
             loader -> TaskEvaluator.evaluate(taskModel, loader));
         TrainingSummary summary = new Trainer(printed).fit(objective, trainLoader, devLoader,
             runDir, request.trainer());
