@@ -134,7 +134,7 @@ final class BenchCommand implements Callable<Integer> {
 
   /** The embedded default that {@code icld pretrain} builds. */
   static ModelConfig smallShape() {
-    return Pretraining.defaultArchitecture(192, 12, 4, 128, false);
+    return Pretraining.defaultArchitecture(ModelType.HUBERT, 192, 12, 4, 128, false);
   }
 
   private static String describe(ModelConfig c) {

@@ -61,6 +61,12 @@ final class PretrainPhonesCommand implements Callable<Integer> {
           + "40%% of frames masked)")
   double maskProbability;
 
+  @Option(names = "--mix-prob", defaultValue = "0", paramLabel = "P",
+      description = "WavLM's denoising: chance that a training utterance gets a stretch of another "
+          + "utterance of its batch (at most half its length, -5 to 5 dB) added over it, its "
+          + "targets unchanged (default: ${DEFAULT-VALUE}, off; WavLM used 0.2)")
+  double mixProbability;
+
   @Option(names = "--front-end-gradient-scale", defaultValue = "0", paramLabel = "S",
       description = "stage 2: 0 keeps the conv front end frozen; in (0, 1] trains it with its "
           + "gradient scaled by S, as fairseq's feature_grad_mult (default: ${DEFAULT-VALUE})")
@@ -86,7 +92,8 @@ final class PretrainPhonesCommand implements Callable<Integer> {
     PhonePretrainingRun.Request request = new PhonePretrainingRun.Request(common.data,
         common.excludeSpeakersOf, common.out, common.architecture(true), init,
         frontEndSteps, maxSteps, batchSeconds, frontEndLearningRate, learningRate, depths,
-        depthWeights, maskProbability, frontEndGradientScale, checkpointEvery, seed,
+        depthWeights, maskProbability, mixProbability, frontEndGradientScale, checkpointEvery,
+        seed,
         CommandText.of(spec));
     new PhonePretrainingRun(spec.commandLine().getOut()).run(request);
     return 0;

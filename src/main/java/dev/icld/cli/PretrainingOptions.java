@@ -1,10 +1,12 @@
 package dev.icld.cli;
 
 import dev.icld.model.ModelConfig;
+import dev.icld.model.ModelType;
 import dev.icld.train.Pretraining;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** What every pretraining command asks: the speech, who stays unheard, and the architecture. */
@@ -20,6 +22,12 @@ final class PretrainingOptions {
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "model directory")
   Path out;
+
+  @Option(names = "--model-type", defaultValue = "hubert", paramLabel = "TYPE",
+      converter = ModelTypeConverter.class,
+      description = "hubert (convolutional relative positions only) or wavlm (plus WavLM's gated "
+          + "relative position bias in every layer) (default: ${DEFAULT-VALUE})")
+  ModelType modelType;
 
   @Option(names = "--hidden", defaultValue = "192",
       description = "transformer width (default: ${DEFAULT-VALUE}); FFN is 4x")
@@ -52,7 +60,28 @@ final class PretrainingOptions {
 
   ModelConfig architecture(boolean preLayerNorm) {
     return frontEnd == FrontEnd.log_mel
-        ? Pretraining.logMelArchitecture(hidden, layers, heads, melBins, preLayerNorm)
-        : Pretraining.defaultArchitecture(hidden, layers, heads, convChannels, preLayerNorm);
+        ? Pretraining.logMelArchitecture(modelType, hidden, layers, heads, melBins, preLayerNorm)
+        : Pretraining.defaultArchitecture(modelType, hidden, layers, heads, convChannels,
+            preLayerNorm);
+  }
+
+  /**
+   * HuBERT's and WavLM's layouts: the ones whose pretraining (masked prediction of discrete
+   * targets) icld implements; wav2vec 2.0's contrastive objective is not.
+   */
+  static final class ModelTypeConverter implements CommandLine.ITypeConverter<ModelType> {
+    @Override
+    public ModelType convert(String value) {
+      ModelType type;
+      try {
+        type = ModelType.fromId(value);
+      } catch (IllegalArgumentException e) {
+        type = ModelType.WAV2VEC2;
+      }
+      if (type == ModelType.WAV2VEC2) {
+        throw new CommandLine.TypeConversionException("expected hubert or wavlm, got " + value);
+      }
+      return type;
+    }
   }
 }

@@ -39,6 +39,7 @@ public final class PhonePretraining implements TrainingObjective {
   private final int[] depths;
   private final double[] weights;
   private final SpanMasking masking;
+  private final UtteranceMixing mixing;
   private final long evaluationSeed;
   private final double frontEndGradientScale;
   private final Map<String, NDArray> parameters;
@@ -49,12 +50,13 @@ public final class PhonePretraining implements TrainingObjective {
   /**
    * @param depths supervised layers, 1-based, ascending, the last one the top layer
    * @param weights each depth's loss weight
+   * @param mixing overlaps added to training utterances (WavLM's denoising), or none
    * @param frontEndGradientScale 0 keeps the conv feature encoder frozen; in (0, 1] trains it
    *     with its gradient scaled by this
    */
   PhonePretraining(FoundationModel model, PhoneHeads heads, Map<Path, PhoneTargets.Entry> targets,
-      int[] depths, double[] weights, SpanMasking masking, long evaluationSeed,
-      double frontEndGradientScale) {
+      int[] depths, double[] weights, SpanMasking masking, UtteranceMixing mixing,
+      long evaluationSeed, double frontEndGradientScale) {
     if (!(frontEndGradientScale >= 0 && frontEndGradientScale <= 1)) {
       throw new IllegalArgumentException("the front end's gradient scale must be in [0, 1], got "
           + frontEndGradientScale);
@@ -74,6 +76,7 @@ public final class PhonePretraining implements TrainingObjective {
     this.depths = depths.clone();
     this.weights = weights.clone();
     this.masking = masking;
+    this.mixing = mixing;
     this.evaluationSeed = evaluationSeed;
     this.frontEndGradientScale = frontEndGradientScale;
     this.hop = hop(model);
@@ -148,7 +151,6 @@ public final class PhonePretraining implements TrainingObjective {
 
   private Result run(Batch batch, NDManager manager, Random random, boolean mask) {
     int size = batch.size();
-    NDArray waves = manager.create(batch.audio());
     int frames = model.frames(batch.maxLength());
     int[] frameLengths = new int[size];
     for (int b = 0; b < size; b++) {
@@ -156,6 +158,9 @@ public final class PhonePretraining implements TrainingObjective {
     }
     boolean[][] masked = mask ? masking.sample(frameLengths, frames, random)
         : new boolean[size][frames];
+    // Training batches only (mask is true exactly then): dev scores the clean utterances.
+    NDArray waves = manager.create(mask ? mixing.mix(batch.audio(), batch.lengths(), random)
+        : batch.audio());
     // Frozen: the conv parameters are not trained, so autograd never enters the front end.
     ModelOutput out = model.forwardMasked(waves, batch.lengths(), masked,
         frontEndGradientScale > 0 ? frontEndGradientScale : 1.0);

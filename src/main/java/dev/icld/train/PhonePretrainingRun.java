@@ -51,6 +51,8 @@ public final class PhonePretrainingRun {
    * @param depths supervised layers, ascending, ending at the top one
    * @param depthWeights each supervised layer's loss weight
    * @param maskProbability span-mask probability (spans of 10 frames)
+   * @param mixProbability chance that a training utterance gets another one's speech over part
+   *     of it (WavLM's utterance mixing; 0: off)
    * @param frontEndGradientScale stage 2: 0 freezes the conv front end, more trains it with its
    *     gradient scaled
    * @param checkpointEvery optimizer steps between checkpoints (and at every epoch's end)
@@ -58,8 +60,8 @@ public final class PhonePretrainingRun {
   public record Request(List<Path> shards, List<Path> excludeSpeakersOf, Path out,
       ModelConfig architecture, Path init, int frontEndSteps, int steps, double batchSeconds,
       double frontEndLearningRate, double learningRate, int[] depths, double[] depthWeights,
-      double maskProbability, double frontEndGradientScale, int checkpointEvery, long seed,
-      String command) {
+      double maskProbability, double mixProbability, double frontEndGradientScale,
+      int checkpointEvery, long seed, String command) {
     public Request {
       if (checkpointEvery < 1) {
         throw new IllegalArgumentException("--checkpoint-every must be positive, got "
@@ -79,6 +81,9 @@ public final class PhonePretrainingRun {
       }
       if (!(maskProbability >= 0 && maskProbability <= 1)) {
         throw new IllegalArgumentException("--mask-prob must be in [0, 1], got " + maskProbability);
+      }
+      if (!(mixProbability >= 0 && mixProbability <= 1)) {
+        throw new IllegalArgumentException("--mix-prob must be in [0, 1], got " + mixProbability);
       }
       if (depths.length != depthWeights.length) {
         throw new IllegalArgumentException("--supervised-layers and --layer-weights need as many"
@@ -147,6 +152,7 @@ public final class PhonePretrainingRun {
         BatchLoader devLoader = loader(dev, request, false)) {
       PhonePretraining objective = new PhonePretraining(model, heads, targets, request.depths(),
           request.depthWeights(), new SpanMasking(request.maskProbability(), 10, 0),
+          new UtteranceMixing(request.mixProbability()),
           request.seed(), request.frontEndGradientScale());
       out.println("stage 2: masked phone prediction at layers "
           + Arrays.toString(request.depths()) + " (" + request.steps() + " steps)");
@@ -220,8 +226,9 @@ public final class PhonePretrainingRun {
           frontEnd.best() == null ? "-" : frontEnd.best().metrics()));
     }
     s.append(String.format(Locale.ROOT, "- stage 2 (masked phone prediction, span mask p=%.2f, "
-        + "supervised layers %s with weights %s, conv front end %s): %d steps in %.1f min "
-        + "(stopped: %s)%n", request.maskProbability(), Arrays.toString(request.depths()),
+        + "utterance mixing p=%.2f, supervised layers %s with weights %s, conv front end %s): %d "
+        + "steps in %.1f min (stopped: %s)%n", request.maskProbability(),
+        request.mixProbability(), Arrays.toString(request.depths()),
         Arrays.stream(request.depthWeights()).mapToObj(w -> String.format(Locale.ROOT, "%.2f", w))
             .collect(Collectors.joining(", ", "[", "]")),
         c.logMelFrontEnd() ? "fixed (log-mel)"

@@ -95,12 +95,13 @@ public final class Pretraining {
   }
 
   /**
-   * The embedded default: HuBERT Base's conv stack and transformer, narrowed; post-LN layers as
-   * in Base, or pre-LN ("stable layer norm", as in Large), which trains faster from scratch.
+   * The embedded default: HuBERT Base's conv stack and transformer, narrowed, in HuBERT's layout
+   * or WavLM's (the same, plus a gated relative position bias); post-LN layers as in Base, or
+   * pre-LN ("stable layer norm", as in Large), which trains faster from scratch.
    */
-  public static ModelConfig defaultArchitecture(int hidden, int layers, int heads,
+  public static ModelConfig defaultArchitecture(ModelType type, int hidden, int layers, int heads,
       int convChannels, boolean preLayerNorm) {
-    return new ModelConfig(ModelType.HUBERT, hidden, layers, heads, 4 * hidden, "gelu", "gelu",
+    return new ModelConfig(type, hidden, layers, heads, 4 * hidden, "gelu", "gelu",
         List.of(convChannels, convChannels, convChannels, convChannels, convChannels,
             convChannels, convChannels),
         List.of(10, 3, 3, 3, 3, 2, 2), List.of(5, 2, 2, 2, 2, 2, 2), false, "group", 128, 16,
@@ -112,9 +113,9 @@ public final class Pretraining {
    * 20 ms (the conv stack's frame grid), {@code mels} filters, projected without a layer norm so
    * that frame energy reaches the encoder.
    */
-  public static ModelConfig logMelArchitecture(int hidden, int layers, int heads, int mels,
-      boolean preLayerNorm) {
-    return new ModelConfig(ModelType.HUBERT, hidden, layers, heads, 4 * hidden, "gelu", "gelu",
+  public static ModelConfig logMelArchitecture(ModelType type, int hidden, int layers, int heads,
+      int mels, boolean preLayerNorm) {
+    return new ModelConfig(type, hidden, layers, heads, 4 * hidden, "gelu", "gelu",
         List.of(mels), List.of(400), List.of(320), false, "group", 128, 16, preLayerNorm, 1e-5,
         false, 320, 800, ModelConfig.LOG_MEL_FRONT_END);
   }

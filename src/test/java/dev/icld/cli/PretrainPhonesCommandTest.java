@@ -77,6 +77,34 @@ class PretrainPhonesCommandTest {
     assertTrue(!java.util.Arrays.equals(SafeTensors.read(out.resolve("model.safetensors")).get(conv)
         .values(), SafeTensors.read(second.resolve("model.safetensors")).get(conv).values()),
         "the front end trained");
+
+    // WavLM's layout with its utterance mixing, on the log-mel front end.
+    Path wavlm = temp.resolve("wavlm");
+    r = CliRun.run("pretrain-phones", "--data", shard.toString(), "--out", wavlm.toString(),
+        "--model-type", "wavlm", "--mix-prob", "0.5", "--front-end", "log_mel", "--hidden", "32",
+        "--layers", "2", "--heads", "2", "--supervised-layers", "1,2", "--layer-weights", "0.5,1",
+        "--max-steps", "2", "--batch-seconds", "8");
+    assertEquals(0, r.code(), r.err());
+    try (FoundationModel model = Checkpoints.load(wavlm)) {
+      assertEquals(dev.icld.model.ModelType.WAVLM, model.config().modelType());
+      assertTrue(model.config().logMelFrontEnd());
+    }
+    assertTrue(SafeTensors.read(wavlm.resolve("model.safetensors")).keySet().stream()
+        .anyMatch(k -> k.contains("rel_attn_embed")), "WavLM's relative position bias");
+    assertTrue(Files.readString(wavlm.resolve("PRETRAINING.md"))
+        .contains("utterance mixing p=0.50"));
+  }
+
+  @Test
+  void refusesALayoutItCannotPretrain() {
+    CliRun.Result r = CliRun.run("pretrain-phones", "--data", temp.toString(), "--out",
+        temp.resolve("m").toString(), "--max-steps", "2", "--model-type", "wav2vec2");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("expected hubert or wavlm, got wav2vec2"), r.err());
+    r = CliRun.run("pretrain-phones", "--data", temp.toString(), "--out",
+        temp.resolve("m").toString(), "--max-steps", "2", "--mix-prob", "1.5");
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("--mix-prob must be in [0, 1], got 1.5"), r.err());
   }
 
   @Test

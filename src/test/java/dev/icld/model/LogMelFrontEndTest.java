@@ -86,7 +86,7 @@ class LogMelFrontEndTest {
     JsonObject json = config.toJson(null);
     assertEquals("log_mel", json.get("feat_extract_type").getAsString());
     assertEquals(config, ModelConfig.fromJson(json.toString(), "config.json"));
-    assertFalse(Pretraining.defaultArchitecture(32, 2, 4, 16, true).toJson(null)
+    assertFalse(Pretraining.defaultArchitecture(ModelType.HUBERT, 32, 2, 4, 16, true).toJson(null)
         .has("feat_extract_type"), "Hugging Face configs stay as they are");
 
     json.add("conv_dim", JsonParser.parseString("[80, 80]"));
@@ -139,7 +139,7 @@ class LogMelFrontEndTest {
     assertEquals(49, logMel.frames(), "the conv stack's frame grid: (16000 - 400) / 320 + 1");
     assertEquals(49L * (2L * 400 * 2 * 257 + 2L * 257 * 80), logMel.featureEncoder());
     assertEquals(2L * 80 * 32 * 49, logMel.featureProjection());
-    Flops conv = Flops.of(Pretraining.defaultArchitecture(32, 2, 4, 128, true), 1.0);
+    Flops conv = Flops.of(Pretraining.defaultArchitecture(ModelType.HUBERT, 32, 2, 4, 128, true), 1.0);
     assertEquals(conv.frames(), logMel.frames());
     assertTrue(logMel.featureEncoder() < conv.featureEncoder() / 10,
         logMel.featureEncoder() + " vs " + conv.featureEncoder());
