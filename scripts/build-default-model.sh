@@ -12,12 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE
 scripts/setup.sh
 
-data=()
-for s in $(seq 0 17); do
-  dir=$(printf "build/phones/shard-%03d" "$s")
-  [ -f "$dir/card.json" ] || ./icld synth-phones --out "$dir" --shard "$s"
-  data+=("$dir")
-done
+source scripts/phone-shards.sh
 ./icld pretrain-phones --data "${data[@]}" --out build/pretrained-logmel \
   --front-end log_mel --max-steps 5000 --batch-seconds 40 --lr 5e-4
 ./icld pretrain-phones --data "${data[@]}" --out build/pretrained-logmel-2 \
