@@ -118,6 +118,11 @@ public record Architecture(
     return length;
   }
 
+  /** The conv stack's parameters, block after block. */
+  List<Weight> convWeights() {
+    return convLayers.stream().flatMap(block -> block.weights().stream()).toList();
+  }
+
   /**
    * Every part that owns parameters, in forward order; each parameter belongs to exactly one.
    * Parameter names are Hugging Face's state-dict keys, except that the positional conv's two
@@ -125,8 +130,7 @@ public record Architecture(
    */
   public List<Component> components() {
     List<Component> parts = new ArrayList<>();
-    parts.add(Component.of("feature_extractor",
-        convLayers.stream().flatMap(block -> block.weights().stream()).toList()));
+    parts.add(Component.of("feature_extractor", convWeights()));
     parts.add(Component.of("feature_projection", featureProjection.weights()));
     parts.add(new Component(maskedSpecEmbed.name(), List.of(), List.of(maskedSpecEmbed),
         List.of(maskedSpecEmbed.name())));

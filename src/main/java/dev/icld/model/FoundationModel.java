@@ -118,7 +118,7 @@ public final class FoundationModel implements BackboneEngine, AutoCloseable {
 
   /** Names of the convolutional feature encoder's parameters (frozen in usual fine-tuning). */
   public Set<String> featureEncoderParameterNames() {
-    return names(architecture.convLayers().stream().flatMap(block -> block.weights().stream()).toList());
+    return names(architecture.convWeights());
   }
 
   private static Set<String> names(List<Architecture.Weight> weights) {
