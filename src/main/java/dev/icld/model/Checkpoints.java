@@ -132,7 +132,7 @@ public final class Checkpoints {
     NDManager manager = Torch.newManager();
     try {
       WeightSource weights =
-          new WeightSource(Map.of(), manager, new RandomInitialiser(config, seed));
+          new WeightSource(Map.of(), manager, new RandomInitialiser(Architecture.of(config), seed));
       return FoundationModel.build(config, config.toJson(null), weights);
     } catch (RuntimeException e) {
       manager.close();
@@ -159,12 +159,12 @@ public final class Checkpoints {
     }
     Files.createDirectories(dir);
     Map<String, TensorData> tensors = new LinkedHashMap<>();
+    Architecture.PositionalConv positional = model.architecture().posConvEmbed();
     for (Map.Entry<String, NDArray> p : model.parameters().entrySet()) {
-      if (p.getKey().equals(PositionalConvEmbedding.WEIGHT)) {
+      if (p.getKey().equals(positional.weight().name())) {
         NDArray[] parts = PositionalConvEmbedding.weightNormParts(p.getValue());
-        String[] names = PositionalConvEmbedding.weightNormNames();
         for (int i = 0; i < parts.length; i++) {
-          tensors.put(names[i], tensorData(parts[i], dtype));
+          tensors.put(positional.stored().get(i).name(), tensorData(parts[i], dtype));
         }
         parts[0].close();
       } else {

@@ -1,7 +1,6 @@
 package dev.icld.model;
 
 import ai.djl.ndarray.NDArray;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Hugging Face's convolutional waveform encoder: raw samples [B, S] to frames [B, T, C]. */
@@ -12,33 +11,8 @@ final class ConvFeatureEncoder implements FeatureEncoder {
     this.layers = List.copyOf(layers);
   }
 
-  static ConvFeatureEncoder load(WeightSource weights, ModelConfig config) {
-    List<ConvLayer> layers = new ArrayList<>();
-    ActivationFunction activation = ActivationFunction.named(config.featExtractActivation());
-    int in = 1;
-    for (int i = 0; i < config.convDim().size(); i++) {
-      ConvLayer.Norm norm;
-      if (config.groupNormFeatureEncoder()) {
-        norm = i == 0 ? ConvLayer.Norm.GROUP : ConvLayer.Norm.NONE;
-      } else {
-        norm = ConvLayer.Norm.LAYER;
-      }
-      int out = config.convDim().get(i);
-      layers.add(ConvLayer.load(weights, "feature_extractor.conv_layers." + i, in, out,
-          config.convKernel().get(i), config.convStride().get(i), config.convBias(), norm,
-          activation));
-      in = out;
-    }
-    return new ConvFeatureEncoder(layers);
-  }
-
-  @Override
-  public int outputLength(int samples) {
-    int length = samples;
-    for (ConvLayer layer : layers) {
-      length = layer.outputLength(length);
-    }
-    return length;
+  static ConvFeatureEncoder load(WeightSource weights, List<Architecture.ConvBlock> blocks) {
+    return new ConvFeatureEncoder(blocks.stream().map(block -> ConvLayer.load(weights, block)).toList());
   }
 
   @Override

@@ -29,18 +29,18 @@ final class Encoder {
     this.relativeBias = relativeBias;
   }
 
-  static Encoder load(WeightSource weights, ModelConfig config) {
-    PositionalConvEmbedding positional = PositionalConvEmbedding.load(weights, config);
-    LayerNorm norm =
-        LayerNorm.load(weights, "encoder.layer_norm", config.hiddenSize(), config.layerNormEps());
-    RelativePositionBias bias = config.modelType() == ModelType.WAVLM
-        ? RelativePositionBias.load(weights, config)
-        : null;
+  static Encoder load(WeightSource weights, Architecture architecture) {
+    PositionalConvEmbedding positional =
+        PositionalConvEmbedding.load(weights, architecture.posConvEmbed());
+    LayerNorm norm = LayerNorm.load(weights, architecture.encoderLayerNorm());
+    Architecture.PositionBias bias = architecture.relativePositionBias();
     List<EncoderLayer> layers = new ArrayList<>();
-    for (int i = 0; i < config.numHiddenLayers(); i++) {
-      layers.add(EncoderLayer.load(weights, "encoder.layers." + i, config));
+    for (Architecture.Layer layer : architecture.layers()) {
+      layers.add(EncoderLayer.load(weights, layer));
     }
-    return new Encoder(positional, norm, layers, config.doStableLayerNorm(), bias);
+    return new Encoder(positional, norm, layers,
+        architecture.normPlacement() == Architecture.NormPlacement.PRE,
+        bias == null ? null : RelativePositionBias.load(weights, bias));
   }
 
   int layerCount() {

@@ -28,17 +28,14 @@ final class EncoderLayer {
     this.preNorm = preNorm;
   }
 
-  static EncoderLayer load(WeightSource weights, String name, ModelConfig config) {
-    int d = config.hiddenSize();
-    SelfAttention attention = SelfAttention.load(weights, name + ".attention", config);
-    PositionBiasGate gate = config.modelType() == ModelType.WAVLM
-        ? PositionBiasGate.load(weights, name + ".attention", config)
-        : null;
-    return new EncoderLayer(attention, gate,
-        LayerNorm.load(weights, name + ".layer_norm", d, config.layerNormEps()),
-        FeedForward.load(weights, name + ".feed_forward", config),
-        LayerNorm.load(weights, name + ".final_layer_norm", d, config.layerNormEps()),
-        config.doStableLayerNorm());
+  static EncoderLayer load(WeightSource weights, Architecture.Layer layer) {
+    Architecture.BiasGate gate = layer.attention().gate();
+    return new EncoderLayer(SelfAttention.load(weights, layer.attention()),
+        gate == null ? null : PositionBiasGate.load(weights, gate),
+        LayerNorm.load(weights, layer.layerNorm()),
+        FeedForward.load(weights, layer.feedForward()),
+        LayerNorm.load(weights, layer.finalLayerNorm()),
+        layer.placement() == Architecture.NormPlacement.PRE);
   }
 
   /**

@@ -4,15 +4,12 @@ import ai.djl.ndarray.NDArray;
 
 /** The front end on the waveform: raw samples [B, S] to frames [B, T, C]. */
 interface FeatureEncoder {
-  /** The front end {@code config} names, taking its parameters (if any) from {@code weights}. */
-  static FeatureEncoder load(WeightSource weights, ModelConfig config) {
-    return config.logMelFrontEnd()
-        ? new LogMelFeatureEncoder(LogMelFrontEnd.of(config), weights.manager())
-        : ConvFeatureEncoder.load(weights, config);
+  /** The front end {@code architecture} names, taking its parameters (if any) from {@code weights}. */
+  static FeatureEncoder load(WeightSource weights, Architecture architecture) {
+    return architecture.logMel() != null
+        ? new LogMelFeatureEncoder(architecture.logMel(), weights.manager())
+        : ConvFeatureEncoder.load(weights, architecture.convLayers());
   }
-
-  /** Frames produced from {@code samples} valid samples. */
-  int outputLength(int samples);
 
   /** waveforms [B, S] to features [B, T, C]. */
   NDArray forward(NDArray waveforms);

@@ -15,14 +15,10 @@ final class FeatureProjection {
     this.projection = projection;
   }
 
-  static FeatureProjection load(WeightSource weights, ModelConfig config) {
-    int channels = config.convDim().get(config.convDim().size() - 1);
-    boolean normalise = config.modelType() != ModelType.HUBERT || config.featProjLayerNorm();
-    LayerNorm norm = normalise
-        ? LayerNorm.load(weights, "feature_projection.layer_norm", channels, config.layerNormEps())
-        : null;
+  static FeatureProjection load(WeightSource weights, Architecture.Projection projection) {
     return new FeatureProjection(
-        norm, Linear.load(weights, "feature_projection.projection", channels, config.hiddenSize()));
+        projection.layerNorm() == null ? null : LayerNorm.load(weights, projection.layerNorm()),
+        Linear.load(weights, projection.projection()));
   }
 
   NDArray forward(NDArray features) {

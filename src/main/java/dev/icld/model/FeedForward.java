@@ -14,11 +14,9 @@ final class FeedForward {
     this.activation = activation;
   }
 
-  static FeedForward load(WeightSource weights, String name, ModelConfig config) {
-    return new FeedForward(
-        Linear.load(weights, name + ".intermediate_dense", config.hiddenSize(), config.intermediateSize()),
-        Linear.load(weights, name + ".output_dense", config.intermediateSize(), config.hiddenSize()),
-        ActivationFunction.named(config.hiddenAct()));
+  static FeedForward load(WeightSource weights, Architecture.FeedForwardBlock block) {
+    return new FeedForward(Linear.load(weights, block.intermediateDense()),
+        Linear.load(weights, block.outputDense()), ActivationFunction.named(block.hiddenAct()));
   }
 
   NDArray forward(NDArray x) {

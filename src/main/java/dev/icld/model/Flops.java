@@ -32,26 +32,21 @@ public record Flops(
     if (!(seconds > 0)) {
       throw new IllegalArgumentException("seconds must be positive, got " + seconds);
     }
+    Architecture architecture = Architecture.of(config);
     long length = Math.round(seconds * FoundationModel.SAMPLE_RATE);
     long conv = 0;
-    long in = 1;
-    if (config.logMelFrontEnd()) {
-      LogMelFrontEnd logMel = LogMelFrontEnd.of(config);
-      length = logMel.frames(length);
-      conv = logMel.flopsPerFrame() * length;
-      in = logMel.mels();
+    if (architecture.logMel() != null) {
+      length = architecture.logMel().frames(length);
+      conv = architecture.logMel().flopsPerFrame() * length;
     } else {
-      for (int i = 0; i < config.convDim().size(); i++) {
-        int kernel = config.convKernel().get(i);
-        length = length < kernel ? 0 : (length - kernel) / config.convStride().get(i) + 1;
-        long out = config.convDim().get(i);
-        conv += 2 * in * kernel * out * length;
-        in = out;
+      for (Architecture.ConvBlock block : architecture.convLayers()) {
+        length = block.outputLength(length);
+        conv += 2L * block.in() * block.kernel() * block.out() * length;
       }
     }
     long t = length;
     long d = config.hiddenSize();
-    long projection = 2 * in * d * t;
+    long projection = 2L * architecture.featureProjection().projection().in() * d * t;
     long kernel = config.numConvPosEmbeddings();
     // "Same" padding computes one extra frame for an even kernel, which is then dropped.
     long positionalFrames = t == 0 ? 0 : t + 2 * (kernel / 2) - kernel + 1;

@@ -27,6 +27,7 @@ public final class FoundationModel implements BackboneEngine, AutoCloseable {
   public static final String ENGINE = "djl";
 
   private final ModelConfig config;
+  private final Architecture architecture;
   private final JsonObject configJson;
   private final FeatureEncoder featureEncoder;
   private final FeatureProjection featureProjection;
@@ -35,10 +36,11 @@ public final class FoundationModel implements BackboneEngine, AutoCloseable {
   private final NDManager manager;
   private final LoadSummary loadSummary;
 
-  private FoundationModel(ModelConfig config, JsonObject configJson, FeatureEncoder featureEncoder,
-      FeatureProjection featureProjection, Encoder encoder, Map<String, NDArray> parameters,
-      NDManager manager, LoadSummary loadSummary) {
+  private FoundationModel(ModelConfig config, Architecture architecture, JsonObject configJson,
+      FeatureEncoder featureEncoder, FeatureProjection featureProjection, Encoder encoder,
+      Map<String, NDArray> parameters, NDManager manager, LoadSummary loadSummary) {
     this.config = config;
+    this.architecture = architecture;
     this.configJson = configJson;
     this.featureEncoder = featureEncoder;
     this.featureProjection = featureProjection;
@@ -50,20 +52,21 @@ public final class FoundationModel implements BackboneEngine, AutoCloseable {
 
   /** Builds every component from {@code weights}; problems are left in {@code weights}. */
   static FoundationModel build(ModelConfig config, JsonObject configJson, WeightSource weights) {
-    FeatureEncoder features = FeatureEncoder.load(weights, config);
-    FeatureProjection projection = FeatureProjection.load(weights, config);
-    Encoder encoder = Encoder.load(weights, config);
+    Architecture architecture = Architecture.of(config);
+    FeatureEncoder features = FeatureEncoder.load(weights, architecture);
+    FeatureProjection projection = FeatureProjection.load(weights, architecture.featureProjection());
+    Encoder encoder = Encoder.load(weights, architecture);
     // Hugging Face's masking embedding: used only by forwardMasked (pretraining), kept so that
     // a save writes it back.
-    weights.takeOptional(MASK_EMBEDDING, config.hiddenSize());
-    return new FoundationModel(config, configJson, features, projection, encoder,
+    weights.takeOptional(architecture.maskedSpecEmbed());
+    return new FoundationModel(config, architecture, configJson, features, projection, encoder,
         weights.parameters(), weights.manager(), null);
   }
 
   /** The same model (sharing its parameters) with how it was loaded. */
   FoundationModel withSummary(LoadSummary summary) {
-    return new FoundationModel(config, configJson, featureEncoder, featureProjection, encoder,
-        parameters, manager, summary);
+    return new FoundationModel(config, architecture, configJson, featureEncoder, featureProjection,
+        encoder, parameters, manager, summary);
   }
 
   @Override
@@ -74,6 +77,11 @@ public final class FoundationModel implements BackboneEngine, AutoCloseable {
   @Override
   public ModelConfig config() {
     return config;
+  }
+
+  /** The parts it was built from, with their parameter names. */
+  public Architecture architecture() {
+    return architecture;
   }
 
   /** The config.json it was loaded from (fields this code ignores are kept for saving). */
@@ -98,57 +106,46 @@ public final class FoundationModel implements BackboneEngine, AutoCloseable {
 
   /**
    * Names of the parameters that only transformer layer {@code layer} (0-based) uses: they take
-   * no part in a forward pass that skips it. WavLM's shared position-bias table is stored under
-   * layer 0's name but serves every layer, so it is never among them.
+   * no part in a forward pass that skips it (WavLM's shared position-bias table, stored under
+   * layer 0's name, is a part of its own).
    */
   public Set<String> layerParameterNames(int layer) {
     if (layer < 0 || layer >= layerCount()) {
       throw new IllegalArgumentException("layer " + layer + " out of range 0.." + (layerCount() - 1));
     }
-    String prefix = "encoder.layers." + layer + ".";
-    Set<String> names = new LinkedHashSet<>();
-    for (String name : parameters.keySet()) {
-      if (name.startsWith(prefix) && !name.equals(RelativePositionBias.NAME)) {
-        names.add(name);
-      }
-    }
-    return names;
+    return names(architecture.layers().get(layer).weights());
   }
 
   /** Names of the convolutional feature encoder's parameters (frozen in usual fine-tuning). */
   public Set<String> featureEncoderParameterNames() {
+    return names(architecture.convWeights());
+  }
+
+  private static Set<String> names(List<Architecture.Weight> weights) {
     Set<String> names = new LinkedHashSet<>();
-    for (String name : parameters.keySet()) {
-      if (name.startsWith("feature_extractor.")) {
-        names.add(name);
-      }
-    }
+    weights.forEach(weight -> names.add(weight.name()));
     return names;
   }
 
-  /** Parameter counts per component (feature encoder, projection, positional conv, each layer). */
+  /** Parameter counts per part ({@link Architecture#components}), parts without any left out. */
   public Map<String, Long> parameterCounts() {
     Map<String, Long> counts = new LinkedHashMap<>();
-    for (Map.Entry<String, NDArray> p : parameters.entrySet()) {
-      counts.merge(component(p.getKey()), p.getValue().size(), Long::sum);
+    for (Architecture.Component component : architecture.components()) {
+      long count = 0;
+      for (String name : component.parameterNames()) {
+        NDArray parameter = parameters.get(name);
+        count += parameter == null ? 0 : parameter.size();
+      }
+      if (count > 0) {
+        counts.put(component.name(), count);
+      }
     }
     return counts;
   }
 
-  private static String component(String name) {
-    String[] parts = name.split("\\.");
-    if (parts[0].equals("encoder") && parts[1].equals("layers")) {
-      return "encoder.layers." + parts[2];
-    }
-    if (parts[0].equals("encoder")) {
-      return "encoder." + parts[1];
-    }
-    return parts[0];
-  }
-
   @Override
   public int frames(int samples) {
-    return featureEncoder.outputLength(samples);
+    return (int) architecture.frames(samples);
   }
 
   /** Zero-pads waveforms of different lengths into one [B, S] array of {@code target}. */
@@ -235,7 +232,7 @@ public final class FoundationModel implements BackboneEngine, AutoCloseable {
         throw new IllegalArgumentException("utterance " + b + " has " + sampleLengths[b]
             + " samples, outside 0.." + shape.get(1));
       }
-      frameLengths[b] = featureEncoder.outputLength(sampleLengths[b]);
+      frameLengths[b] = frames(sampleLengths[b]);
     }
     return frontEndFromFeatures(features, frameLengths, timeMask, null);
   }

@@ -9,15 +9,14 @@ final class LayerNorm {
   private final NDArray bias;
   private final float eps;
 
-  LayerNorm(NDArray weight, NDArray bias, float eps) {
+  private LayerNorm(NDArray weight, NDArray bias, float eps) {
     this.weight = weight;
     this.bias = bias;
     this.eps = eps;
   }
 
-  static LayerNorm load(WeightSource weights, String name, long size, double eps) {
-    return new LayerNorm(
-        weights.take(name + ".weight", size), weights.take(name + ".bias", size), (float) eps);
+  static LayerNorm load(WeightSource weights, Architecture.NormWeights norm) {
+    return new LayerNorm(weights.take(norm.weight()), weights.take(norm.bias()), (float) norm.eps());
   }
 
   NDArray forward(NDArray x) {

@@ -7,13 +7,13 @@ final class Linear {
   private final NDArray weight;
   private final NDArray bias;
 
-  Linear(NDArray weight, NDArray bias) {
+  private Linear(NDArray weight, NDArray bias) {
     this.weight = weight;
     this.bias = bias;
   }
 
-  static Linear load(WeightSource weights, String name, long in, long out) {
-    return new Linear(weights.take(name + ".weight", out, in), weights.take(name + ".bias", out));
+  static Linear load(WeightSource weights, Architecture.LinearWeights linear) {
+    return new Linear(weights.take(linear.weight()), weights.take(linear.bias()));
   }
 
   NDArray forward(NDArray x) {

@@ -23,11 +23,6 @@ final class LogMelFeatureEncoder implements FeatureEncoder {
   }
 
   @Override
-  public int outputLength(int samples) {
-    return spec.frames(samples);
-  }
-
-  @Override
   public NDArray forward(NDArray waveforms) {
     int bins = spec.bins();
     NDArray parts = Conv1d.conv1d(waveforms.expandDims(1), basis, noBias, new Shape(spec.hop()),

@@ -4,10 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 
 /**
- * WavLM's gated relative position bias (the "gru_rel_pos" gate of each layer): from each head's
- * slice of the attention input, a Linear(head_dim, 8) summed in two groups of 4 gives a and b
- * (after a sigmoid); the gate a * (b * c - 1) + 2, with a learned per-head constant c, scales
- * the shared position bias row by row (per query frame).
+ * WavLM's gated relative position bias (the "gru_rel_pos" gate of each layer,
+ * {@link Architecture.BiasGate}), in DJL.
  *
  * <p>No external reference: torchaudio 0.13 has no WavLM; the gate is tested against values
  * computed by hand from this formula (Hugging Face modeling_wavlm.py semantics).
@@ -23,12 +21,9 @@ final class PositionBiasGate {
     this.heads = heads;
   }
 
-  static PositionBiasGate load(WeightSource weights, String name, ModelConfig config) {
-    int heads = config.numAttentionHeads();
-    return new PositionBiasGate(
-        weights.take(name + ".gru_rel_pos_const", 1, heads, 1, 1),
-        Linear.load(weights, name + ".gru_rel_pos_linear", config.headDim(), 8),
-        heads);
+  static PositionBiasGate load(WeightSource weights, Architecture.BiasGate gate) {
+    return new PositionBiasGate(weights.take(gate.gruRelPosConst()),
+        Linear.load(weights, gate.gruRelPosLinear()), gate.heads());
   }
 
   /**

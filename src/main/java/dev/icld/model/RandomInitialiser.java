@@ -18,47 +18,49 @@ import java.util.Random;
  */
 final class RandomInitialiser {
   private static final double LINEAR_STD = 0.02;
-  private static final String CONV_PREFIX = "feature_extractor.conv_layers.";
 
-  private final ModelConfig config;
+  private final Architecture architecture;
   private final long seed;
 
-  RandomInitialiser(ModelConfig config, long seed) {
-    this.config = config;
+  RandomInitialiser(Architecture architecture, long seed) {
+    this.architecture = architecture;
     this.seed = seed;
   }
 
   /** The initial values of the named tensor of the given shape. */
   TensorData tensor(String name, long[] shape) {
-    if (name.equals(PositionalConvEmbedding.PREFIX + "weight_g")) {
+    Architecture.PositionalConv positional = architecture.posConvEmbed();
+    String magnitude = positional.stored().get(0).name();
+    String direction = positional.stored().get(1).name();
+    if (name.equals(magnitude)) {
       return TensorData.f32(shape, positionalMagnitudes());
     }
     float[] values = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))];
     Random random = randomFor(name);
-    if (name.equals(PositionalConvEmbedding.PREFIX + "weight_v")) {
+    Architecture.ConvBlock conv = convBlockOf(name);
+    Architecture.PositionBias bias = architecture.relativePositionBias();
+    if (name.equals(direction)) {
       fillNormal(values, random, positionalStd());
     } else if (name.contains("layer_norm")) {
       if (name.endsWith(".weight")) {
         Arrays.fill(values, 1f);
       }
-    } else if (name.startsWith(CONV_PREFIX)) {
-      int layer = Integer.parseInt(name.substring(CONV_PREFIX.length()).split("\\.")[0]);
-      int in = layer == 0 ? 1 : config.convDim().get(layer - 1);
-      double fanIn = (double) in * config.convKernel().get(layer);
-      if (name.endsWith(".weight")) {
+    } else if (conv != null) {
+      double fanIn = (double) conv.in() * conv.kernel();
+      if (name.equals(conv.conv().name())) {
         fillNormal(values, random, Math.sqrt(2.0 / fanIn));
       } else {
         fillUniform(values, random, Math.sqrt(1.0 / fanIn));
       }
-    } else if (name.startsWith("feature_projection.projection.")) {
-      fillUniform(values, random, Math.sqrt(1.0 / config.convDim().get(config.convDim().size() - 1)));
-    } else if (name.equals("masked_spec_embed")) {
+    } else if (name.startsWith(architecture.featureProjection().projection().name() + ".")) {
+      fillUniform(values, random, Math.sqrt(1.0 / architecture.featureProjection().projection().in()));
+    } else if (name.equals(architecture.maskedSpecEmbed().name())) {
       for (int i = 0; i < values.length; i++) {
         values[i] = random.nextFloat();
       }
     } else if (name.endsWith(".gru_rel_pos_const")) {
       Arrays.fill(values, 1f);
-    } else if (name.equals(RelativePositionBias.NAME)) {
+    } else if (bias != null && name.equals(bias.relAttnEmbed().name())) {
       fillNormal(values, random, 1.0);
     } else if (name.endsWith(".weight")) {
       fillNormal(values, random, LINEAR_STD);
@@ -67,20 +69,30 @@ final class RandomInitialiser {
     return TensorData.f32(shape, values);
   }
 
+  /** The conv block that owns the named tensor, or null. */
+  private Architecture.ConvBlock convBlockOf(String name) {
+    for (Architecture.ConvBlock block : architecture.convLayers()) {
+      if (name.startsWith(block.name() + ".")) {
+        return block;
+      }
+    }
+    return null;
+  }
+
   private double positionalStd() {
-    return 2 * Math.sqrt(1.0 / ((double) config.numConvPosEmbeddings() * config.hiddenSize()));
+    Architecture.PositionalConv positional = architecture.posConvEmbed();
+    return 2 * Math.sqrt(1.0 / ((double) positional.numConvPosEmbeddings() * positional.hiddenSize()));
   }
 
   /** The norm over dims 0 and 1 of the drawn direction [D, D/G, K], per kernel tap. */
   private float[] positionalMagnitudes() {
-    int d = config.hiddenSize();
-    int kernel = config.numConvPosEmbeddings();
-    int perGroup = d / config.numConvPosEmbeddingGroups();
-    float[] direction = new float[d * perGroup * kernel];
-    fillNormal(direction, randomFor(PositionalConvEmbedding.PREFIX + "weight_v"), positionalStd());
+    Architecture.Weight direction = architecture.posConvEmbed().stored().get(1);
+    int kernel = architecture.posConvEmbed().numConvPosEmbeddings();
+    float[] drawn = new float[Math.toIntExact(direction.size())];
+    fillNormal(drawn, randomFor(direction.name()), positionalStd());
     double[] sums = new double[kernel];
-    for (int i = 0; i < direction.length; i++) {
-      sums[i % kernel] += (double) direction[i] * direction[i];
+    for (int i = 0; i < drawn.length; i++) {
+      sums[i % kernel] += (double) drawn[i] * drawn[i];
     }
     float[] norms = new float[kernel];
     for (int k = 0; k < kernel; k++) {

@@ -8,17 +8,13 @@ import ai.djl.ndarray.types.Shape;
  * WavLM's bucketed relative position bias: every (query i, key j) pair falls into a bucket of the
  * relative position j - i (one half of the buckets for keys after the query, one for the rest;
  * exact buckets for small distances, logarithmic ones up to max_bucket_distance), and each bucket
- * has a learned bias per head. Hugging Face keeps the table in layer 0's attention
- * ({@code encoder.layers.0.attention.rel_attn_embed}) and shares the result with every layer;
- * it lives here, outside the layer, so that the bias exists even when layer 0 is skipped.
+ * has a learned bias per head ({@link Architecture.PositionBias}: one table that every layer
+ * shares, computed here, outside the layers, so that it exists even when layer 0 is skipped).
  *
  * <p>No external reference: torchaudio 0.13 has no WavLM, so the bucketing is tested against
  * values worked out by hand from the formula, not against another implementation.
  */
 public final class RelativePositionBias {
-  /** The parameter name of the table [num_buckets, heads]. */
-  public static final String NAME = "encoder.layers.0.attention.rel_attn_embed.weight";
-
   private final NDArray table;
   private final int numBuckets;
   private final int maxDistance;
@@ -29,10 +25,9 @@ public final class RelativePositionBias {
     this.maxDistance = maxDistance;
   }
 
-  static RelativePositionBias load(WeightSource weights, ModelConfig config) {
-    return new RelativePositionBias(
-        weights.take(NAME, config.numBuckets(), config.numAttentionHeads()),
-        config.numBuckets(), config.maxBucketDistance());
+  static RelativePositionBias load(WeightSource weights, Architecture.PositionBias bias) {
+    return new RelativePositionBias(weights.take(bias.relAttnEmbed()), bias.numBuckets(),
+        bias.maxBucketDistance());
   }
 
   /**
@@ -56,8 +51,8 @@ public final class RelativePositionBias {
    * The bucket of every (query i, key j) pair of a sequence of {@code frames}, row-major [T, T]:
    * the row of the table [num_buckets, heads] that the pair's bias comes from.
    */
-  public static long[] buckets(int frames, ModelConfig config) {
-    return buckets(frames, config.numBuckets(), config.maxBucketDistance());
+  public static long[] buckets(int frames, Architecture.PositionBias bias) {
+    return buckets(frames, bias.numBuckets(), bias.maxBucketDistance());
   }
 
   private static long[] buckets(int frames, int numBuckets, int maxDistance) {

@@ -21,14 +21,13 @@ final class SelfAttention {
     this.heads = heads;
   }
 
-  static SelfAttention load(WeightSource weights, String name, ModelConfig config) {
-    int d = config.hiddenSize();
+  static SelfAttention load(WeightSource weights, Architecture.Attention attention) {
     return new SelfAttention(
-        Linear.load(weights, name + ".q_proj", d, d),
-        Linear.load(weights, name + ".k_proj", d, d),
-        Linear.load(weights, name + ".v_proj", d, d),
-        Linear.load(weights, name + ".out_proj", d, d),
-        config.numAttentionHeads());
+        Linear.load(weights, attention.qProj()),
+        Linear.load(weights, attention.kProj()),
+        Linear.load(weights, attention.vProj()),
+        Linear.load(weights, attention.outProj()),
+        attention.numAttentionHeads());
   }
 
   /**

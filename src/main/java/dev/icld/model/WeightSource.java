@@ -47,28 +47,31 @@ final class WeightSource {
     return manager;
   }
 
-  /** The named tensor as a parameter of the given shape. */
-  NDArray take(String name, long... shape) {
-    NDArray array = read(name, shape);
+  /** The parameter {@code weight}. */
+  NDArray take(Architecture.Weight weight) {
+    NDArray array = read(weight);
     if (array == null) {
-      missing.add(name + " " + Arrays.toString(shape));
-      array = manager.zeros(new Shape(shape));
+      missing.add(weight.toString());
+      array = manager.zeros(new Shape(weight.shape()));
     }
-    register(name, array);
+    register(weight.name(), array);
     return array;
   }
 
-  /** The named tensor, or null when the checkpoint does not have it. */
-  NDArray takeOptional(String name, long... shape) {
-    NDArray array = tensors.containsKey(name) || initialiser != null ? read(name, shape) : null;
+  /** The parameter {@code weight}, or null when the checkpoint does not have it. */
+  NDArray takeOptional(Architecture.Weight weight) {
+    NDArray array =
+        tensors.containsKey(weight.name()) || initialiser != null ? read(weight) : null;
     if (array != null) {
-      register(name, array);
+      register(weight.name(), array);
     }
     return array;
   }
 
-  /** The named tensor without registering it as a parameter (for tensors folded at load). */
-  NDArray read(String name, long... shape) {
+  /** The tensor {@code weight} without registering it as a parameter (for tensors folded at load). */
+  NDArray read(Architecture.Weight weight) {
+    String name = weight.name();
+    long[] shape = weight.shape();
     TensorData data = tensors.get(name);
     if (data == null && initialiser != null) {
       data = initialiser.tensor(name, shape);

@@ -91,7 +91,7 @@ class CheckpointsTest {
         assertThrows(CheckpointMismatchException.class, () -> Checkpoints.load(dir));
     assertEquals(List.of(
             "num_hidden_layers = 24 in config.json, but the checkpoint has no encoder layers",
-            "config.json describes weight matrices of 311107584 elements, but the checkpoint holds "
+            "config.json describes parameters of 311433216 elements, but the checkpoint holds "
                 + "4: it does not belong to this checkpoint"),
         e.problems());
   }

@@ -57,8 +57,9 @@ class MaskedForwardTest {
   void maskedFramesEnterTheEncoderAsTheMaskEmbedding() throws Exception {
     try (FoundationModel model = tinyHubert(3); NDManager manager = Torch.newManager()) {
       // Without the positional conv, the encoder's input state is layer_norm(projected frames).
-      model.parameters().get(PositionalConvEmbedding.WEIGHT).muli(0);
-      model.parameters().get(PositionalConvEmbedding.PREFIX + "bias").muli(0);
+      Architecture.PositionalConv positional = model.architecture().posConvEmbed();
+      model.parameters().get(positional.weight().name()).muli(0);
+      model.parameters().get(positional.bias().name()).muli(0);
       NDArray waves = manager.randomNormal(new Shape(2, SAMPLES));
       int[] lengths = {SAMPLES, SAMPLES};
       int frames = model.frames(SAMPLES);

@@ -54,7 +54,7 @@ class RandomInitialisationTest {
       assertTrue(allEqual(p.get("encoder.layers.1.attention.q_proj.bias"), 0f));
       assertTrue(allEqual(p.get("feature_extractor.conv_layers.0.layer_norm.bias"), 0f));
       // The folded positional weight is the drawn direction itself (magnitude = its norm).
-      assertEquals(2 * Math.sqrt(1.0 / (16 * 32)), std(p.get(PositionalConvEmbedding.WEIGHT)), 0.01);
+      assertEquals(2 * Math.sqrt(1.0 / (16 * 32)), std(p.get("encoder.pos_conv_embed.conv.weight")), 0.01);
     }
   }
 

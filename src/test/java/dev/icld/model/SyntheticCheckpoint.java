@@ -81,6 +81,20 @@ final class SyntheticCheckpoint {
     return t;
   }
 
+  /**
+   * A model directory by name: a committed fixture ({@link ReferenceFixtures#MODELS}), or a
+   * synthetic WavLM ("wavlm" post-LN, "wavlm-large" pre-LN) written under {@code temp}.
+   */
+  static Path modelDir(String name, Path temp) throws IOException {
+    if (!name.startsWith("wavlm")) {
+      return ReferenceFixtures.dir(name);
+    }
+    ModelConfig config = tinyWavLM(name.equals("wavlm-large"));
+    Path dir = temp.resolve(name);
+    write(dir, config, tensors(config, 7));
+    return dir;
+  }
+
   /** Writes config.json and model.safetensors into {@code dir}. */
   static void write(Path dir, ModelConfig config, Map<String, TensorData> tensors)
       throws IOException {

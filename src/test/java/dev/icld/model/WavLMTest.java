@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.icld.model.io.TensorData;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -93,15 +92,15 @@ class WavLMTest {
     tensors.put("g.gru_rel_pos_const", TensorData.f32(new long[] {1, 2, 1, 1}, constant));
     tensors.put("g.gru_rel_pos_linear.weight", TensorData.f32(new long[] {8, 2}, weight));
     tensors.put("g.gru_rel_pos_linear.bias", TensorData.f32(new long[] {8}, linearBias));
-    ModelConfig config = new ModelConfig(ModelType.WAVLM, 4, 1, 2, 8, "gelu", "gelu", List.of(4),
-        List.of(2), List.of(1), false, "group", 2, 1, false, 1e-5, true, 8, 16);
     float[][] x = {{0.2f, -0.4f, 1.0f, 0.3f}, {-1.0f, 0.5f, 0.0f, 2.0f}}; // [T=2, D=4]
     float[][][] bias = {{{1, 2}, {3, 4}}, {{-1, 0.5f}, {2, -2}}}; // [H=2, T, T]
     float[] xFlat = {0.2f, -0.4f, 1.0f, 0.3f, -1.0f, 0.5f, 0.0f, 2.0f};
     float[] biasFlat = {1, 2, 3, 4, -1, 0.5f, 2, -2};
     try (NDManager manager = Torch.newManager()) {
       WeightSource weights = new WeightSource(tensors, manager);
-      PositionBiasGate gate = PositionBiasGate.load(weights, "g", config);
+      PositionBiasGate gate = PositionBiasGate.load(weights, new Architecture.BiasGate(
+          new Architecture.Weight("g.gru_rel_pos_const", 1, 2, 1, 1),
+          new Architecture.LinearWeights("g.gru_rel_pos_linear", 2, 8)));
       assertTrue(weights.missing().isEmpty() && weights.misshaped().isEmpty());
       NDArray gated = gate.forward(manager.create(xFlat, new Shape(1, 2, 4)),
           manager.create(biasFlat, new Shape(2, 2, 2)));

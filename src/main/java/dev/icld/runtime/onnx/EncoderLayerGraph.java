@@ -1,21 +1,18 @@
 package dev.icld.runtime.onnx;
 
+import dev.icld.model.Architecture;
 import dev.icld.model.FoundationModel;
-import dev.icld.model.ModelConfig;
-import dev.icld.model.ModelType;
 import java.util.List;
 
 /**
  * One transformer layer as its own graph, so that a skipped layer's session is simply not run:
  * multi-head self-attention and the feed-forward block with residual connections, post-LN or
- * pre-LN as the model's config says.
+ * pre-LN as its {@link Architecture.Layer} says.
  *
  * <p>Inputs: hidden [B, T, D], the additive key mask [B, 1, 1, T] (0 for valid keys, a large
  * negative number for padded ones) and, for WavLM, the shared position bias [H, T, T]
- * ({@link PositionBiasGraph}), which the layer gates from its attention input: per head, a
- * Linear(head_dim, 8) summed in two groups of four gives a and b after a sigmoid, and the gate
- * a (b c - 1) + 2 with the layer's constant c scales the bias row by row. Output: the layer's
- * output [B, T, D].
+ * ({@link PositionBiasGraph}), which the layer gates from its attention input
+ * ({@link Architecture.BiasGate}). Output: the layer's output [B, T, D].
  */
 final class EncoderLayerGraph {
   static final String HIDDEN = "hidden";
@@ -29,29 +26,26 @@ final class EncoderLayerGraph {
     return "layer " + layer;
   }
 
-  static byte[] export(FoundationModel model, int layer) {
-    ModelConfig config = model.config();
-    String d = String.valueOf(config.hiddenSize());
-    String prefix = "encoder.layers." + layer;
-    OnnxGraph g = new OnnxGraph(component(layer), model.parameters());
+  static byte[] export(FoundationModel model, int index) {
+    Architecture.Layer layer = model.architecture().layers().get(index);
+    Architecture.Attention attention = layer.attention();
+    String d = String.valueOf(attention.qProj().in());
+    OnnxGraph g = new OnnxGraph(component(index), model.parameters());
     String x = g.input(HIDDEN, "batch", "frames", d);
     String keyMask = g.input(KEY_MASK, "batch", "1", "1", "frames");
-    String positionBias = config.modelType() == ModelType.WAVLM
-        ? g.input(POSITION_BIAS, String.valueOf(config.numAttentionHeads()), "frames", "frames")
+    String positionBias = attention.gate() != null
+        ? g.input(POSITION_BIAS, String.valueOf(attention.numAttentionHeads()), "frames", "frames")
         : null;
     String out;
-    if (config.doStableLayerNorm()) {
-      String normed = g.layerNorm(x, prefix + ".layer_norm", config.layerNormEps());
-      String h = g.add(x,
-          attention(g, normed, keyMask, positionBias, prefix + ".attention", config));
-      String ffInput = g.layerNorm(h, prefix + ".final_layer_norm", config.layerNormEps());
-      out = g.add(h, feedForward(g, ffInput, prefix + ".feed_forward", config));
+    if (layer.placement() == Architecture.NormPlacement.PRE) {
+      String normed = g.layerNorm(x, layer.layerNorm());
+      String h = g.add(x, attention(g, normed, keyMask, positionBias, attention));
+      String ffInput = g.layerNorm(h, layer.finalLayerNorm());
+      out = g.add(h, feedForward(g, ffInput, layer.feedForward()));
     } else {
-      String h = g.layerNorm(
-          g.add(x, attention(g, x, keyMask, positionBias, prefix + ".attention", config)),
-          prefix + ".layer_norm", config.layerNormEps());
-      out = g.layerNorm(g.add(h, feedForward(g, h, prefix + ".feed_forward", config)),
-          prefix + ".final_layer_norm", config.layerNormEps());
+      String h = g.layerNorm(g.add(x, attention(g, x, keyMask, positionBias, attention)),
+          layer.layerNorm());
+      out = g.layerNorm(g.add(h, feedForward(g, h, layer.feedForward())), layer.finalLayerNorm());
     }
     g.output(out, OUTPUT, "batch", "frames", d);
     return g.toModel();
@@ -59,32 +53,33 @@ final class EncoderLayerGraph {
 
   /** @param positionBias WavLM's shared bias [H, T, T], or null */
   private static String attention(OnnxGraph g, String x, String keyMask, String positionBias,
-      String prefix, ModelConfig config) {
-    long heads = config.numAttentionHeads();
-    long headDim = config.headDim();
+      Architecture.Attention attention) {
+    long heads = attention.numAttentionHeads();
+    long width = attention.qProj().out();
+    long headDim = width / heads;
     String toHeads = g.longs("heads_shape", 0, 0, heads, headDim);
     String scale = g.scalar("attention_scale", (float) (1.0 / Math.sqrt(headDim)));
     // [B, T, D] -> [B, T, H, D/H], then queries and values to [B, H, T, D/H], keys to [B, H, D/H, T].
-    List<String> qkv = g.linears(x, prefix + ".q_proj", prefix + ".k_proj", prefix + ".v_proj");
+    List<String> qkv = g.linears(x, attention.qProj(), attention.kProj(), attention.vProj());
     String q = g.transpose(g.op("Reshape", List.of(g.mul(qkv.get(0), scale), toHeads)), 0, 2, 1, 3);
     String k = g.transpose(g.op("Reshape", List.of(qkv.get(1), toHeads)), 0, 2, 3, 1);
     String v = g.transpose(g.op("Reshape", List.of(qkv.get(2), toHeads)), 0, 2, 1, 3);
     String scores = g.add(g.op("MatMul", List.of(q, k)), keyMask);
     if (positionBias != null) {
-      scores = g.add(scores, gatedBias(g, x, positionBias, prefix, config));
+      scores = g.add(scores, gatedBias(g, x, positionBias, attention.gate(), heads, headDim));
     }
     String weights = g.op("Softmax", List.of(scores), OnnxWire.intAttribute("axis", -1));
     String context = g.transpose(g.op("MatMul", List.of(weights, v)), 0, 2, 1, 3);
-    String merged = g.op("Reshape", List.of(context, g.longs("merged_shape", 0, 0, config.hiddenSize())));
-    return g.linear(merged, prefix + ".out_proj");
+    String merged = g.op("Reshape", List.of(context, g.longs("merged_shape", 0, 0, width)));
+    return g.linear(merged, attention.outProj());
   }
 
   /** The layer's gate on the shared bias: [B, H, T, 1] times [H, T, T] gives [B, H, T, T]. */
-  private static String gatedBias(OnnxGraph g, String x, String positionBias, String prefix,
-      ModelConfig config) {
+  private static String gatedBias(OnnxGraph g, String x, String positionBias,
+      Architecture.BiasGate gate, long heads, long headDim) {
     String perHead = g.transpose(g.op("Reshape", List.of(x,
-        g.longs("gate_heads_shape", 0, 0, config.numAttentionHeads(), config.headDim()))), 0, 2, 1, 3);
-    String groups = g.op("Reshape", List.of(g.linear(perHead, prefix + ".gru_rel_pos_linear"),
+        g.longs("gate_heads_shape", 0, 0, heads, headDim))), 0, 2, 1, 3);
+    String groups = g.op("Reshape", List.of(g.linear(perHead, gate.gruRelPosLinear()),
         g.longs("gate_groups_shape", 0, 0, 0, 2, 4)));
     String gates = g.op("Sigmoid", List.of(g.op("ReduceSum",
         List.of(groups, g.longs("gate_group_axis", 4)), OnnxWire.intAttribute("keepdims", 0))));
@@ -92,14 +87,14 @@ final class EncoderLayerGraph {
         g.longs("gate_axis", 3)));
     String b = g.op("Slice", List.of(gates, g.longs("gate_b_start", 1), g.longs("gate_b_end", 2),
         "gate_axis"));
-    String scaled = g.op("Sub", List.of(g.mul(b, g.weight(prefix + ".gru_rel_pos_const")),
+    String scaled = g.op("Sub", List.of(g.mul(b, g.weight(gate.gruRelPosConst())),
         g.scalar("gate_one", 1f)));
-    String gate = g.add(g.mul(a, scaled), g.scalar("gate_two", 2f));
-    return g.mul(gate, positionBias);
+    String factor = g.add(g.mul(a, scaled), g.scalar("gate_two", 2f));
+    return g.mul(factor, positionBias);
   }
 
-  private static String feedForward(OnnxGraph g, String x, String prefix, ModelConfig config) {
-    String hidden = g.activation(g.linear(x, prefix + ".intermediate_dense"), config.hiddenAct());
-    return g.linear(hidden, prefix + ".output_dense");
+  private static String feedForward(OnnxGraph g, String x, Architecture.FeedForwardBlock block) {
+    String hidden = g.activation(g.linear(x, block.intermediateDense()), block.hiddenAct());
+    return g.linear(hidden, block.outputDense());
   }
 }

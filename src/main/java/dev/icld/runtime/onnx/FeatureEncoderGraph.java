@@ -1,8 +1,9 @@
 package dev.icld.runtime.onnx;
 
+import dev.icld.model.Architecture;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.LogMelFrontEnd;
-import dev.icld.model.ModelConfig;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,51 +17,42 @@ final class FeatureEncoderGraph {
   static final String WAVEFORMS = "waveforms";
   static final String FEATURES = "features";
   static final String PROJECTED = "projected";
-  /** The conv stack's norms use torch's default epsilon, not config.layer_norm_eps. */
-  private static final float CONV_NORM_EPS = 1e-5f;
 
   private FeatureEncoderGraph() {}
 
   static byte[] export(FoundationModel model) {
-    ModelConfig config = model.config();
+    Architecture architecture = model.architecture();
+    Architecture.Projection projection = architecture.featureProjection();
     OnnxGraph g = new OnnxGraph(COMPONENT, model.parameters());
     String x = g.op("Unsqueeze", List.of(g.input(WAVEFORMS, "batch", "samples"), g.longs("axis1", 1)));
-    String features = config.logMelFrontEnd()
-        ? logMel(g, x, LogMelFrontEnd.of(config))
-        : convStack(g, x, config);
-    String channels = String.valueOf(config.convDim().get(config.convDim().size() - 1));
-    g.output(features, FEATURES, "batch", "frames", channels);
-    // HuBERT configs with feat_proj_layer_norm=false have no projection norm.
-    String normed = g.hasParameter("feature_projection.layer_norm.weight")
-        ? g.layerNorm(features, "feature_projection.layer_norm", config.layerNormEps())
-        : features;
-    g.output(g.linear(normed, "feature_projection.projection"), PROJECTED, "batch", "frames",
-        String.valueOf(config.hiddenSize()));
+    String features = architecture.logMel() != null
+        ? logMel(g, x, architecture.logMel())
+        : convStack(g, x, architecture.convLayers());
+    g.output(features, FEATURES, "batch", "frames", String.valueOf(projection.projection().in()));
+    String normed = projection.layerNorm() != null ? g.layerNorm(features, projection.layerNorm()) : features;
+    g.output(g.linear(normed, projection.projection()), PROJECTED, "batch", "frames",
+        String.valueOf(projection.projection().out()));
     return g.toModel();
   }
 
   /** [B, 1, S] to the conv stack's features [B, T, C]. */
-  private static String convStack(OnnxGraph g, String x, ModelConfig config) {
-    for (int i = 0; i < config.convDim().size(); i++) {
-      String prefix = "feature_extractor.conv_layers." + i;
-      String weight = g.weight(prefix + ".conv.weight");
-      List<String> convInputs = g.hasParameter(prefix + ".conv.bias")
-          ? List.of(x, weight, g.weight(prefix + ".conv.bias"))
-          : List.of(x, weight);
-      x = g.op("Conv", convInputs,
-          OnnxWire.intsAttribute("kernel_shape", config.convKernel().get(i)),
-          OnnxWire.intsAttribute("strides", config.convStride().get(i)));
-      if (g.hasParameter(prefix + ".layer_norm.weight")) {
-        if (config.groupNormFeatureEncoder()) {
-          x = g.op("InstanceNormalization",
-              List.of(x, g.weight(prefix + ".layer_norm.weight"), g.weight(prefix + ".layer_norm.bias")),
-              OnnxWire.floatAttribute("epsilon", CONV_NORM_EPS));
-        } else {
-          x = g.transpose(g.layerNorm(g.transpose(x, 0, 2, 1), prefix + ".layer_norm", CONV_NORM_EPS),
-              0, 2, 1);
-        }
+  private static String convStack(OnnxGraph g, String x, List<Architecture.ConvBlock> blocks) {
+    for (Architecture.ConvBlock block : blocks) {
+      List<String> convInputs = new ArrayList<>(List.of(x, g.weight(block.conv())));
+      if (block.bias() != null) {
+        convInputs.add(g.weight(block.bias()));
       }
-      x = g.activation(x, config.featExtractActivation());
+      x = g.op("Conv", convInputs, OnnxWire.intsAttribute("kernel_shape", block.kernel()),
+          OnnxWire.intsAttribute("strides", block.stride()));
+      Architecture.NormWeights norm = block.layerNorm();
+      x = switch (block.norm()) {
+        case NONE -> x;
+        case GROUP -> g.op("InstanceNormalization",
+            List.of(x, g.weight(norm.weight()), g.weight(norm.bias())),
+            OnnxWire.floatAttribute("epsilon", (float) norm.eps()));
+        case LAYER -> g.transpose(g.layerNorm(g.transpose(x, 0, 2, 1), norm), 0, 2, 1);
+      };
+      x = g.activation(x, block.activation());
     }
     return g.transpose(x, 0, 2, 1);
   }

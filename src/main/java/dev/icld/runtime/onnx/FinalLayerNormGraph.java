@@ -1,5 +1,6 @@
 package dev.icld.runtime.onnx;
 
+import dev.icld.model.Architecture;
 import dev.icld.model.FoundationModel;
 
 /**
@@ -14,10 +15,10 @@ final class FinalLayerNormGraph {
   private FinalLayerNormGraph() {}
 
   static byte[] export(FoundationModel model) {
-    String d = String.valueOf(model.config().hiddenSize());
+    Architecture.NormWeights norm = model.architecture().encoderLayerNorm();
+    String d = String.valueOf(norm.size());
     OnnxGraph g = new OnnxGraph(COMPONENT, model.parameters());
-    String normed = g.layerNorm(g.input(HIDDEN, "batch", "frames", d), "encoder.layer_norm",
-        model.config().layerNormEps());
+    String normed = g.layerNorm(g.input(HIDDEN, "batch", "frames", d), norm);
     g.output(normed, OUTPUT, "batch", "frames", d);
     return g.toModel();
   }

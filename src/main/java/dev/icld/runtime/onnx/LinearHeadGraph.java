@@ -1,6 +1,7 @@
 package dev.icld.runtime.onnx;
 
 import ai.djl.ndarray.NDArray;
+import dev.icld.model.Architecture;
 import dev.icld.model.ClassificationHead;
 import java.util.Arrays;
 import java.util.List;
@@ -25,10 +26,10 @@ public final class LinearHeadGraph {
    * @param leadingDims the input's dimensions before the last, symbolic ("batch", "frames") or fixed
    */
   public static byte[] export(String component, NDArray weight, NDArray bias, String... leadingDims) {
-    long[] shape = checkedShape(component, weight, bias);
-    OnnxGraph g = new OnnxGraph(component, Map.of("head.weight", weight, "head.bias", bias));
-    String x = g.input(INPUT, dims(leadingDims, shape[1]));
-    g.output(g.linear(x, "head"), OUTPUT, dims(leadingDims, shape[0]));
+    Architecture.LinearWeights head = head(component, weight, bias);
+    OnnxGraph g = graph(component, head, weight, bias);
+    String x = g.input(INPUT, dims(leadingDims, head.in()));
+    g.output(g.linear(x, head), OUTPUT, dims(leadingDims, head.out()));
     return g.toModel();
   }
 
@@ -37,23 +38,29 @@ public final class LinearHeadGraph {
    * valid frames, 0 on padding) to logits [B, N], as {@link ClassificationHead} computes them.
    */
   public static byte[] exportPooled(String component, NDArray weight, NDArray bias) {
-    long[] shape = checkedShape(component, weight, bias);
-    OnnxGraph g = new OnnxGraph(component, Map.of("head.weight", weight, "head.bias", bias));
-    String weighted = g.mul(g.input(INPUT, "batch", "frames", String.valueOf(shape[1])),
+    Architecture.LinearWeights head = head(component, weight, bias);
+    OnnxGraph g = graph(component, head, weight, bias);
+    String weighted = g.mul(g.input(INPUT, "batch", "frames", String.valueOf(head.in())),
         g.input(FRAME_WEIGHTS, "batch", "frames", "1"));
     String pooled = g.op("ReduceSum", List.of(weighted, g.longs("frame_axis", 1)),
         OnnxWire.intAttribute("keepdims", 0));
-    g.output(g.linear(pooled, "head"), OUTPUT, "batch", String.valueOf(shape[0]));
+    g.output(g.linear(pooled, head), OUTPUT, "batch", String.valueOf(head.out()));
     return g.toModel();
   }
 
-  private static long[] checkedShape(String component, NDArray weight, NDArray bias) {
+  /** The head as a torch.nn.Linear, after checking that its arrays are one. */
+  private static Architecture.LinearWeights head(String component, NDArray weight, NDArray bias) {
     long[] shape = weight.getShape().getShape();
     if (shape.length != 2 || bias.getShape().dimension() != 1 || bias.getShape().get(0) != shape[0]) {
       throw new IllegalArgumentException("ONNX export of " + component + ": needs a weight [out, in]"
           + " and a bias [out], got " + weight.getShape() + " and " + bias.getShape());
     }
-    return shape;
+    return new Architecture.LinearWeights("head", (int) shape[1], (int) shape[0]);
+  }
+
+  private static OnnxGraph graph(String component, Architecture.LinearWeights head, NDArray weight,
+      NDArray bias) {
+    return new OnnxGraph(component, Map.of(head.weight().name(), weight, head.bias().name(), bias));
   }
 
   private static String[] dims(String[] leading, long last) {

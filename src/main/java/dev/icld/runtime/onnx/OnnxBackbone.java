@@ -8,13 +8,13 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.icld.model.Architecture;
 import dev.icld.model.BackboneEngine;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.FrontEndOutput;
 import dev.icld.model.LayerMask;
 import dev.icld.model.ModelConfig;
 import dev.icld.model.ModelOutput;
-import dev.icld.model.ModelType;
 import dev.icld.model.RelativePositionBias;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
@@ -47,6 +47,7 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
   private static final float MASKED = -1e9f;
 
   private final ModelConfig config;
+  private final Architecture architecture;
   private final OrtEnvironment environment;
   private final OrtSession featureEncoder;
   private final OrtSession positionalEmbedding;
@@ -87,10 +88,11 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
   public record Output(int batch, int frames, int width, int[] frameLengths,
       float[] lastHiddenState, List<float[]> hiddenStates) {}
 
-  private OnnxBackbone(ModelConfig config, OrtEnvironment environment, OrtSession featureEncoder,
-      OrtSession positionalEmbedding, List<OrtSession> layers, OrtSession finalLayerNorm,
-      OrtSession positionBias) {
+  private OnnxBackbone(ModelConfig config, Architecture architecture, OrtEnvironment environment,
+      OrtSession featureEncoder, OrtSession positionalEmbedding, List<OrtSession> layers,
+      OrtSession finalLayerNorm, OrtSession positionBias) {
     this.config = config;
+    this.architecture = architecture;
     this.environment = environment;
     this.featureEncoder = featureEncoder;
     this.positionalEmbedding = positionalEmbedding;
@@ -108,6 +110,7 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
    */
   public static OnnxBackbone export(FoundationModel model, Options options) {
     OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    Architecture architecture = model.architecture();
     List<OrtSession> opened = new ArrayList<>();
     try (OrtSession.SessionOptions sessionOptions = OrtSupport.sessionOptions(options)) {
       OrtSession features = OrtSupport.open(environment, sessionOptions,
@@ -119,16 +122,16 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
         layers.add(OrtSupport.open(environment, sessionOptions, EncoderLayerGraph.component(i),
             EncoderLayerGraph.export(model, i), opened));
       }
-      OrtSession finalNorm = model.config().doStableLayerNorm()
+      OrtSession finalNorm = architecture.normPlacement() == Architecture.NormPlacement.PRE
           ? OrtSupport.open(environment, sessionOptions, FinalLayerNormGraph.COMPONENT,
               FinalLayerNormGraph.export(model), opened)
           : null;
-      OrtSession positionBias = model.config().modelType() == ModelType.WAVLM
+      OrtSession positionBias = architecture.relativePositionBias() != null
           ? OrtSupport.open(environment, sessionOptions, PositionBiasGraph.COMPONENT,
               PositionBiasGraph.export(model), opened)
           : null;
-      return new OnnxBackbone(model.config(), environment, features, positional, List.copyOf(layers),
-          finalNorm, positionBias);
+      return new OnnxBackbone(model.config(), architecture, environment, features, positional,
+          List.copyOf(layers), finalNorm, positionBias);
     } catch (RuntimeException e) {
       OrtSupport.closeAll(opened);
       throw e;
@@ -211,11 +214,11 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
     try (OnnxTensor input = OrtSupport.tensor(environment, waveforms.toFloatArray(), batch, samples);
         OrtSession.Result result = featureEncoder.run(Map.of(FeatureEncoderGraph.WAVEFORMS, input),
             Set.of(FeatureEncoderGraph.FEATURES, FeatureEncoderGraph.PROJECTED))) {
-      List<Integer> convDim = config.convDim();
+      Architecture.LinearWeights projection = architecture.featureProjection().projection();
       NDArray features = manager.create(OrtSupport.values(result, FeatureEncoderGraph.FEATURES),
-          new Shape(batch, frames, convDim.get(convDim.size() - 1)));
+          new Shape(batch, frames, projection.in()));
       NDArray projected = manager.create(OrtSupport.values(result, FeatureEncoderGraph.PROJECTED),
-          new Shape(batch, frames, config.hiddenSize()));
+          new Shape(batch, frames, projection.out()));
       return new FrontEndOutput(features, projected, frameLengths);
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime failed in the " + FeatureEncoderGraph.COMPONENT
@@ -315,7 +318,8 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
       return null;
     }
     try (OnnxTensor buckets = OnnxTensor.createTensor(environment,
-        LongBuffer.wrap(RelativePositionBias.buckets(frames, config)), new long[] {frames, frames})) {
+        LongBuffer.wrap(RelativePositionBias.buckets(frames, architecture.relativePositionBias())),
+        new long[] {frames, frames})) {
       OrtSession.Result result;
       try {
         result = positionBias.run(Map.of(PositionBiasGraph.BUCKETS, buckets),
@@ -415,12 +419,7 @@ public final class OnnxBackbone implements BackboneEngine, AutoCloseable {
 
   @Override
   public int frames(int samples) {
-    int length = samples;
-    for (int i = 0; i < config.convKernel().size(); i++) {
-      int kernel = config.convKernel().get(i);
-      length = length < kernel ? 0 : (length - kernel) / config.convStride().get(i) + 1;
-    }
-    return length;
+    return (int) architecture.frames(samples);
   }
 
   private static float[] frameMask(int[] frameLengths, int frames) {

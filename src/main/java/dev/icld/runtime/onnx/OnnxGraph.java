@@ -1,8 +1,8 @@
 package dev.icld.runtime.onnx;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import com.google.protobuf.ByteString;
+import dev.icld.model.Architecture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -37,10 +37,6 @@ final class OnnxGraph {
     this.parameters = parameters;
   }
 
-  boolean hasParameter(String parameter) {
-    return parameters.containsKey(parameter);
-  }
-
   String input(String value, String... dims) {
     inputs.add(OnnxWire.floatValueInfo(value, dims));
     return value;
@@ -58,18 +54,22 @@ final class OnnxGraph {
     outputs.add(OnnxWire.floatValueInfo(output, dims));
   }
 
-  /** The named model parameter as an initializer, in its own shape. */
-  String weight(String parameter) {
-    NDArray array = parameter(parameter);
-    return initializer(parameter, array.getShape().getShape(), array.toFloatArray());
+  /** The model parameter {@code weight} as an initializer. */
+  String weight(Architecture.Weight weight) {
+    return initializer(weight.name(), weight.shape(), values(weight));
   }
 
-  private NDArray parameter(String parameter) {
-    NDArray array = parameters.get(parameter);
+  /** The values of the model parameter {@code weight}, after checking its shape. */
+  private float[] values(Architecture.Weight weight) {
+    NDArray array = parameters.get(weight.name());
     if (array == null) {
-      throw new IllegalArgumentException(name + ": the model has no parameter " + parameter);
+      throw new IllegalArgumentException(name + ": the model has no parameter " + weight.name());
     }
-    return array;
+    if (!Arrays.equals(array.getShape().getShape(), weight.shape())) {
+      throw new IllegalArgumentException(name + ": " + weight.name() + " is " + array.getShape()
+          + ", expected " + Arrays.toString(weight.shape()));
+    }
+    return array.toFloatArray();
   }
 
   String initializer(String value, long[] dims, float[] values) {
@@ -121,9 +121,9 @@ final class OnnxGraph {
     return op("Transpose", List.of(x), OnnxWire.intsAttribute("perm", perm));
   }
 
-  /** x W^T + b over the last axis, for the parameters {@code prefix.weight} and {@code prefix.bias}. */
-  String linear(String x, String prefix) {
-    return affine(x, prefix);
+  /** x W^T + b over the last axis. */
+  String linear(String x, Architecture.LinearWeights linear) {
+    return affine(x, List.of(linear));
   }
 
   /**
@@ -131,18 +131,15 @@ final class OnnxGraph {
    * by side (one large product runs faster than several small ones), then split into one output
    * per layer.
    */
-  List<String> linears(String x, String... prefixes) {
-    long[] sizes = new long[prefixes.length];
-    for (int p = 0; p < prefixes.length; p++) {
-      sizes[p] = parameter(prefixes[p] + ".weight").getShape().get(0);
-    }
+  List<String> linears(String x, Architecture.LinearWeights... linears) {
+    long[] sizes = new long[linears.length];
     List<String> parts = new ArrayList<>();
-    for (String prefix : prefixes) {
-      parts.add(name + "/" + prefix + ".out");
+    for (int p = 0; p < linears.length; p++) {
+      sizes[p] = linears[p].out();
+      parts.add(name + "/" + linears[p].name() + ".out");
     }
-    String joined = String.join("+", prefixes);
-    op("Split", List.of(affine(x, prefixes), longs(joined + ".sizes", sizes)), parts,
-        OnnxWire.intAttribute("axis", -1));
+    op("Split", List.of(affine(x, List.of(linears)), longs(joinedName(List.of(linears)) + ".sizes", sizes)),
+        parts, OnnxWire.intAttribute("axis", -1));
     return parts;
   }
 
@@ -150,44 +147,44 @@ final class OnnxGraph {
    * x [W_1; W_2; ...]^T + [b_1; b_2; ...] for torch.nn.Linear weights [out_i, in]: the weights are
    * transposed into one [in, sum out_i] initializer, as MatMul needs.
    */
-  private String affine(String x, String... prefixes) {
-    int in = -1;
+  private String affine(String x, List<Architecture.LinearWeights> linears) {
+    int in = linears.get(0).in();
     int total = 0;
-    for (String prefix : prefixes) {
-      Shape shape = parameter(prefix + ".weight").getShape();
-      if (shape.dimension() != 2 || (in >= 0 && shape.get(1) != in)) {
-        throw new IllegalArgumentException(name + ": " + prefix + ".weight is " + shape
-            + ", expected [out, " + (in >= 0 ? in : "in") + "]");
+    for (Architecture.LinearWeights linear : linears) {
+      if (linear.in() != in) {
+        throw new IllegalArgumentException(name + ": " + linear.name() + " takes " + linear.in()
+            + " inputs, " + linears.get(0).name() + " " + in);
       }
-      in = (int) shape.get(1);
-      total += (int) shape.get(0);
+      total += linear.out();
     }
     float[] weight = new float[in * total];
     float[] bias = new float[total];
     int offset = 0;
-    for (String prefix : prefixes) {
-      float[] w = parameter(prefix + ".weight").toFloatArray();
-      float[] b = parameter(prefix + ".bias").toFloatArray();
-      int out = b.length;
+    for (Architecture.LinearWeights linear : linears) {
+      float[] w = values(linear.weight());
+      int out = linear.out();
       for (int o = 0; o < out; o++) {
         for (int i = 0; i < in; i++) {
           weight[i * total + offset + o] = w[o * in + i];
         }
       }
-      System.arraycopy(b, 0, bias, offset, out);
+      System.arraycopy(values(linear.bias()), 0, bias, offset, out);
       offset += out;
     }
-    String joined = String.join("+", prefixes);
+    String joined = joinedName(linears);
     String product = op("MatMul",
         List.of(x, initializer(joined + ".weight.T", new long[] {in, total}, weight)));
     return add(product, initializer(joined + ".bias", new long[] {total}, bias));
   }
 
-  /** Layer norm over the last axis with {@code prefix.weight} and {@code prefix.bias}. */
-  String layerNorm(String x, String prefix, double eps) {
-    return op("LayerNormalization",
-        List.of(x, weight(prefix + ".weight"), weight(prefix + ".bias")),
-        OnnxWire.intAttribute("axis", -1), OnnxWire.floatAttribute("epsilon", (float) eps));
+  private static String joinedName(List<Architecture.LinearWeights> linears) {
+    return String.join("+", linears.stream().map(Architecture.LinearWeights::name).toList());
+  }
+
+  /** Layer norm over the last axis. */
+  String layerNorm(String x, Architecture.NormWeights norm) {
+    return op("LayerNormalization", List.of(x, weight(norm.weight()), weight(norm.bias())),
+        OnnxWire.intAttribute("axis", -1), OnnxWire.floatAttribute("epsilon", (float) norm.eps()));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.icld.runtime.onnx;
 
+import dev.icld.model.Architecture;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.RelativePositionBias;
 import java.util.List;
@@ -21,12 +22,11 @@ final class PositionBiasGraph {
   private PositionBiasGraph() {}
 
   static byte[] export(FoundationModel model) {
+    Architecture.Weight table = model.architecture().relativePositionBias().relAttnEmbed();
     OnnxGraph g = new OnnxGraph(COMPONENT, model.parameters());
     String buckets = g.int64Input(BUCKETS, "frames", "frames");
-    String rows = g.op("Gather", List.of(g.weight(RelativePositionBias.NAME), buckets),
-        OnnxWire.intAttribute("axis", 0));
-    g.output(g.transpose(rows, 2, 0, 1), BIAS,
-        String.valueOf(model.config().numAttentionHeads()), "frames", "frames");
+    String rows = g.op("Gather", List.of(g.weight(table), buckets), OnnxWire.intAttribute("axis", 0));
+    g.output(g.transpose(rows, 2, 0, 1), BIAS, String.valueOf(table.shape()[1]), "frames", "frames");
     return g.toModel();
   }
 }

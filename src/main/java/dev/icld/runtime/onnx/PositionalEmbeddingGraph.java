@@ -1,7 +1,7 @@
 package dev.icld.runtime.onnx;
 
+import dev.icld.model.Architecture;
 import dev.icld.model.FoundationModel;
-import dev.icld.model.ModelConfig;
 import java.util.List;
 
 /**
@@ -17,29 +17,29 @@ final class PositionalEmbeddingGraph {
   static final String PROJECTED = "projected";
   static final String FRAME_MASK = "frame_mask";
   static final String HIDDEN = "hidden";
-  private static final String PREFIX = "encoder.pos_conv_embed.conv.";
 
   private PositionalEmbeddingGraph() {}
 
   static byte[] export(FoundationModel model) {
-    ModelConfig config = model.config();
-    String d = String.valueOf(config.hiddenSize());
-    int kernel = config.numConvPosEmbeddings();
+    Architecture architecture = model.architecture();
+    Architecture.PositionalConv conv = architecture.posConvEmbed();
+    String d = String.valueOf(conv.hiddenSize());
+    int kernel = conv.numConvPosEmbeddings();
     OnnxGraph g = new OnnxGraph(COMPONENT, model.parameters());
     String x = g.mul(g.input(PROJECTED, "batch", "frames", d), g.input(FRAME_MASK, "batch", "frames", "1"));
     // The folded weight-norm weight [D, D/G, K] is what the model computes with.
     String y = g.op("Conv",
-        List.of(g.transpose(x, 0, 2, 1), g.weight(PREFIX + "weight"), g.weight(PREFIX + "bias")),
+        List.of(g.transpose(x, 0, 2, 1), g.weight(conv.weight()), g.weight(conv.bias())),
         OnnxWire.intsAttribute("kernel_shape", kernel),
         OnnxWire.intsAttribute("pads", kernel / 2, kernel / 2),
-        OnnxWire.intAttribute("group", config.numConvPosEmbeddingGroups()));
+        OnnxWire.intAttribute("group", conv.numConvPosEmbeddingGroups()));
     if (kernel % 2 == 0) {
       // "Same" padding with an even kernel gives one frame too many: the last one goes.
       y = g.op("Slice", List.of(y, g.longs("start", 0), g.longs("end", -1), g.longs("axis2", 2)));
     }
-    String h = g.add(x, g.transpose(g.activation(y, config.featExtractActivation()), 0, 2, 1));
-    if (!config.doStableLayerNorm()) {
-      h = g.layerNorm(h, "encoder.layer_norm", config.layerNormEps());
+    String h = g.add(x, g.transpose(g.activation(y, conv.activation()), 0, 2, 1));
+    if (architecture.normPlacement() == Architecture.NormPlacement.POST) {
+      h = g.layerNorm(h, architecture.encoderLayerNorm());
     }
     g.output(h, HIDDEN, "batch", "frames", d);
     return g.toModel();

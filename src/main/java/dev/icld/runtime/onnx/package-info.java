@@ -3,7 +3,9 @@
  * (feature encoder with projection, positional embedding, each transformer layer, the pre-LN
  * final layer norm, linear heads), and {@link dev.icld.runtime.onnx.OnnxBackbone}, which runs one
  * session per component so that a skipped layer costs nothing; {@link
- * dev.icld.runtime.onnx.OnnxHeads} runs a task model's heads.
+ * dev.icld.runtime.onnx.OnnxHeads} runs a task model's heads. Each graph takes its part's weight
+ * names, shapes, norm placement and activation from {@link dev.icld.model.Architecture}, as the
+ * DJL model does; only the operations are written here.
  *
  * <p>Why here and not in a model.onnx package: {@code OnnxBackbone} implements the model
  * package's {@link dev.icld.model.BackboneEngine} and {@code OnnxHeads} its {@link
