@@ -15,7 +15,7 @@ import java.util.Set;
  * subset for k where it has one, and distinct random k-subsets, drawn as random layer dropping
  * draws them from a generator seeded by the seed and k.
  */
-final class CandidateMasks {
+public final class CandidateMasks {
   static final String FIRST_K = "first-k";
   static final String STATIC = "static";
   static final String RANDOM = "random";
@@ -26,8 +26,8 @@ final class CandidateMasks {
    * @param origins where it comes from: first-k, static (both when the static subset is the
    *     first k layers) or random
    */
-  record Candidate(List<String> origins, boolean[] mask) {
-    Candidate {
+  public record Candidate(List<String> origins, boolean[] mask) {
+    public Candidate {
       origins = List.copyOf(origins);
       mask = mask.clone();
     }
@@ -37,12 +37,12 @@ final class CandidateMasks {
       return mask.clone();
     }
 
-    boolean is(String origin) {
+    public boolean is(String origin) {
       return origins.contains(origin);
     }
 
     /** The kept layers, 0-based, as "0,3,7". */
-    String layers() {
+    public String layers() {
       List<String> kept = new ArrayList<>();
       for (int i = 0; i < mask.length; i++) {
         if (mask[i]) {

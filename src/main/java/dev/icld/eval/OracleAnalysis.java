@@ -98,7 +98,7 @@ public final class OracleAnalysis {
   private final Options options;
   private final int[] testClasses;
   private final int[] testFamilies;
-  /** The test classes in a seeded random order: what I(mask; class) reads when there is none. */
+  /** The test classes in a seeded random order, which no mask can carry information about. */
   private final int[] shuffledClasses;
 
   /**
