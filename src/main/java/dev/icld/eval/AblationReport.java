@@ -1,9 +1,7 @@
 package dev.icld.eval;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.icld.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,12 +81,7 @@ public final class AblationReport {
 
   /** Writes both files into {@code outDir} and returns them. */
   public List<Path> write(Path outDir) throws IOException {
-    Path json = outDir.resolve(JSON);
-    AtomicFiles.writeString(json, new GsonBuilder().setPrettyPrinting()
-        .serializeSpecialFloatingPointValues().create().toJson(json()) + "\n");
-    Path markdown = outDir.resolve(MARKDOWN);
-    AtomicFiles.writeString(markdown, markdown());
-    return List.of(json, markdown);
+    return ReportFiles.writeJsonAndMarkdown(outDir, JSON, json(), MARKDOWN, markdown());
   }
 
   private String primary() {

@@ -31,49 +31,22 @@ import java.util.Map;
 public final class DevScoring {
   private DevScoring() {}
 
-  /** Utterances per batch of the static subset search. */
-  static final int SEARCH_BATCH = 16;
-
   /**
    * Greedy drop search from all layers (L(L+1)/2 dev passes): for every k, the fixed subset
    * of k layers with the best dev accuracy (or lowest WER) reachable by removing one layer at a
-   * time. Each pass runs the dev set in batches of utterances of exactly the same length (fixed
-   * length clips, as keyword spotting has, batch fully): padding would change the conv feature
-   * encoder's group norm statistics, so a padded batch would not score as single utterances do.
+   * time, each pass on the dev set's {@link FrontEndBatches}.
    */
   public static StaticSubsets searchStaticSubsets(UtteranceRunner dev) throws IOException {
     int layers = dev.model().backbone().layerCount();
     boolean classification = dev.model().task().classification();
-    Integer[] order = new Integer[dev.corpus().size()];
-    for (int u = 0; u < order.length; u++) {
-      order[u] = u;
-    }
-    Arrays.sort(order, (a, b) -> Integer.compare(dev.corpus().get(a).samples(),
-        dev.corpus().get(b).samples()));
     try (NDManager manager = Torch.newManager();
         ProgressBar bar = new ProgressBar("static subsets", (long) layers * (layers + 1) / 2)) {
-      List<int[]> batches = new ArrayList<>();
-      List<FrontEndOutput> frontEnds = new ArrayList<>();
-      for (int start = 0; start < order.length; ) {
-        int end = start + 1;
-        while (end < order.length && end - start < SEARCH_BATCH
-            && dev.corpus().get(order[end]).samples() == dev.corpus().get(order[start]).samples()) {
-          end++;
-        }
-        int[] batch = new int[end - start];
-        List<float[]> waves = new ArrayList<>();
-        for (int i = 0; i < batch.length; i++) {
-          batch[i] = order[start + i];
-          waves.add(dev.corpus().samples(batch[i]));
-        }
-        batches.add(batch);
-        frontEnds.add(dev.core().frontEnd(waves, manager));
-        start = end;
-      }
+      FrontEndBatches batches = FrontEndBatches.of(dev, manager);
       return StaticSubsetSearch.greedyDrop(layers, mask -> {
         MetricTally tally = new MetricTally();
         for (int b = 0; b < batches.size(); b++) {
-          dev.scoreBatch(batches.get(b), frontEnds.get(b), mask, manager).forEach(tally::add);
+          dev.scoreBatch(batches.utterances().get(b), batches.frontEnds().get(b), mask, manager)
+              .forEach(tally::add);
         }
         bar.step();
         return tally.score(classification);
@@ -115,9 +88,9 @@ public final class DevScoring {
       }
       for (int k : budgets) {
         for (MaskGroup group : groups.get(k).values()) {
-          for (int start = 0; start < group.utterances().size(); start += SEARCH_BATCH) {
+          for (int start = 0; start < group.utterances().size(); start += FrontEndBatches.BATCH) {
             int[] batch = group.utterances().subList(start,
-                Math.min(group.utterances().size(), start + SEARCH_BATCH)).stream()
+                Math.min(group.utterances().size(), start + FrontEndBatches.BATCH)).stream()
                 .mapToInt(Integer::intValue).toArray();
             try (NDManager scratch = manager.newSubManager()) {
               dev.scoreBatch(batch, stack(frontEnds, batch, scratch), group.mask(), scratch)

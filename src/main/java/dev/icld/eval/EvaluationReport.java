@@ -1,6 +1,5 @@
 package dev.icld.eval;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.icld.files.AtomicFiles;
@@ -83,8 +82,7 @@ public final class EvaluationReport {
   public List<Path> write(Path outDir) throws IOException {
     List<Path> written = new ArrayList<>();
     Path json = outDir.resolve(JSON);
-    AtomicFiles.writeString(json, new GsonBuilder().setPrettyPrinting()
-        .serializeSpecialFloatingPointValues().create().toJson(json()) + "\n");
+    ReportFiles.writeJson(json, json());
     written.add(json);
     Path markdown = outDir.resolve(MARKDOWN);
     written.add(markdown);
@@ -202,7 +200,7 @@ public final class EvaluationReport {
       entry.addProperty("latency_ms_p50", r.latencyMsP50());
       entry.addProperty("best", best.get(r.budget()).contains(r.method()));
       if (reportsMaskVariation(r)) {
-        entry.add("mask_variation", maskVariationJson(maskVariation(r)));
+        entry.add("mask_variation", maskVariationJson(maskVariation(r), classification));
       }
       results.add(entry);
     }
@@ -391,7 +389,8 @@ public final class EvaluationReport {
     return MaskVariation.overDraws(r.outcomes(), classification ? groups.groupOf() : null);
   }
 
-  private JsonObject maskVariationJson(MaskVariation v) {
+  /** A mask variation as report.json writes it; mutual information only with classes. */
+  static JsonObject maskVariationJson(MaskVariation v, boolean classification) {
     JsonObject json = new JsonObject();
     json.addProperty("distinct_masks", v.distinctMasks());
     json.addProperty("most_common_mask_share", v.mostCommonMaskShare());

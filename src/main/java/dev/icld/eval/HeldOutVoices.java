@@ -273,7 +273,8 @@ public record HeldOutVoices(Set<String> trainingFamilies, Breakdown test, Breakd
     return o;
   }
 
-  private static JsonArray pair(double[] values) {
+  /** An interval, {low, high}, as a JSON array. */
+  static JsonArray pair(double[] values) {
     JsonArray a = new JsonArray();
     a.add(values[0]);
     a.add(values[1]);

@@ -73,10 +73,13 @@ public record PairedDifference(String method, String baseline, int budget, Strin
     double difference = a.ratio() - b.ratio();
     double[] interval = Bootstrap.pairedDifferenceInterval(a.numerators(), b.numerators(),
         a.denominators(), resamples, 0.95, seed);
-    boolean higherIsBetter = metric.equals("accuracy");
-    String verdict = interval[0] > 0 ? (higherIsBetter ? "better" : "worse")
-        : interval[1] < 0 ? (higherIsBetter ? "worse" : "better") : "tie";
     return new PairedDifference(method.method(), baseline.method(), method.budget(), metric,
-        difference, interval, verdict);
+        difference, interval, verdict(interval, metric.equals("accuracy")));
+  }
+
+  /** Better or worse where the paired interval of a difference excludes 0, else tie. */
+  static String verdict(double[] interval, boolean higherIsBetter) {
+    return interval[0] > 0 ? (higherIsBetter ? "better" : "worse")
+        : interval[1] < 0 ? (higherIsBetter ? "worse" : "better") : "tie";
   }
 }

@@ -81,16 +81,24 @@ public final class UtteranceRunner {
    */
   public List<Outcome> scoreBatch(int[] utterances, FrontEndOutput frontEnd, boolean[] mask,
       NDManager parent) {
+    List<TaskOutput> outputs = predictBatch(frontEnd, mask, parent);
+    List<Outcome> outcomes = new ArrayList<>();
+    for (int b = 0; b < utterances.length; b++) {
+      outcomes.add(outputs.get(b).outcome(utterances[b], mask, mask.length,
+          reference(utterances[b]), 0));
+    }
+    return outcomes;
+  }
+
+  /**
+   * Untimed passes of a batch from its precomputed front end under a fixed mask, read after the
+   * last layer: the outputs themselves, class probabilities included.
+   */
+  public List<TaskOutput> predictBatch(FrontEndOutput frontEnd, boolean[] mask, NDManager parent) {
     try (NDManager manager = parent.newSubManager()) {
       frontEnd.projected().tempAttach(manager);
       frontEnd.features().tempAttach(manager);
-      List<TaskOutput> outputs = core.predict(frontEnd, LayerMask.keep(mask), mask.length);
-      List<Outcome> outcomes = new ArrayList<>();
-      for (int b = 0; b < utterances.length; b++) {
-        outcomes.add(outputs.get(b).outcome(utterances[b], mask, mask.length,
-            reference(utterances[b]), 0));
-      }
-      return outcomes;
+      return core.predict(frontEnd, LayerMask.keep(mask), mask.length);
     }
   }
 
