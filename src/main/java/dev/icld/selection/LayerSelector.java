@@ -266,10 +266,11 @@ public final class LayerSelector implements AutoCloseable {
     float[] taps;
     try (NDManager scratch = frames.getManager().newSubManager()) {
       frames.tempAttach(scratch);
-      // [H, C, K] to [C, K * H]: column j * H + h is output channel h's weights on tap j.
-      NDArray weights = parameters.get("conv.weight").transpose(1, 2, 0)
-          .reshape(config.inputChannels(), SelectorConfig.KERNEL * width);
-      weights.attach(scratch);
+      // [H, C, K] to [C, K * H]: column j * H + h is output channel h's weights on tap j. The
+      // view belongs to the parameters' manager until moved, and what it makes to its own.
+      NDArray tapsLast = parameters.get("conv.weight").transpose(1, 2, 0);
+      tapsLast.attach(scratch);
+      NDArray weights = tapsLast.reshape(config.inputChannels(), SelectorConfig.KERNEL * width);
       taps = frames.matMul(weights).toFloatArray();
     }
     return pooledOutput(convolved(taps, (int) frames.getShape().get(1), lengths), lengths, budgets);

@@ -110,8 +110,12 @@ class LayerSelectorTest {
       SelectionInput input = SelectionInput.ofFeatures(frames(manager, 4, 9, 2), new int[] {9, 5, 7, 2});
       InputConditionedPolicy policy = new InputConditionedPolicy(selector);
       int before = manager.getManagedArrays().size();
+      NDManager selectorManager = selector.parameters().get("conv.weight").getManager();
+      int parameters = selectorManager.getManagedArrays().size();
       Selection selection = policy.select(input, Budget.of(2, LAYERS));
       assertEquals(before, manager.getManagedArrays().size(), "inference leaves no arrays behind");
+      assertEquals(parameters, selectorManager.getManagedArrays().size(),
+          "nor among the selector's parameters");
       float[][] logits = selector.logitValues(input, new int[] {2, 2, 2, 2});
       for (int b = 0; b < 4; b++) {
         assertEquals(2, selection.keptLayers(b));
