@@ -7,11 +7,15 @@ import dev.icld.data.ProgressBar;
 import dev.icld.model.Flops;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.FrontEndOutput;
+import dev.icld.model.FrontEndStage;
 import dev.icld.model.LayerMask;
 import dev.icld.model.ModelOutput;
 import dev.icld.model.Torch;
 import dev.icld.runtime.onnx.OnnxBackbone;
+import dev.icld.selection.Budget;
+import dev.icld.selection.InputConditionedPolicy;
 import dev.icld.selection.LayerSelector;
+import dev.icld.selection.SelectionInput;
 import dev.icld.selection.SelectorConfig;
 import dev.icld.selection.SelectorFlops;
 import dev.icld.selection.SelectorInputKind;
@@ -28,13 +32,16 @@ import java.util.TreeSet;
  * warm-up runs, every repeat runs each kept-layer count on both engines in turn (so that a slow
  * spell of the machine touches all of them alike), and the median and minimum are kept. DJL's
  * forward is split into the front end and the encoder so that the encoder's cost is measured, not
- * inferred. A random-weight layer selector and a linear head are timed on the same input. Last,
+ * inferred, and the front end step by step. A random-weight layer selector (as the
+ * input-conditioned policy runs it) and a linear head are timed on the same input. Last,
  * where python3-torch is installed, {@link PyTorchEager} times the same weights on the same inputs
  * in PyTorch eager (after DJL's runs, in its own process).
  */
 public final class Benchmark {
   /** Output classes of the timed linear head: a character CTC vocabulary's size. */
   static final int HEAD_CLASSES = 29;
+  /** Selector calls before the timed runs of each input ({@link #warmUpSelector}). */
+  static final int SELECTOR_WARM_UP_CALLS = 300;
 
   /**
    * @param secondsOfAudio the input lengths, batch 1
@@ -78,14 +85,20 @@ public final class Benchmark {
   public record DepthResult(int keptLayers, Timing djlFrontEnd, Timing djlEncoder, Timing djlTotal,
       Timing ortTotal) {}
 
+  /** One named step of the front end ({@link FoundationModel#frontEndStages}), timed alone. */
+  public record StageTiming(String name, Timing timing) {}
+
   /**
    * All measurements on one input length.
    *
+   * @param frontEndStages the fixed front end and positional conv, step by step
+   * @param selector the input-conditioned policy's choice of layers at half the layers
    * @param selectorFlopsFraction the selector's FLOPs over the full model's
    * @param pytorch PyTorch eager's full-depth forward of the same input, or null when not measured
    */
-  public record InputResult(double seconds, List<DepthResult> depths, Timing selector,
-      double selectorFlopsFraction, Timing head, PyTorchEager.InputTiming pytorch) {
+  public record InputResult(double seconds, List<DepthResult> depths,
+      List<StageTiming> frontEndStages, Timing selector, double selectorFlopsFraction, Timing head,
+      PyTorchEager.InputTiming pytorch) {
     public DepthResult depth(int keptLayers) {
       return depths.stream().filter(d -> d.keptLayers() == keptLayers).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("no measurement at " + keptLayers + " layers"));
@@ -140,7 +153,7 @@ public final class Benchmark {
     if (eager.measured()) {
       for (int i = 0; i < inputs.size(); i++) {
         InputResult in = inputs.get(i);
-        inputs.set(i, new InputResult(in.seconds(), in.depths(), in.selector(),
+        inputs.set(i, new InputResult(in.seconds(), in.depths(), in.frontEndStages(), in.selector(),
             in.selectorFlopsFraction(), in.head(), eager.inputs().get(i)));
       }
     }
@@ -163,8 +176,11 @@ public final class Benchmark {
     for (int k : kept) {
       samples.put(k, new double[4][repeats]);
     }
+    List<FrontEndStage> stages = model.frontEndStages();
+    double[][] stageMs = new double[stages.size()][repeats];
     double[] selectorMs = new double[repeats];
     double[] headMs = new double[repeats];
+    warmUpSelector(model, selector, audio, lengths);
     int runs = settings.warmups() + repeats;
     try (ProgressBar progress = new ProgressBar(
         String.format("bench %s %.0f s", name, seconds), runs)) {
@@ -183,9 +199,13 @@ public final class Benchmark {
           }
         }
         double[] extras = timeSelectorAndHead(model, selector, head, audio, lengths);
+        double[] stageTimes = timeStages(stages, audio);
         if (r >= 0) {
           selectorMs[r] = extras[0];
           headMs[r] = extras[1];
+          for (int i = 0; i < stages.size(); i++) {
+            stageMs[i][r] = stageTimes[i];
+          }
         }
         progress.step();
       }
@@ -195,10 +215,14 @@ public final class Benchmark {
       double[][] s = samples.get(k);
       depths.add(new DepthResult(k, Timing.of(s[0]), Timing.of(s[1]), Timing.of(s[2]), Timing.of(s[3])));
     }
+    List<StageTiming> stageTimings = new ArrayList<>();
+    for (int i = 0; i < stages.size(); i++) {
+      stageTimings.add(new StageTiming(stages.get(i).name(), Timing.of(stageMs[i])));
+    }
     double selectorFraction = SelectorFlops.of(selector.config(), model.config(), seconds)
         .fractionOfFullModel(Flops.of(model.config(), seconds));
-    return new InputResult(seconds, depths, Timing.of(selectorMs), selectorFraction, Timing.of(headMs),
-        null);
+    return new InputResult(seconds, depths, stageTimings, Timing.of(selectorMs), selectorFraction,
+        Timing.of(headMs), null);
   }
 
   /** {front end, encoder} milliseconds; reading the result back makes the timing include all work. */
@@ -221,7 +245,43 @@ public final class Benchmark {
     return (System.nanoTime() - start) / 1e6;
   }
 
-  /** {selector, head} milliseconds on the full model's front end and output (not timed). */
+  /**
+   * The selector's Java part runs as compiled code only after the JIT has seen a few hundred calls,
+   * as any server's first seconds give it; the bench's few warm-up runs alone would time the
+   * interpreter.
+   */
+  private static void warmUpSelector(FoundationModel model, LayerSelector selector, float[] audio,
+      int[] lengths) {
+    try (NDManager run = Torch.newManager()) {
+      FrontEndOutput frontEnd = model.frontEnd(run.create(audio, new Shape(1, audio.length)), lengths);
+      for (int call = 0; call < SELECTOR_WARM_UP_CALLS; call++) {
+        selectHalf(selector, frontEnd);
+      }
+    }
+  }
+
+  /**
+   * Milliseconds of each stage on one utterance, the stages run in order; DJL's PyTorch engine
+   * computes on the CPU before an op returns, so each stage's time is its own.
+   */
+  private static double[] timeStages(List<FrontEndStage> stages, float[] audio) {
+    double[] millis = new double[stages.size()];
+    try (NDManager run = Torch.newManager()) {
+      NDArray x = run.create(audio, new Shape(1, audio.length));
+      for (int i = 0; i < stages.size(); i++) {
+        long start = System.nanoTime();
+        x = stages.get(i).forward().apply(x);
+        millis[i] = (System.nanoTime() - start) / 1e6;
+      }
+      x.toFloatArray();
+    }
+    return millis;
+  }
+
+  /**
+   * {selector, head} milliseconds on the full model's front end and output (not timed): the
+   * selector as inference runs it, the input-conditioned policy choosing half the layers.
+   */
   private static double[] timeSelectorAndHead(FoundationModel model, LayerSelector selector,
       NDArray head, float[] audio, int[] lengths) {
     try (NDManager run = Torch.newManager()) {
@@ -229,13 +289,18 @@ public final class Benchmark {
       NDArray last = model.encode(frontEnd, LayerMask.all(model.layerCount())).lastHiddenState();
       last.toFloatArray();
       long start = System.nanoTime();
-      selector.logits(frontEnd.features(), frontEnd.frameLengths(),
-          new int[] {Math.max(1, selector.layers() / 2)}).toFloatArray();
+      selectHalf(selector, frontEnd);
       long split = System.nanoTime();
       last.matMul(head).toFloatArray();
       long end = System.nanoTime();
       return new double[] {(split - start) / 1e6, (end - split) / 1e6};
     }
+  }
+
+  private static void selectHalf(LayerSelector selector, FrontEndOutput frontEnd) {
+    new InputConditionedPolicy(selector).select(
+        SelectionInput.ofFeatures(frontEnd.features(), frontEnd.frameLengths()),
+        Budget.of(Math.max(1, selector.layers() / 2), selector.layers()));
   }
 
   static float[] randomAudio(Random random, int samples) {

@@ -2,6 +2,7 @@ package dev.icld.cli;
 
 import dev.icld.audio.Audio;
 import dev.icld.bench.Benchmark;
+import dev.icld.bench.BuildComparison;
 import dev.icld.bench.BenchmarkReport;
 import dev.icld.bench.CompetingLoad;
 import dev.icld.bench.DeadlineExperiment;
@@ -21,16 +22,20 @@ import dev.icld.model.Torch;
 import dev.icld.recipes.CorpusSplits;
 import dev.icld.runtime.DynamicSpeechModel;
 import dev.icld.train.Pretraining;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,7 +54,7 @@ import picocli.CommandLine.Spec;
             + "a competing busy thread is switched on and off, under --deadline and under fixed "
             + "budgets.",
         "By default two random-weight backbones built in memory: \"base\" (wav2vec2-base shape) and "
-            + "\"small\" (the pretraining default). DJL's thread count is fixed when its engine "
+            + "\"small\" (models/default's shape). DJL's thread count is fixed when its engine "
             + "starts: run with ICLD_JAVA_OPTS=-Dai.djl.pytorch.num_threads=N to set it "
             + "explicitly; otherwise this command sets it to --threads before the engine starts."})
 final class BenchCommand implements Callable<Integer> {
@@ -123,6 +128,8 @@ final class BenchCommand implements Callable<Integer> {
       description = "busy threads of the competing load (default: ${DEFAULT-VALUE})")
   int loadThreads;
 
+  @Mixin BeforeAfterOptions beforeAfter;
+
   @Spec CommandSpec spec;
 
   /** wav2vec 2.0 Base: 12 layers of width 768, 12 heads, the 512-channel conv stack. */
@@ -132,15 +139,16 @@ final class BenchCommand implements Callable<Integer> {
         false, "group", 128, 16, false, 1e-5, true, 320, 800);
   }
 
-  /** The embedded default that {@code icld pretrain} builds. */
+  /** models/default's shape: the log-mel front end and 12 pre-LN layers of width 192. */
   static ModelConfig smallShape() {
-    return Pretraining.defaultArchitecture(ModelType.HUBERT, 192, 12, 4, 128, false);
+    return Pretraining.logMelArchitecture(ModelType.HUBERT, 192, 12, 4, 80, true);
   }
 
   private static String describe(ModelConfig c) {
     return c.modelType().id() + ", " + c.numHiddenLayers() + " layers, hidden " + c.hiddenSize()
-        + ", " + c.numAttentionHeads() + " heads, feed-forward " + c.intermediateSize() + ", conv "
-        + c.convDim().get(0) + " x" + c.convDim().size() + ", pos conv " + c.numConvPosEmbeddings()
+        + ", " + c.numAttentionHeads() + " heads, feed-forward " + c.intermediateSize() + ", "
+        + (c.logMelFrontEnd() ? "log-mel " + c.convDim().get(0)
+            : "conv " + c.convDim().get(0) + " x" + c.convDim().size()) + ", pos conv " + c.numConvPosEmbeddings()
         + "/" + c.numConvPosEmbeddingGroups();
   }
 
@@ -159,6 +167,10 @@ final class BenchCommand implements Callable<Integer> {
     if (deadlineMs < 0 || deadlineCalls < 1 || loadThreads < 1 || (loadPhase != null && loadPhase < 1)) {
       throw new IllegalArgumentException("--deadline must be positive and --deadline-calls, "
           + "--load-phase and --load-threads at least 1");
+    }
+    if (beforeAfter.baselineJar != null && (modelDir == null || beforeAfter.rounds < 1)) {
+      throw new IllegalArgumentException("--baseline needs --model DIR (two builds may build "
+          + "different random backbones) and --rounds of at least 1");
     }
     if (System.getProperty(DJL_THREADS) == null) {
       // Read once by the engine when it starts; later changes have no effect.
@@ -183,8 +195,11 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     DeadlineExperiment.Report deadline = data == null ? null : deadlineExperiment(deadlineModel, out);
+    BuildComparison.Result comparison =
+        beforeAfter.baselineJar == null ? null : compareWithBaseline(djlThreads);
     BenchmarkReport report = new BenchmarkReport(commandLine(), Machine.current(), threads,
-        djlThreads, settings, results, PeakMemory.heapBytes(), PeakMemory.residentBytes(), deadline);
+        djlThreads, settings, results, PeakMemory.heapBytes(), PeakMemory.residentBytes(), deadline,
+        comparison);
     out.print(report.text());
     out.flush();
     if (jsonFile != null) {
@@ -232,6 +247,29 @@ final class BenchCommand implements Callable<Integer> {
         return DeadlineExperiment.run(server, utterances, options, load::set);
       }
     }
+  }
+
+  /** The baseline build and this one, benched in turn on the same model and settings. */
+  private BuildComparison.Result compareWithBaseline(String djlThreads) throws IOException {
+    List<String> arguments = new ArrayList<>(List.of("bench", "--model", modelDir.toString(),
+        "--seconds", seconds.stream().map(String::valueOf).collect(Collectors.joining(",")),
+        "--repeats", Integer.toString(repeats), "--warmups", Integer.toString(warmups),
+        "--threads", Integer.toString(threads), "--seed", Long.toString(seed),
+        // Each build's own engines are compared; PyTorch eager is the main run's business.
+        "--torch-python", "/nonexistent"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> jvm = List.of(java, "-Dai.djl.offline=true", "-D" + DJL_THREADS + "=" + djlThreads);
+    Path jar = beforeAfter.baselineJar.toAbsolutePath();
+    List<String> baseline = new ArrayList<>(jvm);
+    baseline.addAll(List.of("-cp", jar + File.pathSeparator + jar.getParent().resolve("lib") + "/*",
+        Main.class.getName()));
+    baseline.addAll(arguments);
+    List<String> current = new ArrayList<>(jvm);
+    current.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    current.addAll(arguments);
+    Path work = Files.createTempDirectory("icld-before-after-");
+    return BuildComparison.run(beforeAfter.baselineJar.toString(), baseline, current,
+        beforeAfter.rounds, work);
   }
 
   /** DJL's thread setting as a number, or {@code fallback} where it is not one. */

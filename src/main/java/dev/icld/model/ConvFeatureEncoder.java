@@ -23,4 +23,9 @@ final class ConvFeatureEncoder implements FeatureEncoder {
     }
     return x.swapAxes(1, 2);
   }
+
+  @Override
+  public List<FrontEndStage> stages() {
+    return List.of(new FrontEndStage("conv feature encoder", this::forward));
+  }
 }

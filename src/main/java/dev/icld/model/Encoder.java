@@ -79,10 +79,7 @@ final class Encoder {
       x = x.mul(manager.create(valid, new Shape(batch, frames, 1)));
       keyMask = manager.create(additive, new Shape(batch, 1, 1, frames));
     }
-    NDArray h = x.add(positionalConv.forward(x));
-    if (!preNorm) {
-      h = layerNorm.forward(h);
-    }
+    NDArray h = embedPositions(x);
     NDArray positionBias = relativeBias == null ? null : relativeBias.compute(frames, manager);
     NDArray gates = mask.gates();
     List<NDArray> hidden = new ArrayList<>(layers.size() + 1);
@@ -99,6 +96,15 @@ final class Encoder {
       hidden.add(h);
     }
     return hidden;
+  }
+
+  /**
+   * The first layer's input from projected features [B, T, D] whose padding is zeroed: the
+   * positional conv added, and in the post-LN form the layer norm.
+   */
+  NDArray embedPositions(NDArray x) {
+    NDArray h = x.add(positionalConv.forward(x));
+    return preNorm ? h : layerNorm.forward(h);
   }
 
   /** The encoder's final output from the last hidden state (pre-LN models normalise it). */

@@ -1,6 +1,7 @@
 package dev.icld.model;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 
 /** The front end on the waveform: raw samples [B, S] to frames [B, T, C]. */
 interface FeatureEncoder {
@@ -13,4 +14,7 @@ interface FeatureEncoder {
 
   /** waveforms [B, S] to features [B, T, C]. */
   NDArray forward(NDArray waveforms);
+
+  /** {@link #forward} as its named steps, for timing each. */
+  List<FrontEndStage> stages();
 }

@@ -1,6 +1,7 @@
 package dev.icld.model;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 
 /**
  * Maps conv features [B, T, C] to the encoder width [B, T, D]: layer norm (absent in HuBERT
@@ -22,6 +23,13 @@ final class FeatureProjection {
   }
 
   NDArray forward(NDArray features) {
-    return projection.forward(layerNorm == null ? features : layerNorm.forward(features));
+    return FrontEndStage.runAll(stages(), features);
+  }
+
+  List<FrontEndStage> stages() {
+    FrontEndStage project = new FrontEndStage("feature projection", projection::forward);
+    return layerNorm == null
+        ? List.of(project)
+        : List.of(new FrontEndStage("feature layer norm", layerNorm::forward), project);
   }
 }

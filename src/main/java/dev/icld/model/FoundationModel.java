@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -235,6 +236,21 @@ public final class FoundationModel implements BackboneEngine, AutoCloseable {
       frameLengths[b] = frames(sampleLengths[b]);
     }
     return frontEndFromFeatures(features, frameLengths, timeMask, null);
+  }
+
+  /**
+   * The fixed cost before the first transformer layer as named steps: the feature encoder's, the
+   * feature projection's, then the positional convolution (with the layer norm of post-LN models).
+   * Applied in order to one unpadded utterance [1, S], they give the first layer's input
+   * ({@link ModelOutput#hiddenStates()}' first).
+   */
+  public List<FrontEndStage> frontEndStages() {
+    List<FrontEndStage> stages = new ArrayList<>(featureEncoder.stages());
+    stages.addAll(featureProjection.stages());
+    stages.add(new FrontEndStage(
+        config.doStableLayerNorm() ? "positional conv" : "positional conv and layer norm",
+        encoder::embedPositions));
+    return List.copyOf(stages);
   }
 
   /**

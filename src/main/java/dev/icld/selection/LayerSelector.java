@@ -202,30 +202,14 @@ public final class LayerSelector implements AutoCloseable {
    * @return logits [B, L]: higher means the layer is more worth running for this input and budget
    */
   public NDArray logits(NDArray frames, int[] lengths, int[] budgets) {
-    long[] shape = frames.getShape().getShape();
-    if (shape.length != 3 || shape[2] != config.inputChannels()) {
-      throw new IllegalArgumentException("the selector reads [batch, frames, " + config.inputChannels()
-          + "] (" + config.input().label() + "), got " + frames.getShape());
-    }
-    int batch = (int) shape[0];
-    int time = (int) shape[1];
-    if (lengths.length != batch || budgets.length != batch) {
-      throw new IllegalArgumentException("need one length and one budget per utterance: batch "
-          + batch + ", " + lengths.length + " lengths, " + budgets.length + " budgets");
-    }
+    checkInput(frames, lengths, budgets);
+    int batch = lengths.length;
+    int time = (int) frames.getShape().get(1);
     NDManager target = frames.getManager();
     float[] valid = new float[batch * time];
     float[] inverseLengths = new float[batch];
     float[] budgetOneHot = new float[batch * config.layers()];
     for (int b = 0; b < batch; b++) {
-      if (lengths[b] < 1 || lengths[b] > time) {
-        throw new IllegalArgumentException(
-            "utterance " + b + " has " + lengths[b] + " valid frames, outside 1.." + time);
-      }
-      if (budgets[b] < 1 || budgets[b] > config.layers()) {
-        throw new IllegalArgumentException(
-            "budget must keep between 1 and " + config.layers() + " layers, got " + budgets[b]);
-      }
       Arrays.fill(valid, b * time, b * time + lengths[b], 1f);
       inverseLengths[b] = 1f / lengths[b];
       budgetOneHot[b * config.layers() + budgets[b] - 1] = 1f;
@@ -243,22 +227,134 @@ public final class LayerSelector implements AutoCloseable {
         parameters.get("output.bias")).singletonOrThrow();
   }
 
+  private void checkInput(NDArray frames, int[] lengths, int[] budgets) {
+    long[] shape = frames.getShape().getShape();
+    if (shape.length != 3 || shape[2] != config.inputChannels()) {
+      throw new IllegalArgumentException("the selector reads [batch, frames, " + config.inputChannels()
+          + "] (" + config.input().label() + "), got " + frames.getShape());
+    }
+    if (lengths.length != shape[0] || budgets.length != shape[0]) {
+      throw new IllegalArgumentException("need one length and one budget per utterance: batch "
+          + shape[0] + ", " + lengths.length + " lengths, " + budgets.length + " budgets");
+    }
+    for (int b = 0; b < lengths.length; b++) {
+      if (lengths[b] < 1 || lengths[b] > shape[1]) {
+        throw new IllegalArgumentException(
+            "utterance " + b + " has " + lengths[b] + " valid frames, outside 1.." + shape[1]);
+      }
+      if (budgets[b] < 1 || budgets[b] > config.layers()) {
+        throw new IllegalArgumentException(
+            "budget must keep between 1 and " + config.layers() + " layers, got " + budgets[b]);
+      }
+    }
+  }
+
   /**
-   * Logits as plain numbers [B][L], computed in a scratch manager so that no array outlives the
-   * call (inference).
+   * The logits of {@link #logits(NDArray, int[], int[])} as plain numbers [B][L], for inference
+   * (no gradient, no array outlives the call). The same network in one native product instead of a
+   * dozen native calls: the frames times the conv weight, each frame against each of the kernel's
+   * three taps, and the rest in Java (adding each frame's taps from its neighbours, GELU, the
+   * masked mean-pool and the output layer, a few thousand multiply-adds). At batch 1 on a second
+   * of audio a native call costs about as much as its arithmetic, so the count of calls is the
+   * selector's time (BENCHMARKS.md).
    */
   public float[][] logitValues(SelectionInput input, int[] budgets) {
     NDArray frames = inputOf(input);
     int[] lengths = lengthsOf(input);
+    checkInput(frames, lengths, budgets);
+    int width = config.hiddenChannels();
+    float[] taps;
     try (NDManager scratch = frames.getManager().newSubManager()) {
       frames.tempAttach(scratch);
-      float[] flat = logits(frames, lengths, budgets).toFloatArray();
-      float[][] rows = new float[budgets.length][];
-      for (int b = 0; b < rows.length; b++) {
-        rows[b] = Arrays.copyOfRange(flat, b * config.layers(), (b + 1) * config.layers());
-      }
-      return rows;
+      // [H, C, K] to [C, K * H]: column j * H + h is output channel h's weights on tap j. The
+      // view belongs to the parameters' manager until moved, and what it makes to its own.
+      NDArray tapsLast = parameters.get("conv.weight").transpose(1, 2, 0);
+      tapsLast.attach(scratch);
+      NDArray weights = tapsLast.reshape(config.inputChannels(), SelectorConfig.KERNEL * width);
+      taps = frames.matMul(weights).toFloatArray();
     }
+    return pooledOutput(convolved(taps, (int) frames.getShape().get(1), lengths), lengths, budgets);
+  }
+
+  /**
+   * GELU of the conv at every valid frame, [frames of all utterances, H], from {@code taps} [B, T,
+   * K * H]: frame t sums tap j of frame t + j - 1, where frames outside the utterance are zero (the
+   * conv's padding and the zeroed padding of {@link #logits}).
+   */
+  private float[] convolved(float[] taps, int time, int[] lengths) {
+    int width = config.hiddenChannels();
+    int tapWidth = SelectorConfig.KERNEL * width;
+    float[] bias = parameters.get("conv.bias").toFloatArray();
+    float[] hidden = new float[Arrays.stream(lengths).sum() * width];
+    int row = 0;
+    for (int b = 0; b < lengths.length; b++) {
+      for (int t = 0; t < lengths[b]; t++, row++) {
+        int out = row * width;
+        System.arraycopy(bias, 0, hidden, out, width);
+        for (int j = 0; j < SelectorConfig.KERNEL; j++) {
+          int source = t + j - SelectorConfig.KERNEL / 2;
+          if (source >= 0 && source < lengths[b]) {
+            int in = (b * time + source) * tapWidth + j * width;
+            for (int h = 0; h < width; h++) {
+              hidden[out + h] += taps[in + h];
+            }
+          }
+        }
+      }
+    }
+    for (int i = 0; i < hidden.length; i++) {
+      hidden[i] = gelu(hidden[i]);
+    }
+    return hidden;
+  }
+
+  /** The mean-pool of each utterance's rows of {@code hidden} [rows, H], then the output layer. */
+  private float[][] pooledOutput(float[] hidden, int[] lengths, int[] budgets) {
+    int width = config.hiddenChannels();
+    int embeddingWidth = config.budgetEmbedding();
+    int inputs = width + embeddingWidth;
+    float[] weight = parameters.get("output.weight").toFloatArray();
+    float[] bias = parameters.get("output.bias").toFloatArray();
+    float[] embeddings = parameters.get("budget_embedding.weight").toFloatArray();
+    float[][] logits = new float[lengths.length][config.layers()];
+    int row = 0;
+    for (int b = 0; b < lengths.length; b++) {
+      double[] pooled = new double[width];
+      for (int t = 0; t < lengths[b]; t++, row++) {
+        for (int h = 0; h < width; h++) {
+          pooled[h] += hidden[row * width + h];
+        }
+      }
+      int embedding = (budgets[b] - 1) * embeddingWidth;
+      for (int l = 0; l < config.layers(); l++) {
+        double sum = bias[l];
+        for (int h = 0; h < width; h++) {
+          sum += weight[l * inputs + h] * pooled[h] / lengths[b];
+        }
+        for (int e = 0; e < embeddingWidth; e++) {
+          sum += weight[l * inputs + width + e] * embeddings[embedding + e];
+        }
+        logits[b][l] = (float) sum;
+      }
+    }
+    return logits;
+  }
+
+  /**
+   * The exact GELU, x (1 + erf(x / sqrt 2)) / 2, as {@link Activation#gelu} computes it, with erf
+   * as Eigen's and XLA's float erf: a rational function on [-4, 4] (beyond, erf is +-1 to float
+   * precision) whose error is float rounding. It needs no exp, so the loop over a selector's
+   * activations vectorises and costs next to nothing.
+   */
+  static float gelu(float x) {
+    float z = Math.max(-4f, Math.min(4f, x * 0.70710678f));
+    float z2 = z * z;
+    float numerator = (((((-2.72614225801306e-10f * z2 + 2.77068142495902e-08f) * z2
+        - 2.10102402082508e-06f) * z2 - 5.69250639462346e-05f) * z2 - 7.34990630326855e-04f) * z2
+        - 2.95459980854025e-03f) * z2 - 1.60960333262415e-02f;
+    float denominator = (((-1.45660718464996e-05f * z2 - 2.13374055278905e-04f) * z2
+        - 1.68282697438203e-03f) * z2 - 7.37332916720468e-03f) * z2 - 1.42647390514189e-02f;
+    return 0.5f * x * (1 + z * numerator / denominator);
   }
 
   @Override

@@ -22,6 +22,11 @@ class BenchmarkReportTest {
     return new DepthResult(k, t, t, t, t);
   }
 
+  private static List<Benchmark.StageTiming> stages(Timing each) {
+    return List.of(new Benchmark.StageTiming("power spectrum", each),
+        new Benchmark.StageTiming("positional conv", new Timing(2.1, 2)));
+  }
+
   private static BenchmarkReport report(DeadlineExperiment.Report deadline) {
     PyTorchEager.InputTiming oneSecond = new PyTorchEager.InputTiming(new Timing(100, 90), 2.5e-5, false);
     PyTorchEager.InputTiming tenSeconds = new PyTorchEager.InputTiming(new Timing(1000, 950), 4e-5, false);
@@ -29,15 +34,15 @@ class BenchmarkReportTest {
     List<DepthResult> long10 = List.of(depth(4, 1200), depth(2, 500), depth(1, 250), depth(0, 50));
     Timing small = new Timing(0.1, 0.1);
     ModelResult measured = new ModelResult("m", "shape", 4, List.of(
-        new InputResult(1, depths, small, 0.001, small, oneSecond),
-        new InputResult(10, long10, small, 0.001, small, tenSeconds)),
+        new InputResult(1, depths, stages(small), small, 0.001, small, oneSecond),
+        new InputResult(10, long10, stages(small), small, 0.001, small, tenSeconds)),
         "torch 1.13.1, torchaudio 0.13.1 (/usr/bin/python3), 2 threads");
     ModelResult unmeasured = new ModelResult("w", "shape", 4, List.of(
-        new InputResult(1, depths, small, 0.001, small, null)),
+        new InputResult(1, depths, stages(small), small, 0.001, small, null)),
         "not measured (python3-torch not installed)");
     return new BenchmarkReport("./icld bench", new Machine(2, "cpu", "java", "linux", Instant.EPOCH),
         2, "2", new Benchmark.Settings(List.of(1.0, 10.0), 1, 2, 2, 1), List.of(measured, unmeasured),
-        1, 1, deadline);
+        1, 1, deadline, null);
   }
 
   @Test
@@ -52,14 +57,17 @@ class BenchmarkReportTest {
     assertFalse(pytorch.get(1).passes());
     String text = r.text();
     assertTrue(text.contains(pytorch.get(0).line()), text);
-    assertTrue(pytorch.get(0).line().matches("PASS m +1 s +DJL over PyTorch eager, full model +1\\.050 "
-        + "\\(target <= 1\\.10\\)"), pytorch.get(0).line());
+    assertTrue(pytorch.get(0).line().matches("PASS m +1 s +DJL over PyTorch eager, full model +1\\.0500 "
+        + "\\(target <= 1\\.100\\)"), pytorch.get(0).line());
     assertTrue(text.contains("w: not measured (python3-torch not installed)"), text);
     assertTrue(text.contains("2.5e-05"), text);
     String md = r.markdown();
     assertTrue(md.contains("## DJL eager against PyTorch eager"), md);
     assertTrue(md.contains("| m     | 10 s  | 4/4    | 1200.0 / 1200.0 | 1000.0 / 950.0 |        1.20 |"), md);
     assertFalse(md.contains("## Deadline controller"), md);
+    assertTrue(md.contains("| m     | 1 s   | positional conv | 2.1 / 2.0 |          2.0% |"), md);
+    assertTrue(r.checks().stream().anyMatch(c -> c.what().equals("selector time over DJL full model")
+        && c.target() == BenchmarkReport.SELECTOR_TIME_TARGET && c.target() == 0.005));
     JsonObject o = JsonParser.parseString(r.json()).getAsJsonObject();
     JsonObject first = o.getAsJsonArray("models").get(0).getAsJsonObject();
     assertEquals("torch 1.13.1, torchaudio 0.13.1 (/usr/bin/python3), 2 threads",
@@ -79,10 +87,10 @@ class BenchmarkReportTest {
     List<DepthResult> depths = List.of(depth(4, 105), depth(2, 50), depth(1, 25), depth(0, 5));
     Timing small = new Timing(0.1, 0.1);
     ModelResult m = new ModelResult("m", "shape", 4, List.of(
-        new InputResult(1, depths, small, 0.001, small, slow)), "torch (reference BLAS)");
+        new InputResult(1, depths, stages(small), small, 0.001, small, slow)), "torch (reference BLAS)");
     BenchmarkReport r = new BenchmarkReport("./icld bench", new Machine(2, "cpu", "java", "linux",
         Instant.EPOCH), 2, "2", new Benchmark.Settings(List.of(1.0), 1, 2, 2, 1), List.of(m), 1, 1,
-        null);
+        null, null);
     assertTrue(r.checks().stream().noneMatch(c -> c.what().contains("PyTorch")));
     assertTrue(r.text().contains("5000.0 / 4900.0"), r.text());
   }

@@ -11,6 +11,7 @@ import com.google.gson.JsonParser;
 import dev.icld.data.LabelVocabulary;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.LayerDrop;
+import dev.icld.model.ModelConfig;
 import dev.icld.model.Task;
 import dev.icld.model.TaskModel;
 import dev.icld.train.TinySetup;
@@ -133,6 +134,20 @@ class BenchCommandTest {
     r = CliRun.run("bench", "--deadline", "40", "--repeats", "1");
     assertEquals(1, r.code());
     assertTrue(r.err().contains("need --data DIR"), r.err());
+  }
+
+  @Test
+  void theSmallBackboneHasTheShapeOfModelsDefault() throws Exception {
+    Path config = Path.of("models/default/config.json");
+    assertEquals(ModelConfig.fromJson(Files.readString(config), config.toString()),
+        BenchCommand.smallShape());
+  }
+
+  @Test
+  void aBaselineNeedsAModelBothBuildsBench() {
+    CliRun.Result r = CliRun.run("bench", "--baseline", "/tmp/old/icld.jar", "--repeats", "1");
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("--baseline needs --model DIR"), r.err());
   }
 
   @Test

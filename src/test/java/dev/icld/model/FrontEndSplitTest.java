@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,25 @@ class FrontEndSplitTest {
         assertArrayEquals(whole.lastHiddenState().toFloatArray(),
             split.lastHiddenState().toFloatArray(), 0f, "mask " + mask.executedCount());
         assertEquals(whole.hiddenStates().size(), split.hiddenStates().size());
+      }
+    }
+  }
+
+  @Test
+  void theFrontEndsNamedStagesInOrderGiveTheFirstLayersInput() {
+    for (ModelConfig config : List.of(RandomInitialisationTest.tinyWav2Vec2(),
+        LogMelFrontEndTest.tinyLogMel())) {
+      int[] lengths = {1200};
+      try (FoundationModel model = Checkpoints.randomlyInitialised(config, 3);
+          NDManager manager = Torch.newManager()) {
+        NDArray waves = waveforms(manager, lengths);
+        NDArray staged = waves;
+        for (FrontEndStage stage : model.frontEndStages()) {
+          staged = stage.forward().apply(staged);
+        }
+        NDArray firstLayerInput = model.forward(waves, lengths).hiddenStates().get(0);
+        assertArrayEquals(firstLayerInput.toFloatArray(), staged.toFloatArray(), 0f,
+            config.featExtractType());
       }
     }
   }

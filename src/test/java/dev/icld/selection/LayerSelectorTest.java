@@ -70,13 +70,52 @@ class LayerSelectorTest {
   }
 
   @Test
+  void inferenceLogitsEqualTheTrainingNetworksWithinFloatRounding() {
+    try (LayerSelector trained = selector(); LayerSelector fresh = LayerSelector.initialise(config(), 7);
+        NDManager manager = Torch.newManager()) {
+      NDArray batch = frames(manager, 3, 11, 3);
+      int[] lengths = {11, 4, 1};
+      int[] budgets = {1, 3, LAYERS};
+      for (LayerSelector selector : List.of(trained, fresh)) {
+        float[] network = selector.logits(batch, lengths, budgets).toFloatArray();
+        float[][] inference = selector.logitValues(SelectionInput.ofFeatures(batch, lengths), budgets);
+        for (int b = 0; b < lengths.length; b++) {
+          for (int i = 0; i < LAYERS; i++) {
+            float expected = network[b * LAYERS + i];
+            assertEquals(expected, inference[b][i], 1e-6 * Math.max(1, Math.abs(expected)),
+                "utterance " + b + ", layer " + i);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void javaGeluEqualsDjlsWithinFloatRounding() {
+    try (NDManager manager = Torch.newManager()) {
+      float[] x = new float[4001];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = -10 + i * 0.005f;
+      }
+      float[] djl = ai.djl.nn.Activation.gelu(manager.create(x)).toFloatArray();
+      for (int i = 0; i < x.length; i++) {
+        assertEquals(djl[i], LayerSelector.gelu(x[i]), 1e-6 * Math.max(1, Math.abs(djl[i])), "x = " + x[i]);
+      }
+    }
+  }
+
+  @Test
   void topKPolicyKeepsTheKLargestLogits() {
     try (LayerSelector selector = selector(); NDManager manager = Torch.newManager()) {
       SelectionInput input = SelectionInput.ofFeatures(frames(manager, 4, 9, 2), new int[] {9, 5, 7, 2});
       InputConditionedPolicy policy = new InputConditionedPolicy(selector);
       int before = manager.getManagedArrays().size();
+      NDManager selectorManager = selector.parameters().get("conv.weight").getManager();
+      int parameters = selectorManager.getManagedArrays().size();
       Selection selection = policy.select(input, Budget.of(2, LAYERS));
       assertEquals(before, manager.getManagedArrays().size(), "inference leaves no arrays behind");
+      assertEquals(parameters, selectorManager.getManagedArrays().size(),
+          "nor among the selector's parameters");
       float[][] logits = selector.logitValues(input, new int[] {2, 2, 2, 2});
       for (int b = 0; b < 4; b++) {
         assertEquals(2, selection.keptLayers(b));
