@@ -13,6 +13,7 @@ import dev.icld.recipes.CorpusSplits;
 import dev.icld.recipes.SelectorTrainingJob;
 import dev.icld.runtime.InferenceEngine;
 import dev.icld.selection.SelectorInputKind;
+import dev.icld.train.MaskTargets;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -132,7 +133,8 @@ final class AblateCommand implements Callable<Integer> {
         printed.printf("%nvariant      %d/%d %s: training in %s%n", i + 1, VARIANTS.size(),
             v.name(), selectorDir(v));
         printed.flush();
-        job.run(new SelectorTrainingJob.Variant(v.input(), trained, v.distill()),
+        job.run(new SelectorTrainingJob.Variant(v.input(), trained, v.distill(),
+            MaskTargets.NONE, 0),
             SelectorTrainingJob.Joint.NONE, selectorDir(v));
       }
 

@@ -6,6 +6,7 @@ import dev.icld.model.TaskModel;
 import dev.icld.recipes.CorpusSplits;
 import dev.icld.recipes.SelectorTrainingJob;
 import dev.icld.selection.SelectorInputKind;
+import dev.icld.train.MaskTargets;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -53,6 +54,16 @@ final class TrainSelectorCommand implements Callable<Integer> {
   @Option(names = "--distill", description = "add KL distillation from the full-depth output")
   boolean distill;
 
+  @Option(names = "--mask-targets", paramLabel = "ORACLE_JSON",
+      description = "pull the selector towards the class-conditional masks of icld oracle's "
+          + "oracle.json: binary cross-entropy between its per-layer gate probabilities "
+          + "sigmoid(logits) and the mask of each utterance's class, at the budgets the file has")
+  Path maskTargets;
+
+  @Option(names = "--mask-target-weight", defaultValue = "1.0", paramLabel = "W",
+      description = "weight of the mask-target term (default: ${DEFAULT-VALUE})")
+  double maskTargetWeight;
+
   @Option(names = "--joint-finetune-steps", defaultValue = "0", paramLabel = "N",
       description = "stage 3: then train backbone, heads and selector together for N steps; "
           + "needs --out (default: ${DEFAULT-VALUE})")
@@ -83,6 +94,10 @@ final class TrainSelectorCommand implements Callable<Integer> {
               + "input model must stay the baselines' model");
     }
     training.validate();
+    if (!(maskTargetWeight >= 0) || Double.isInfinite(maskTargetWeight)) {
+      throw new IllegalArgumentException(
+          "--mask-target-weight must be finite and >= 0, got " + maskTargetWeight);
+    }
     PrintWriter printed = spec.commandLine().getOut();
     try (TaskModel taskModel = TaskModel.load(model)) {
       int layers = taskModel.backbone().layerCount();
@@ -98,9 +113,18 @@ final class TrainSelectorCommand implements Callable<Integer> {
       }
       printed.printf("data         %s: train %d, dev %d; budgets %s; input %s%s%n", data,
           train.size(), dev.size(), trained, kind.label(), distill ? "; distillation" : "");
+      MaskTargets targets = MaskTargets.NONE;
+      if (maskTargets != null) {
+        targets = MaskTargets.read(maskTargets, taskModel.task().id(), taskModel.labels(), layers);
+        printed.printf("mask targets %s: budgets %s, weight %s%n", targets.source(),
+            targets.budgets(), maskTargetWeight);
+        if (!trained.containsAll(targets.budgets())) {
+          printed.printf("warning      only the trained budgets %s use their targets%n", trained);
+        }
+      }
       printed.flush();
       new SelectorTrainingJob(taskModel, train, dev, training.settings(), printed).run(
-          new SelectorTrainingJob.Variant(kind, trained, distill),
+          new SelectorTrainingJob.Variant(kind, trained, distill, targets, maskTargetWeight),
           jointSteps > 0 ? new SelectorTrainingJob.Joint(jointSteps, jointLearningRate, out)
               : SelectorTrainingJob.Joint.NONE,
           selectorDir == null ? model : selectorDir);

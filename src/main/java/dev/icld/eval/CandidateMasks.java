@@ -41,19 +41,29 @@ public final class CandidateMasks {
       return origins.contains(origin);
     }
 
-    /** The kept layers, 0-based, as "0,3,7". */
-    public String layers() {
-      List<String> kept = new ArrayList<>();
+    /** The kept layers, 0-based, ascending. */
+    public List<Integer> keptLayers() {
+      List<Integer> kept = new ArrayList<>();
       for (int i = 0; i < mask.length; i++) {
         if (mask[i]) {
-          kept.add(Integer.toString(i));
+          kept.add(i);
         }
       }
-      return String.join(",", kept);
+      return kept;
+    }
+
+    /** The kept layers, 0-based, as "0,3,7". */
+    public String layers() {
+      return joined(keptLayers());
     }
   }
 
   private CandidateMasks() {}
+
+  /** Layer indices as "0,3,7". */
+  static String joined(List<Integer> layers) {
+    return String.join(",", layers.stream().map(String::valueOf).toList());
+  }
 
   /**
    * First-k, then the static subset unless it is first-k, then up to {@code random} random masks

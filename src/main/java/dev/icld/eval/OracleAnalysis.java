@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.IntPredicate;
 
 /**
@@ -83,9 +84,12 @@ public final class OracleAnalysis {
    *
    * @param staticBest the index of static-by-search's candidate
    * @param rows static-by-search, the model's static subset (where it has one), the oracles
+   * @param classMasks the class-conditional oracle's choice: per dev class, in label order, the
+   *     sorted layers of its best candidate on dev (what {@code icld train-selector
+   *     --mask-targets} distils)
    */
   public record BudgetResult(int keep, List<ScoredCandidate> candidates, int staticBest,
-      List<Row> rows) {}
+      List<Row> rows, Map<String, List<Integer>> classMasks) {}
 
   /** The whole analysis: full depth, then each budget. */
   public record Result(Row full, List<BudgetResult> budgets, int devUtterances,
@@ -198,15 +202,17 @@ public final class OracleAnalysis {
         0));
     rows.add(row(ACCURACY_ORACLE, "test labels", testScores, anyRight, staticChoice, masks,
         0));
-    rows.add(conditional(CLASS_ORACLE, labels(dev.corpus()), labels(test.corpus()), devScores,
-        testScores, staticBest, staticChoice, masks));
-    rows.add(conditional(FAMILY_ORACLE, families(dev.corpus()), families(test.corpus()),
-        devScores, testScores, staticBest, staticChoice, masks));
+    Map<String, Integer> classBest = bestPerGroup(labels(dev.corpus()), devScores);
+    rows.add(conditional(CLASS_ORACLE, classBest, labels(test.corpus()), testScores, staticBest,
+        staticChoice, masks));
+    rows.add(conditional(FAMILY_ORACLE, bestPerGroup(families(dev.corpus()), devScores),
+        families(test.corpus()), testScores, staticBest, staticChoice, masks));
     if (trainingFamilies != null) {
-      rows.add(conditional(SEEN_ORACLE, seen(families(dev.corpus())),
-          seen(families(test.corpus())), devScores, testScores, staticBest, staticChoice,
-          masks));
+      rows.add(conditional(SEEN_ORACLE, bestPerGroup(seen(families(dev.corpus())), devScores),
+          seen(families(test.corpus())), testScores, staticBest, staticChoice, masks));
     }
+    Map<String, List<Integer>> classMasks = new TreeMap<>();
+    classBest.forEach((label, c) -> classMasks.put(label, candidates.get(c).keptLayers()));
     List<ScoredCandidate> scored = new ArrayList<>();
     for (int c = 0; c < candidates.size(); c++) {
       int[] only = new int[testSize];
@@ -216,20 +222,24 @@ public final class OracleAnalysis {
       scored.add(new ScoredCandidate(candidates.get(c), mean(devScores.correctness(onlyDev)),
           mean(testScores.correctness(only)), testScores.meanLoss(only)));
     }
-    return new BudgetResult(keep, scored, staticBest, rows);
+    return new BudgetResult(keep, scored, staticBest, rows, classMasks);
   }
 
-  /**
-   * Each group's best candidate on dev, run on the test utterances of that group; a group dev
-   * lacks runs static-by-search's.
-   */
-  private Row conditional(String name, String[] devGroups, String[] testGroups,
-      CandidateScores devScores, CandidateScores testScores, int staticBest, int[] staticChoice,
-      List<boolean[]> masks) {
+  /** Each dev group's best candidate on dev. */
+  private static Map<String, Integer> bestPerGroup(String[] devGroups, CandidateScores devScores) {
     Map<String, Integer> bestOf = new HashMap<>();
     for (String group : new HashSet<>(Arrays.asList(devGroups))) {
       bestOf.put(group, best(devScores, u -> devGroups[u].equals(group)));
     }
+    return bestOf;
+  }
+
+  /**
+   * Each group's best candidate on dev ({@code bestOf}), run on the test utterances of that
+   * group; a group dev lacks runs static-by-search's.
+   */
+  private Row conditional(String name, Map<String, Integer> bestOf, String[] testGroups,
+      CandidateScores testScores, int staticBest, int[] staticChoice, List<boolean[]> masks) {
     int[] choice = new int[testGroups.length];
     int fallback = 0;
     for (int u = 0; u < choice.length; u++) {

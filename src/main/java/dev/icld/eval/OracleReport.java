@@ -3,6 +3,7 @@ package dev.icld.eval;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.icld.metrics.MaskVariation;
+import dev.icld.train.MaskTargets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,14 +65,7 @@ public final class OracleReport {
         JsonArray origins = new JsonArray();
         c.candidate().origins().forEach(origins::add);
         candidate.add("origins", origins);
-        JsonArray layers = new JsonArray();
-        boolean[] mask = c.candidate().mask();
-        for (int i = 0; i < mask.length; i++) {
-          if (mask[i]) {
-            layers.add(i);
-          }
-        }
-        candidate.add("layers", layers);
+        candidate.add("layers", layerArray(c.candidate().keptLayers()));
         candidate.addProperty("dev_accuracy", c.devAccuracy());
         candidate.addProperty("test_accuracy", c.testAccuracy());
         candidate.addProperty("test_mean_loss", c.testMeanLoss());
@@ -81,10 +75,19 @@ public final class OracleReport {
       JsonArray rows = new JsonArray();
       b.rows().forEach(r -> rows.add(rowJson(r)));
       budget.add("rows", rows);
+      JsonObject classMasks = new JsonObject();
+      b.classMasks().forEach((label, layers) -> classMasks.add(label, layerArray(layers)));
+      budget.add(MaskTargets.FIELD, classMasks);
       budgets.add(budget);
     }
     root.add("budgets", budgets);
     return root;
+  }
+
+  private static JsonArray layerArray(List<Integer> layers) {
+    JsonArray array = new JsonArray();
+    layers.forEach(array::add);
+    return array;
   }
 
   private static JsonObject rowJson(OracleAnalysis.Row r) {
@@ -170,6 +173,10 @@ public final class OracleReport {
             String.join(", ", s.candidate().origins()), s.candidate().layers(), s.devAccuracy(),
             s.testAccuracy(), s.testMeanLoss()));
       }
+      md.append("\nThe class-conditional oracle's masks (chosen on dev; `icld train-selector "
+          + "--mask-targets` distils them):\n\n| class | layers |\n|---|---|\n");
+      b.classMasks().forEach((label, layers) -> md.append(String.format("| %s | %s |%n", label,
+          CandidateMasks.joined(layers))));
     }
     return md.toString();
   }

@@ -15,6 +15,7 @@ import dev.icld.selection.SelectorConfig;
 import dev.icld.selection.SelectorFlops;
 import dev.icld.selection.SelectorInputKind;
 import dev.icld.selection.TemperatureSchedule;
+import dev.icld.train.MaskTargets;
 import dev.icld.train.SelectorTraining;
 import dev.icld.train.Trainer;
 import dev.icld.train.TrainerOptions;
@@ -55,8 +56,12 @@ public final class SelectorTrainingJob {
    * @param input what the selector reads
    * @param budgets the budgets k drawn per batch (and calibrated for adaptive mode)
    * @param distill whether KL distillation from the full-depth output joins the task loss
+   * @param maskTargets class masks the selector is pulled towards, {@link MaskTargets#NONE} for
+   *     none
+   * @param maskTargetWeight the weight of that term
    */
-  public record Variant(SelectorInputKind input, List<Integer> budgets, boolean distill) {
+  public record Variant(SelectorInputKind input, List<Integer> budgets, boolean distill,
+      MaskTargets maskTargets, double maskTargetWeight) {
     public Variant {
       budgets = List.copyOf(budgets);
     }
@@ -118,7 +123,8 @@ public final class SelectorTrainingJob {
           settings.minimumTemperature(),
           Math.max(1, totalSteps(trainLoader, settings.epochs(), settings.maxSteps())));
       SelectorTraining stage2 = new SelectorTraining(model, selector,
-          new SelectorTraining.Options(trained, temperature, distillWeight, false),
+          new SelectorTraining.Options(trained, temperature, distillWeight, false,
+              variant.maskTargets(), variant.maskTargetWeight()),
           SelectorTraining.resumedStep(runDir),
           loader -> DevScoring.selectorScore(devRunner, selector, trained));
       TrainingSummary summary = new Trainer(printed).fit(stage2, trainLoader, devLoader, runDir,
@@ -130,7 +136,8 @@ public final class SelectorTrainingJob {
         TemperatureSchedule cold = new TemperatureSchedule(settings.minimumTemperature(),
             settings.minimumTemperature(), 1);
         SelectorTraining stage3 = new SelectorTraining(model, selector,
-            new SelectorTraining.Options(trained, cold, distillWeight, true),
+            new SelectorTraining.Options(trained, cold, distillWeight, true,
+                variant.maskTargets(), variant.maskTargetWeight()),
             SelectorTraining.resumedStep(jointDir),
             loader -> DevScoring.selectorScore(devRunner, selector, trained));
         summary = new Trainer(printed).fit(stage3, trainLoader, devLoader, jointDir,
@@ -160,13 +167,21 @@ public final class SelectorTrainingJob {
     }
   }
 
-  /** A rerun resumes the run in {@code runDir}, so only with the same settings. */
+  /**
+   * A rerun resumes the run in {@code runDir}, so only with the same settings. Mask targets are
+   * named (with their file's digest) only where a run has them, so that the runs before them
+   * resume as they were recorded.
+   */
   private void guardRun(Path runDir, Variant variant, Joint joint) throws IOException {
+    String targets = variant.maskTargets() == MaskTargets.NONE ? ""
+        : String.format(", mask targets %s weight %s", variant.maskTargets().source(),
+            variant.maskTargetWeight());
     RunSettings.guard(runDir, String.format("input %s, budgets %s, epochs %d, max steps %d, "
-        + "lr %s, tau %s to %s, distillation %s, joint steps %d, seed %d", variant.input().label(),
-        variant.budgets(), settings.epochs(), settings.maxSteps(), settings.learningRate(),
-        settings.initialTemperature(), settings.minimumTemperature(),
-        variant.distill() ? settings.distillWeight() : 0, joint.steps(), settings.seed()),
+        + "lr %s, tau %s to %s, distillation %s, joint steps %d, seed %d%s",
+        variant.input().label(), variant.budgets(), settings.epochs(), settings.maxSteps(),
+        settings.learningRate(), settings.initialTemperature(), settings.minimumTemperature(),
+        variant.distill() ? settings.distillWeight() : 0, joint.steps(), settings.seed(),
+        targets),
         "a selector run", "delete that directory to start afresh, or train the variant on a "
             + "copy of the model directory");
   }

@@ -3,6 +3,7 @@ package dev.icld.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import dev.icld.data.Batch;
 import dev.icld.data.BatchLoader;
 import dev.icld.model.FoundationModel;
@@ -35,7 +36,10 @@ import java.util.Set;
  * Gumbel top-k at the annealed temperature; the model runs under the resulting per-utterance
  * gates (a dropped layer passes its input through). Loss: the task loss of the full-depth head,
  * plus, with a distillation weight, KL(full-depth prediction || gated prediction) from the same
- * frozen model (per frame over the valid frames for CTC).
+ * frozen model (per frame over the valid frames for CTC), plus, with mask targets, the binary
+ * cross-entropy between the selector's per-layer gate probabilities sigmoid(logits) and the 0/1
+ * target mask of each utterance's class at the batch's budget (utterances without one add
+ * nothing), which distils class-conditional masks (icld oracle's) into the selector.
  *
  * <p>In stage 2 only the selector trains; the backbone and heads are frozen. In stage 3 the
  * backbone (all but the conv feature encoder) and the heads train too, with the selector.
@@ -54,9 +58,13 @@ public final class SelectorTraining implements TrainingObjective {
    * @param temperature the Gumbel relaxation's temperature over optimizer steps
    * @param distillationWeight weight of the KL term; 0 for the task loss alone
    * @param jointFineTuning stage 3: the backbone and heads train with the selector
+   * @param maskTargets per budget and class, the mask to pull the selector towards;
+   *     {@link MaskTargets#NONE} for none
+   * @param maskTargetWeight weight of the mask-target term
    */
   public record Options(List<Integer> budgets, TemperatureSchedule temperature,
-      double distillationWeight, boolean jointFineTuning) {
+      double distillationWeight, boolean jointFineTuning, MaskTargets maskTargets,
+      double maskTargetWeight) {
     public Options {
       budgets = List.copyOf(budgets);
       if (budgets.isEmpty()) {
@@ -65,6 +73,10 @@ public final class SelectorTraining implements TrainingObjective {
       if (!(distillationWeight >= 0) || Double.isInfinite(distillationWeight)) {
         throw new IllegalArgumentException(
             "distillation weight must be finite and >= 0, got " + distillationWeight);
+      }
+      if (!(maskTargetWeight >= 0) || Double.isInfinite(maskTargetWeight)) {
+        throw new IllegalArgumentException(
+            "mask-target weight must be finite and >= 0, got " + maskTargetWeight);
       }
     }
   }
@@ -145,7 +157,45 @@ public final class SelectorTraining implements TrainingObjective {
       logs.put("distillation", (double) kl.getFloat());
       loss = loss.add(kl.mul(Scalar.of(kl, options.distillationWeight())));
     }
+    NDArray maskTarget = maskTargetLoss(logits, batch.labels(), k, manager);
+    if (maskTarget != null) {
+      logs.put("mask_target", (double) maskTarget.getFloat());
+      loss = loss.add(maskTarget.mul(Scalar.of(maskTarget, options.maskTargetWeight())));
+    }
     return new StepOutput(loss, activeParameters(gates), logs);
+  }
+
+  /**
+   * The binary cross-entropy of sigmoid(logits) against the target masks at budget {@code keep},
+   * averaged over the layers of the utterances whose class has one; null where none has (or
+   * without targets).
+   */
+  NDArray maskTargetLoss(NDArray logits, int[] labels, int keep, NDManager manager) {
+    if (options.maskTargetWeight() == 0 || labels == null) {
+      return null;
+    }
+    int layers = selector.layers();
+    float[] targets = new float[labels.length * layers];
+    float[] weights = new float[labels.length * layers];
+    int targeted = 0;
+    for (int b = 0; b < labels.length; b++) {
+      float[] mask = options.maskTargets().target(keep, labels[b]);
+      if (mask != null) {
+        System.arraycopy(mask, 0, targets, b * layers, layers);
+        Arrays.fill(weights, b * layers, (b + 1) * layers, 1f);
+        targeted++;
+      }
+    }
+    if (targeted == 0) {
+      return null;
+    }
+    Shape shape = new Shape(labels.length, layers);
+    // log(1 + e^x) - x t, written as max(x, 0) + log(1 + e^-|x|) - x t so that no exp overflows.
+    NDArray softplus = Activation.relu(logits).add(logits.abs().neg().exp()
+        .add(Scalar.of(logits, 1)).log());
+    NDArray perLayer = softplus.sub(logits.mul(manager.create(targets, shape)));
+    return perLayer.mul(manager.create(weights, shape)).sum()
+        .div(Scalar.of(logits, (double) targeted * layers));
   }
 
   /** The selector's input for a batch: the front end's features, or log-mel filterbanks. */

@@ -7,6 +7,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.icld.data.LabelVocabulary;
+import dev.icld.data.Manifest;
+import dev.icld.data.ManifestEntry;
 import dev.icld.eval.OracleAnalysis;
 import dev.icld.eval.OracleReport;
 import dev.icld.model.Checkpoints;
@@ -14,6 +16,7 @@ import dev.icld.model.LayerDrop;
 import dev.icld.model.Task;
 import dev.icld.model.TaskModel;
 import dev.icld.selection.StaticSubsets;
+import dev.icld.train.MaskTargets;
 import dev.icld.train.TinySetup;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,10 +73,17 @@ class OracleCommandTest {
     CliRun.Result r = oracle(model, "2,1", "3", out);
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains(OracleAnalysis.LOSS_ORACLE), r.out());
-    assertTrue(Files.readString(out.resolve(OracleReport.MARKDOWN)).contains("## k = 1"));
+    String markdown = Files.readString(out.resolve(OracleReport.MARKDOWN));
+    assertTrue(markdown.contains("## k = 1"));
+    assertTrue(markdown.contains("The class-conditional oracle's masks"), markdown);
     JsonObject report = JsonParser.parseString(Files.readString(out.resolve(OracleReport.JSON)))
         .getAsJsonObject();
     int testUtterances = report.get("test_utterances").getAsInt();
+    List<String> testLabels = Manifest.read(data.resolve("test.jsonl")).stream()
+        .map(ManifestEntry::label).toList();
+    LabelVocabulary labels = LabelVocabulary.of(List.of("high", "low", "mid"));
+    MaskTargets targets = MaskTargets.read(out.resolve(OracleReport.JSON), "kws", labels, LAYERS);
+    assertEquals(List.of(1, 2), targets.budgets());
     assertEquals(12, testUtterances);
     assertEquals(12, report.get("dev_utterances").getAsInt());
     assertEquals(List.of(2, 1), report.getAsJsonArray("budgets").asList().stream()
@@ -136,6 +146,22 @@ class OracleCommandTest {
         assertTrue(anyRight >= row.get("accuracy").getAsDouble() - 1e-12, row.toString());
         JsonObject variation = row.getAsJsonObject("mask_variation");
         assertTrue(variation.get("most_common_mask_share").getAsDouble() > 0);
+      }
+      // class_masks: the class-conditional oracle's masks, which icld train-selector reads back.
+      List<Integer> classChoice = rows.get(OracleAnalysis.CLASS_ORACLE)
+          .getAsJsonArray("candidate_per_test_utterance").asList().stream()
+          .map(JsonElement::getAsInt).toList();
+      JsonObject classMasks = budget.getAsJsonObject(MaskTargets.FIELD);
+      for (int u = 0; u < testUtterances; u++) {
+        String label = testLabels.get(u);
+        float[] target = targets.target(keep, labels.indexOf(label));
+        boolean[] ran = new boolean[LAYERS];
+        candidates.get(classChoice.get(u)).getAsJsonArray("layers")
+            .forEach(layer -> ran[layer.getAsInt()] = true);
+        for (int layer = 0; layer < LAYERS; layer++) {
+          assertEquals(ran[layer] ? 1f : 0f, target[layer], "k = " + keep + ", " + label);
+        }
+        assertEquals(candidates.get(classChoice.get(u)).get("layers"), classMasks.get(label));
       }
       double gap = rows.get(OracleAnalysis.LOSS_ORACLE).get("minus_static_by_search")
           .getAsDouble();

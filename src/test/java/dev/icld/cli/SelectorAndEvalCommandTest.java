@@ -10,8 +10,11 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.icld.eval.EvaluationReport;
+import dev.icld.files.FileDigests;
+import dev.icld.files.RunSettings;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FoundationModel;
+import dev.icld.model.TaskModel;
 import dev.icld.recipes.SelectorTrainingJob;
 import dev.icld.selection.LayerSelector;
 import dev.icld.selection.SelectorConfig;
@@ -304,6 +307,46 @@ class SelectorAndEvalCommandTest {
     assertEquals(variant.toString(), report.get("selector_dir").getAsString());
     assertEquals(2, report.getAsJsonArray("results").size());
     assertEquals(0, report.getAsJsonArray("skipped").size());
+  }
+
+  @Test
+  void maskTargetsAreCheckedRecordedWithTheirDigestAndGuardTheRun() throws IOException {
+    List<String> labels;
+    try (TaskModel model = TaskModel.load(layerDropModel)) {
+      labels = model.labels().labels();
+    }
+    Path oracle = temp.resolve("oracle-targets.json");
+    Files.writeString(oracle, String.format("""
+        {"task": "kws", "budgets": [{"budget": 2, "class_masks": {"%s": [0, 3], "%s": [1, 2]}}]}
+        """, labels.get(0), labels.get(1)));
+    Path variant = temp.resolve("variant-targets");
+    String[] command = {"train-selector", "--model", layerDropModel.toString(), "--data",
+        data.toString(), "--budgets", "2", "--max-steps", "3", "--batch-seconds", "1.5",
+        "--selector-dir", variant.toString(), "--mask-targets", oracle.toString(),
+        "--mask-target-weight", "2"};
+    CliRun.Result trained = CliRun.run(command);
+    assertEquals(0, trained.code(), trained.err());
+    assertTrue(trained.out().contains("mask targets " + oracle), trained.out());
+    Path runDir = variant.resolve(SelectorTrainingJob.RUN_DIR);
+    String options = Files.readString(runDir.resolve(RunSettings.FILE));
+    assertTrue(options.contains("mask targets " + oracle + " (sha256 "
+        + FileDigests.sha256(oracle) + ") weight 2.0"), options);
+    assertTrue(metricLines(runDir.resolve("metrics.jsonl")).get(0).has("mask_target"));
+    String[] otherWeight = command.clone();
+    otherWeight[otherWeight.length - 1] = "3";
+    CliRun.Result refused = CliRun.run(otherWeight);
+    assertEquals(1, refused.code());
+    assertTrue(refused.err().contains("holds a selector run with other options"), refused.err());
+
+    Path otherTask = temp.resolve("oracle-sid.json");
+    Files.writeString(otherTask, Files.readString(oracle).replace("\"kws\"", "\"sid\""));
+    CliRun.Result wrongTask = CliRun.run("train-selector", "--model", layerDropModel.toString(),
+        "--data", data.toString(), "--selector-dir", temp.resolve("never").toString(),
+        "--mask-targets", otherTask.toString());
+    assertEquals(1, wrongTask.code());
+    assertTrue(wrongTask.err().contains(otherTask + ": mask targets do not fit the model: its "
+        + "task is sid, the model's is kws"), wrongTask.err());
+    assertFalse(Files.exists(temp.resolve("never")), "nothing is trained for refused targets");
   }
 
   @Test

@@ -11,7 +11,6 @@ import dev.icld.data.Corpus;
 import dev.icld.data.LabelVocabulary;
 import dev.icld.data.TargetKind;
 import dev.icld.model.Checkpoints;
-import dev.icld.model.FrontEndOutput;
 import dev.icld.model.LayerDrop;
 import dev.icld.model.LayerMask;
 import dev.icld.model.ModelOutput;
@@ -21,7 +20,6 @@ import dev.icld.model.Torch;
 import dev.icld.selection.Budget;
 import dev.icld.selection.InputConditionedPolicy;
 import dev.icld.selection.LayerSelector;
-import dev.icld.selection.SelectionInput;
 import dev.icld.selection.SelectorConfig;
 import dev.icld.selection.SelectorInputKind;
 import dev.icld.selection.TemperatureSchedule;
@@ -96,7 +94,8 @@ class InputConditionedToyTest {
       new Trainer().fit(new ClassRoutedFineTuning(model), loader, null, temp.resolve("routed"),
           quiet.withLearningRate(5e-3).withMaxSteps(40).withEpochs(40));
       new Trainer().fit(new SelectorTraining(model, selector, new SelectorTraining.Options(
-              List.of(1), new TemperatureSchedule(2, 0.3, 40), 0, false), 0, d -> {
+              List.of(1), new TemperatureSchedule(2, 0.3, 40), 0, false, MaskTargets.NONE, 0), 0,
+          d -> {
             throw new AssertionError("no dev set");
           }), loader, null, temp.resolve("selector"),
           quiet.withLearningRate(3e-2).withMaxSteps(40).withEpochs(40).withWarmupFraction(0));
@@ -106,12 +105,7 @@ class InputConditionedToyTest {
       Set<Integer> chosen = new HashSet<>();
       try (NDManager manager = Torch.newManager()) {
         for (int u = 0; u < dev.size(); u++) {
-          float[] samples = dev.samples(u);
-          FrontEndOutput frontEnd = model.backbone().frontEnd(
-              manager.create(samples, new Shape(1, samples.length)), new int[] {samples.length});
-          boolean[] mask = policy.select(
-              SelectionInput.ofFeatures(frontEnd.features(), frontEnd.frameLengths()),
-              Budget.of(1, 3)).mask(0);
+          boolean[] mask = TinySetup.selectedMask(model, policy, dev, u, Budget.of(1, 3), manager);
           int layer = mask[0] ? 0 : mask[1] ? 1 : 2;
           chosen.add(layer);
           matches += layer == labels.indexOf(dev.get(u).entry().label()) ? 1 : 0;

@@ -20,6 +20,8 @@ import dev.icld.model.LayerDrop;
 import dev.icld.model.Task;
 import dev.icld.model.TaskModel;
 import dev.icld.model.Torch;
+import dev.icld.selection.Budget;
+import dev.icld.selection.InputConditionedPolicy;
 import dev.icld.selection.LayerSelector;
 import dev.icld.selection.SelectorConfig;
 import dev.icld.selection.SelectorInputKind;
@@ -96,7 +98,8 @@ class SelectorTrainingTest {
       Map<String, float[]> backboneBefore = values(model.backbone().parameters());
       Map<String, float[]> headsBefore = values(model.headParameters());
       SelectorTraining objective = new SelectorTraining(model, selector,
-          new SelectorTraining.Options(List.of(1), new TemperatureSchedule(2, 0.2, 40), 0, false),
+          new SelectorTraining.Options(List.of(1), new TemperatureSchedule(2, 0.2, 40), 0, false,
+              MaskTargets.NONE, 0),
           0, d -> { throw new AssertionError("no dev set"); });
       assertEquals(selector.parameters().size(), objective.parameters().size());
       Path run = temp.resolve("selector");
@@ -126,6 +129,46 @@ class SelectorTrainingTest {
   }
 
   @Test
+  void maskTargetsPullTheSelectorsTopKTowardsEachClassMask() throws IOException {
+    Path oracle = temp.resolve("oracle.json");
+    Files.writeString(oracle, """
+        {"task": "kws", "budgets": [{"budget": 2,
+          "class_masks": {"high": [0, 1], "low": [2, 3], "mid": [1, 2]}}]}""");
+    MaskTargets targets = MaskTargets.read(oracle, "kws", labels, LAYERS);
+    try (TaskModel model = fineTuned();
+        LayerSelector selector = LayerSelector.initialise(
+            SelectorConfig.of(SelectorInputKind.FEATURES, 16, LAYERS), 11);
+        BatchLoader loader = wholeBatch()) {
+      Path run = temp.resolve("targets");
+      new Trainer().fit(new SelectorTraining(model, selector,
+          new SelectorTraining.Options(List.of(2), new TemperatureSchedule(2, 0.2, 40), 0, false,
+              targets, 20), 0, d -> { throw new AssertionError("no dev set"); }),
+          loader, null, run, TrainerOptions.defaults().withProgress(false)
+              .withLearningRate(5e-2).withWarmupFraction(0).withMaxSteps(40).withEpochs(40)
+              .withSeed(3));
+      List<JsonObject> steps = steps(run);
+      assertTrue(steps.get(39).get("mask_target").getAsDouble()
+          < steps.get(0).get("mask_target").getAsDouble(), "the mask-target loss did not fall");
+      InputConditionedPolicy policy = new InputConditionedPolicy(selector);
+      int matches = 0;
+      try (NDManager manager = Torch.newManager()) {
+        for (int u = 0; u < train.size(); u++) {
+          boolean[] mask = TinySetup.selectedMask(model, policy, train, u, Budget.of(2, LAYERS),
+              manager);
+          float[] target = targets.target(2, labels.indexOf(train.get(u).entry().label()));
+          boolean same = true;
+          for (int layer = 0; layer < LAYERS; layer++) {
+            same &= mask[layer] == (target[layer] == 1f);
+          }
+          matches += same ? 1 : 0;
+        }
+      }
+      assertTrue(matches >= train.size() * 3 / 4, "the selector's top-2 was its class's target "
+          + "mask for " + matches + " of " + train.size() + " training utterances");
+    }
+  }
+
+  @Test
   void jointFineTuningTrainsTheModelTooAndDistillationIsLogged() throws IOException {
     try (TaskModel model = fineTuned();
         LayerSelector selector = LayerSelector.initialise(
@@ -134,7 +177,7 @@ class SelectorTrainingTest {
       Map<String, float[]> headsBefore = values(model.headParameters());
       SelectorTraining objective = new SelectorTraining(model, selector,
           new SelectorTraining.Options(List.of(1, 2, 3), new TemperatureSchedule(1, 1, 1), 1.0,
-              true), 0, d -> { throw new AssertionError("no dev set"); });
+              true, MaskTargets.NONE, 0), 0, d -> { throw new AssertionError("no dev set"); });
       assertTrue(objective.parameters().containsKey("selector.conv.weight"));
       assertTrue(objective.parameters().containsKey("heads.0.weight"));
       assertTrue(objective.parameters().keySet().stream().noneMatch(n -> n.startsWith("feature_extractor.")));

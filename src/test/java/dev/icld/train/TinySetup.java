@@ -1,5 +1,7 @@
 package dev.icld.train;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.icld.audio.Audio;
 import dev.icld.audio.WavWriter;
 import dev.icld.data.BatchLoader;
@@ -11,11 +13,15 @@ import dev.icld.data.Manifest;
 import dev.icld.data.ManifestEntry;
 import dev.icld.data.TargetKind;
 import dev.icld.model.Checkpoints;
+import dev.icld.model.FrontEndOutput;
 import dev.icld.model.LayerDrop;
 import dev.icld.model.ModelConfig;
 import dev.icld.model.ModelType;
 import dev.icld.model.Task;
 import dev.icld.model.TaskModel;
+import dev.icld.selection.Budget;
+import dev.icld.selection.InputConditionedPolicy;
+import dev.icld.selection.SelectionInput;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,5 +95,15 @@ public final class TinySetup {
 
   static BatchLoader evalLoader(Corpus corpus, LabelVocabulary labels) {
     return new BatchLoader(corpus, labels, BatchSampler.Options.evaluation(16, 0), 0);
+  }
+
+  /** The layers the selector's policy keeps for one utterance of {@code corpus} at a budget. */
+  static boolean[] selectedMask(TaskModel model, InputConditionedPolicy policy, Corpus corpus,
+      int utterance, Budget budget, NDManager manager) throws IOException {
+    float[] samples = corpus.samples(utterance);
+    FrontEndOutput frontEnd = model.backbone().frontEnd(
+        manager.create(samples, new Shape(1, samples.length)), new int[] {samples.length});
+    return policy.select(SelectionInput.ofFeatures(frontEnd.features(), frontEnd.frameLengths()),
+        budget).mask(0);
   }
 }
