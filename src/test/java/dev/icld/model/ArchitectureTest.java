@@ -23,20 +23,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  * its parts, and the DJL model is built from exactly the parameters it lists. The checkpoints are
  * the torchaudio fixtures (post-LN Base, pre-LN Large with a CTC head and torch's parametrization
  * names, HuBERT), the synthetic WavLM in both forms (names written from transformers' modeling
- * file) and the embedded default model (log-mel front end, no projection norm).
+ * file) and the two embedded models (log-mel front end, no projection norm; HuBERT's layout and
+ * WavLM's).
  */
 class ArchitectureTest {
   @TempDir Path temp;
 
-  /** A fixture or synthetic WavLM ({@link SyntheticCheckpoint#modelDir}), or the default model. */
+  /** A fixture or synthetic WavLM ({@link SyntheticCheckpoint#modelDir}), or an embedded model. */
   private Path modelDir(String name) throws Exception {
-    return name.equals("default")
-        ? Path.of("models", "default")
-        : SyntheticCheckpoint.modelDir(name, temp);
+    return name.startsWith("models/") ? Path.of(name) : SyntheticCheckpoint.modelDir(name, temp);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "large", "hubert", "wavlm", "wavlm-large", "default"})
+  @ValueSource(strings = {"base", "large", "hubert", "wavlm", "wavlm-large", "models/default",
+      "models/wavlm"})
   void everyCheckpointTensorBelongsToExactlyOnePart(String name) throws Exception {
     Path dir = modelDir(name);
     try (FoundationModel model = Checkpoints.load(dir)) {
@@ -63,7 +63,8 @@ class ArchitectureTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "large", "hubert", "wavlm", "wavlm-large", "default"})
+  @ValueSource(strings = {"base", "large", "hubert", "wavlm", "wavlm-large", "models/default",
+      "models/wavlm"})
   void theModelIsBuiltFromExactlyTheListedParameters(String name) throws Exception {
     try (FoundationModel model = Checkpoints.load(modelDir(name))) {
       Set<String> listed = new TreeSet<>();
