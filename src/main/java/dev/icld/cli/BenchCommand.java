@@ -35,7 +35,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -128,7 +127,14 @@ final class BenchCommand implements Callable<Integer> {
       description = "busy threads of the competing load (default: ${DEFAULT-VALUE})")
   int loadThreads;
 
-  @Mixin BeforeAfterOptions beforeAfter;
+  @Option(names = "--baseline", paramLabel = "JAR",
+      description = "another build's icld.jar (its lib/ beside it): bench it and this build in "
+          + "turn, each as its own process on --model, and report this build's times over its")
+  Path baselineJar;
+
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "runs of each build with --baseline (default: ${DEFAULT-VALUE})")
+  int rounds;
 
   @Spec CommandSpec spec;
 
@@ -168,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--deadline must be positive and --deadline-calls, "
           + "--load-phase and --load-threads at least 1");
     }
-    if (beforeAfter.baselineJar != null && (modelDir == null || beforeAfter.rounds < 1)) {
+    if (baselineJar != null && (modelDir == null || rounds < 1)) {
       throw new IllegalArgumentException("--baseline needs --model DIR (two builds may build "
           + "different random backbones) and --rounds of at least 1");
     }
@@ -196,7 +202,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     DeadlineExperiment.Report deadline = data == null ? null : deadlineExperiment(deadlineModel, out);
     BuildComparison.Result comparison =
-        beforeAfter.baselineJar == null ? null : compareWithBaseline(djlThreads);
+        baselineJar == null ? null : compareWithBaseline(djlThreads);
     BenchmarkReport report = new BenchmarkReport(commandLine(), Machine.current(), threads,
         djlThreads, settings, results, PeakMemory.heapBytes(), PeakMemory.residentBytes(), deadline,
         comparison);
@@ -259,7 +265,7 @@ final class BenchCommand implements Callable<Integer> {
         "--torch-python", "/nonexistent"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> jvm = List.of(java, "-Dai.djl.offline=true", "-D" + DJL_THREADS + "=" + djlThreads);
-    Path jar = beforeAfter.baselineJar.toAbsolutePath();
+    Path jar = baselineJar.toAbsolutePath();
     List<String> baseline = new ArrayList<>(jvm);
     baseline.addAll(List.of("-cp", jar + File.pathSeparator + jar.getParent().resolve("lib") + "/*",
         Main.class.getName()));
@@ -268,8 +274,8 @@ final class BenchCommand implements Callable<Integer> {
     current.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     current.addAll(arguments);
     Path work = Files.createTempDirectory("icld-before-after-");
-    return BuildComparison.run(beforeAfter.baselineJar.toString(), baseline, current,
-        beforeAfter.rounds, work);
+    return BuildComparison.run(baselineJar.toString(), baseline, current,
+        rounds, work);
   }
 
   /** DJL's thread setting as a number, or {@code fallback} where it is not one. */

@@ -93,8 +93,7 @@ final class PretrainPhonesCommand implements Callable<Integer> {
         common.excludeSpeakersOf, common.out, common.architecture(true), init,
         frontEndSteps, maxSteps, batchSeconds, frontEndLearningRate, learningRate, depths,
         depthWeights, maskProbability, mixProbability, frontEndGradientScale, checkpointEvery,
-        seed,
-        CommandText.of(spec));
+        seed, CommandText.of(spec));
     new PhonePretrainingRun(spec.commandLine().getOut()).run(request);
     return 0;
   }

@@ -72,16 +72,12 @@ final class PretrainingOptions {
   static final class ModelTypeConverter implements CommandLine.ITypeConverter<ModelType> {
     @Override
     public ModelType convert(String value) {
-      ModelType type;
-      try {
-        type = ModelType.fromId(value);
-      } catch (IllegalArgumentException e) {
-        type = ModelType.WAV2VEC2;
+      for (ModelType type : List.of(ModelType.HUBERT, ModelType.WAVLM)) {
+        if (type.id().equals(value)) {
+          return type;
+        }
       }
-      if (type == ModelType.WAV2VEC2) {
-        throw new CommandLine.TypeConversionException("expected hubert or wavlm, got " + value);
-      }
-      return type;
+      throw new CommandLine.TypeConversionException("expected hubert or wavlm, got " + value);
     }
   }
 }
