@@ -180,7 +180,9 @@ public final class Benchmark {
     double[][] stageMs = new double[stages.size()][repeats];
     double[] selectorMs = new double[repeats];
     double[] headMs = new double[repeats];
-    warmUpSelector(model, selector, audio, lengths);
+    // As a server runs it: the policy (and its copy of the weights) made once, not per call.
+    InputConditionedPolicy policy = new InputConditionedPolicy(selector);
+    warmUpSelector(model, policy, audio, lengths);
     int runs = settings.warmups() + repeats;
     try (ProgressBar progress = new ProgressBar(
         String.format("bench %s %.0f s", name, seconds), runs)) {
@@ -198,7 +200,7 @@ public final class Benchmark {
             s[3][r] = ort;
           }
         }
-        double[] extras = timeSelectorAndHead(model, selector, head, audio, lengths);
+        double[] extras = timeSelectorAndHead(model, policy, head, audio, lengths);
         double[] stageTimes = timeStages(stages, audio);
         if (r >= 0) {
           selectorMs[r] = extras[0];
@@ -250,12 +252,12 @@ public final class Benchmark {
    * as any server's first seconds give it; the bench's few warm-up runs alone would time the
    * interpreter.
    */
-  private static void warmUpSelector(FoundationModel model, LayerSelector selector, float[] audio,
-      int[] lengths) {
+  private static void warmUpSelector(FoundationModel model, InputConditionedPolicy policy,
+      float[] audio, int[] lengths) {
     try (NDManager run = Torch.newManager()) {
       FrontEndOutput frontEnd = model.frontEnd(run.create(audio, new Shape(1, audio.length)), lengths);
       for (int call = 0; call < SELECTOR_WARM_UP_CALLS; call++) {
-        selectHalf(selector, frontEnd);
+        selectHalf(policy, frontEnd);
       }
     }
   }
@@ -282,14 +284,14 @@ public final class Benchmark {
    * {selector, head} milliseconds on the full model's front end and output (not timed): the
    * selector as inference runs it, the input-conditioned policy choosing half the layers.
    */
-  private static double[] timeSelectorAndHead(FoundationModel model, LayerSelector selector,
-      NDArray head, float[] audio, int[] lengths) {
+  private static double[] timeSelectorAndHead(FoundationModel model,
+      InputConditionedPolicy policy, NDArray head, float[] audio, int[] lengths) {
     try (NDManager run = Torch.newManager()) {
       FrontEndOutput frontEnd = model.frontEnd(run.create(audio, new Shape(1, audio.length)), lengths);
       NDArray last = model.encode(frontEnd, LayerMask.all(model.layerCount())).lastHiddenState();
       last.toFloatArray();
       long start = System.nanoTime();
-      selectHalf(selector, frontEnd);
+      selectHalf(policy, frontEnd);
       long split = System.nanoTime();
       last.matMul(head).toFloatArray();
       long end = System.nanoTime();
@@ -297,10 +299,10 @@ public final class Benchmark {
     }
   }
 
-  private static void selectHalf(LayerSelector selector, FrontEndOutput frontEnd) {
-    new InputConditionedPolicy(selector).select(
-        SelectionInput.ofFeatures(frontEnd.features(), frontEnd.frameLengths()),
-        Budget.of(Math.max(1, selector.layers() / 2), selector.layers()));
+  private static void selectHalf(InputConditionedPolicy policy, FrontEndOutput frontEnd) {
+    int layers = policy.layers();
+    policy.select(SelectionInput.ofFeatures(frontEnd.features(), frontEnd.frameLengths()),
+        Budget.of(Math.max(1, layers / 2), layers));
   }
 
   static float[] randomAudio(Random random, int samples) {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
       ImportCommand.class,
       InspectCommand.class, PretrainCommand.class, PretrainPhonesCommand.class, FinetuneCommand.class,
       TrainSelectorCommand.class, EvalCommand.class, InferCommand.class,
-      BenchCommand.class, LoadTestCommand.class, AblateCommand.class, OracleCommand.class})
+      BenchCommand.class, LoadTestCommand.class, AblateCommand.class, OracleCommand.class,
+      PaperTableCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

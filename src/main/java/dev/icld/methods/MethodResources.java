@@ -2,6 +2,7 @@ package dev.icld.methods;
 
 import dev.icld.selection.EntropyExit;
 import dev.icld.selection.LayerSelector;
+import dev.icld.selection.SelectorWeights;
 import dev.icld.selection.StaticSubsets;
 import java.util.Map;
 
@@ -10,12 +11,20 @@ import java.util.Map;
  * prepared for it. A method only reads what its {@link Method#needs()} name.
  *
  * @param selector the layer selector, or null
+ * @param selectorWeights its weights copied for inference once, for every policy made from these
+ *     resources (null without a selector)
  * @param staticSubsets the static layer subsets, or null
  * @param exitThresholds per budget k, the dynamic exit's calibrated rule (empty when none)
  */
-public record MethodResources(LayerSelector selector, StaticSubsets staticSubsets,
-    Map<Integer, EntropyExit> exitThresholds) {
+public record MethodResources(LayerSelector selector, SelectorWeights selectorWeights,
+    StaticSubsets staticSubsets, Map<Integer, EntropyExit> exitThresholds) {
   public MethodResources {
     exitThresholds = Map.copyOf(exitThresholds);
+  }
+
+  /** Resources with the selector's weights copied now. */
+  public MethodResources(LayerSelector selector, StaticSubsets staticSubsets,
+      Map<Integer, EntropyExit> exitThresholds) {
+    this(selector, selector == null ? null : selector.weights(), staticSubsets, exitThresholds);
   }
 }

@@ -23,7 +23,7 @@ class SelectorMethod extends Method {
 
   @Override
   public LayerSelectionPolicy policy(MethodResources resources, long seed) {
-    return new InputConditionedPolicy(resources.selector());
+    return new InputConditionedPolicy(resources.selector(), resources.selectorWeights());
   }
 
   @Override

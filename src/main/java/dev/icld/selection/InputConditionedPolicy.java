@@ -10,12 +10,41 @@ import java.util.Set;
  * fixed budget keeps the top-k logits of each utterance (ties to the lower layer); an adaptive
  * budget keeps the layers whose gate exceeds the threshold calibrated for k, so the count varies
  * per utterance while its average over the calibration inputs is k.
+ *
+ * <p>It computes with a copy of the selector's weights ({@link SelectorWeights}) made once, so a
+ * policy made during training scores the weights of that moment; adaptive thresholds are read from
+ * the selector at each call, so a calibration recorded later is seen.
  */
 public final class InputConditionedPolicy implements LayerSelectionPolicy {
   private final LayerSelector selector;
+  private final SelectorWeights weights;
 
+  /** A policy on a copy of the selector's weights as they are now. */
   public InputConditionedPolicy(LayerSelector selector) {
+    this(selector, selector.weights());
+  }
+
+  /**
+   * A policy on weights copied before (a server copies them once, not at every call).
+   *
+   * @param weights {@code selector}'s, from {@link LayerSelector#weights()}
+   */
+  public InputConditionedPolicy(LayerSelector selector, SelectorWeights weights) {
+    SelectorConfig a = weights.config();
+    SelectorConfig b = selector.config();
+    if (a.input() != b.input() || a.inputChannels() != b.inputChannels()
+        || a.hiddenChannels() != b.hiddenChannels() || a.budgetEmbedding() != b.budgetEmbedding()
+        || a.layers() != b.layers()) {
+      throw new IllegalArgumentException("the weights are not of this selector's shape: "
+          + a + " against " + b);
+    }
     this.selector = selector;
+    this.weights = weights;
+  }
+
+  /** L, the layers of the backbone this policy selects from. */
+  public int layers() {
+    return selector.layers();
   }
 
   @Override
@@ -37,7 +66,7 @@ public final class InputConditionedPolicy implements LayerSelectionPolicy {
     }
     int[] budgets = new int[input.batchSize()];
     Arrays.fill(budgets, budget.keep());
-    float[][] logits = selector.logitValues(input, budgets);
+    float[][] logits = weights.logits(input, budgets);
     if (!budget.adaptive()) {
       float[] flat = new float[logits.length * selector.layers()];
       for (int b = 0; b < logits.length; b++) {
@@ -66,7 +95,7 @@ public final class InputConditionedPolicy implements LayerSelectionPolicy {
     for (SelectionInput input : inputs) {
       int[] budgets = new int[input.batchSize()];
       Arrays.fill(budgets, budget.keep());
-      for (float[] row : selector.logitValues(input, budgets)) {
+      for (float[] row : weights.logits(input, budgets)) {
         float[] p = new float[row.length];
         for (int i = 0; i < row.length; i++) {
           p[i] = (float) AdaptiveThreshold.sigmoid(row[i]);

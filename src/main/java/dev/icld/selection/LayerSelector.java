@@ -170,8 +170,8 @@ public final class LayerSelector implements AutoCloseable {
     config = config.withAdaptiveThreshold(keep, threshold);
   }
 
-  /** The input array this selector reads from {@code input}, with its valid frame counts. */
-  private NDArray inputOf(SelectionInput input) {
+  /** The input array a selector of {@code config} reads from {@code input}. */
+  static NDArray inputOf(SelectorConfig config, SelectionInput input) {
     if (config.input() == SelectorInputKind.FEATURES) {
       if (!input.hasFeatures()) {
         throw new IllegalArgumentException("the selector reads the feature-encoder output, "
@@ -186,13 +186,14 @@ public final class LayerSelector implements AutoCloseable {
     return input.logMel();
   }
 
-  private int[] lengthsOf(SelectionInput input) {
+  /** The valid frame counts of {@link #inputOf}'s array. */
+  static int[] lengthsOf(SelectorConfig config, SelectionInput input) {
     return config.input() == SelectorInputKind.FEATURES ? input.featureLengths() : input.logMelLengths();
   }
 
   /** Logits [B, L] for the input this selector reads; see {@link #logits(NDArray, int[], int[])}. */
   public NDArray logits(SelectionInput input, int[] budgets) {
-    return logits(inputOf(input), lengthsOf(input), budgets);
+    return logits(inputOf(config, input), lengthsOf(config, input), budgets);
   }
 
   /**
@@ -202,7 +203,7 @@ public final class LayerSelector implements AutoCloseable {
    * @return logits [B, L]: higher means the layer is more worth running for this input and budget
    */
   public NDArray logits(NDArray frames, int[] lengths, int[] budgets) {
-    checkInput(frames, lengths, budgets);
+    checkInput(config, frames, lengths, budgets);
     int batch = lengths.length;
     int time = (int) frames.getShape().get(1);
     NDManager target = frames.getManager();
@@ -227,7 +228,7 @@ public final class LayerSelector implements AutoCloseable {
         parameters.get("output.bias")).singletonOrThrow();
   }
 
-  private void checkInput(NDArray frames, int[] lengths, int[] budgets) {
+  static void checkInput(SelectorConfig config, NDArray frames, int[] lengths, int[] budgets) {
     long[] shape = frames.getShape().getShape();
     if (shape.length != 3 || shape[2] != config.inputChannels()) {
       throw new IllegalArgumentException("the selector reads [batch, frames, " + config.inputChannels()
@@ -250,94 +251,11 @@ public final class LayerSelector implements AutoCloseable {
   }
 
   /**
-   * The logits of {@link #logits(NDArray, int[], int[])} as plain numbers [B][L], for inference
-   * (no gradient, no array outlives the call). The same network in one native product instead of a
-   * dozen native calls: the frames times the conv weight, each frame against each of the kernel's
-   * three taps, and the rest in Java (adding each frame's taps from its neighbours, GELU, the
-   * masked mean-pool and the output layer, a few thousand multiply-adds). At batch 1 on a second
-   * of audio a native call costs about as much as its arithmetic, so the count of calls is the
-   * selector's time (BENCHMARKS.md).
+   * A copy of the weights as they are now, for inference: a policy made from it keeps it, and
+   * later training steps do not reach it.
    */
-  public float[][] logitValues(SelectionInput input, int[] budgets) {
-    NDArray frames = inputOf(input);
-    int[] lengths = lengthsOf(input);
-    checkInput(frames, lengths, budgets);
-    int width = config.hiddenChannels();
-    float[] taps;
-    try (NDManager scratch = frames.getManager().newSubManager()) {
-      frames.tempAttach(scratch);
-      // [H, C, K] to [C, K * H]: column j * H + h is output channel h's weights on tap j. The
-      // view belongs to the parameters' manager until moved, and what it makes to its own.
-      NDArray tapsLast = parameters.get("conv.weight").transpose(1, 2, 0);
-      tapsLast.attach(scratch);
-      NDArray weights = tapsLast.reshape(config.inputChannels(), SelectorConfig.KERNEL * width);
-      taps = frames.matMul(weights).toFloatArray();
-    }
-    return pooledOutput(convolved(taps, (int) frames.getShape().get(1), lengths), lengths, budgets);
-  }
-
-  /**
-   * GELU of the conv at every valid frame, [frames of all utterances, H], from {@code taps} [B, T,
-   * K * H]: frame t sums tap j of frame t + j - 1, where frames outside the utterance are zero (the
-   * conv's padding and the zeroed padding of {@link #logits}).
-   */
-  private float[] convolved(float[] taps, int time, int[] lengths) {
-    int width = config.hiddenChannels();
-    int tapWidth = SelectorConfig.KERNEL * width;
-    float[] bias = parameters.get("conv.bias").toFloatArray();
-    float[] hidden = new float[Arrays.stream(lengths).sum() * width];
-    int row = 0;
-    for (int b = 0; b < lengths.length; b++) {
-      for (int t = 0; t < lengths[b]; t++, row++) {
-        int out = row * width;
-        System.arraycopy(bias, 0, hidden, out, width);
-        for (int j = 0; j < SelectorConfig.KERNEL; j++) {
-          int source = t + j - SelectorConfig.KERNEL / 2;
-          if (source >= 0 && source < lengths[b]) {
-            int in = (b * time + source) * tapWidth + j * width;
-            for (int h = 0; h < width; h++) {
-              hidden[out + h] += taps[in + h];
-            }
-          }
-        }
-      }
-    }
-    for (int i = 0; i < hidden.length; i++) {
-      hidden[i] = gelu(hidden[i]);
-    }
-    return hidden;
-  }
-
-  /** The mean-pool of each utterance's rows of {@code hidden} [rows, H], then the output layer. */
-  private float[][] pooledOutput(float[] hidden, int[] lengths, int[] budgets) {
-    int width = config.hiddenChannels();
-    int embeddingWidth = config.budgetEmbedding();
-    int inputs = width + embeddingWidth;
-    float[] weight = parameters.get("output.weight").toFloatArray();
-    float[] bias = parameters.get("output.bias").toFloatArray();
-    float[] embeddings = parameters.get("budget_embedding.weight").toFloatArray();
-    float[][] logits = new float[lengths.length][config.layers()];
-    int row = 0;
-    for (int b = 0; b < lengths.length; b++) {
-      double[] pooled = new double[width];
-      for (int t = 0; t < lengths[b]; t++, row++) {
-        for (int h = 0; h < width; h++) {
-          pooled[h] += hidden[row * width + h];
-        }
-      }
-      int embedding = (budgets[b] - 1) * embeddingWidth;
-      for (int l = 0; l < config.layers(); l++) {
-        double sum = bias[l];
-        for (int h = 0; h < width; h++) {
-          sum += weight[l * inputs + h] * pooled[h] / lengths[b];
-        }
-        for (int e = 0; e < embeddingWidth; e++) {
-          sum += weight[l * inputs + width + e] * embeddings[embedding + e];
-        }
-        logits[b][l] = (float) sum;
-      }
-    }
-    return logits;
+  public SelectorWeights weights() {
+    return SelectorWeights.copyOf(config, parameters);
   }
 
   /**

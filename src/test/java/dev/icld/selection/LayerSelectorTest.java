@@ -78,7 +78,7 @@ class LayerSelectorTest {
       int[] budgets = {1, 3, LAYERS};
       for (LayerSelector selector : List.of(trained, fresh)) {
         float[] network = selector.logits(batch, lengths, budgets).toFloatArray();
-        float[][] inference = selector.logitValues(SelectionInput.ofFeatures(batch, lengths), budgets);
+        float[][] inference = selector.weights().logits(SelectionInput.ofFeatures(batch, lengths), budgets);
         for (int b = 0; b < lengths.length; b++) {
           for (int i = 0; i < LAYERS; i++) {
             float expected = network[b * LAYERS + i];
@@ -87,6 +87,30 @@ class LayerSelectorTest {
           }
         }
       }
+    }
+  }
+
+  @Test
+  void aPolicyKeepsTheWeightsItWasMadeWithAndANewOneSeesTraining() {
+    try (LayerSelector selector = selector(); NDManager manager = Torch.newManager()) {
+      SelectionInput input = SelectionInput.ofFeatures(frames(manager, 2, 7, 5), new int[] {7, 4});
+      Budget budget = Budget.of(1, LAYERS);
+      InputConditionedPolicy before = new InputConditionedPolicy(selector);
+      Selection chosen = before.select(input, budget);
+      // a training step in place, as AdamW makes it: the last layer now wins for every input
+      float[] favourLast = new float[LAYERS];
+      favourLast[LAYERS - 1] = 1e4f;
+      selector.parameters().get("output.bias").addi(manager.create(favourLast));
+      for (int b = 0; b < 2; b++) {
+        assertArrayEquals(chosen.mask(b), before.select(input, budget).mask(b), "utterance " + b);
+        assertTrue(new InputConditionedPolicy(selector).select(input, budget).mask(b)[LAYERS - 1]);
+      }
+    }
+    try (LayerSelector selector = selector(); LayerSelector other = LayerSelector.initialise(
+        new SelectorConfig(SelectorInputKind.FEATURES, CHANNELS, 8, 4, LAYERS + 1, List.of(),
+            Map.of()), 1)) {
+      assertThrows(IllegalArgumentException.class,
+          () -> new InputConditionedPolicy(selector, other.weights()));
     }
   }
 
@@ -116,7 +140,7 @@ class LayerSelectorTest {
       assertEquals(before, manager.getManagedArrays().size(), "inference leaves no arrays behind");
       assertEquals(parameters, selectorManager.getManagedArrays().size(),
           "nor among the selector's parameters");
-      float[][] logits = selector.logitValues(input, new int[] {2, 2, 2, 2});
+      float[][] logits = selector.weights().logits(input, new int[] {2, 2, 2, 2});
       for (int b = 0; b < 4; b++) {
         assertEquals(2, selection.keptLayers(b));
         assertEquals(LAYERS, selection.exit(b));
