@@ -3,7 +3,8 @@
 # TTS engines and recordings make the offline corpora (shared/docs/DATA.md); Maven builds the jar.
 set -euo pipefail
 packages=(maven espeak-ng espeak-ng-data flite festival festvox-kallpc16k festvox-kdlpc16k
-  festvox-us-slt-hts festlex-cmu sox libsox-fmt-all fortunes wamerican openttd-opensfx
+  festvox-us-slt-hts festvox-itapc16k festvox-italp16k festvox-suopuhe-mv festvox-suopuhe-lj
+  festlex-cmu sox libsox-fmt-all fortunes wamerican openttd-opensfx
   sound-icons sound-theme-freedesktop alsa-utils)
 missing=()
 for p in "${packages[@]}"; do

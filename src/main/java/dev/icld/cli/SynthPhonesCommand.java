@@ -43,10 +43,18 @@ public final class SynthPhonesCommand implements Callable<Integer> {
       description = "utterances made at once (default: the number of cores); does not change the output")
   Integer jobs;
 
+  @Option(names = "--other-languages", defaultValue = "0", paramLabel = "SHARE",
+      description = "share of utterances (0..1) from festival's Italian and Finnish voices, "
+          + "which read the same English sentences with their own letter-to-sound rules, their "
+          + "phones mapped to the nearest CMU phones: more real people than English has here "
+          + "(apt packages festvox-itapc16k, festvox-italp16k, festvox-suopuhe-mv, "
+          + "festvox-suopuhe-lj; default: ${DEFAULT-VALUE})")
+  double otherLanguages;
+
   @Override
   public Integer call() throws Exception {
     PhoneCorpusBuilder.Request request = new PhoneCorpusBuilder.Request(out, shard, utterances,
-        seed, jobs == null ? Runtime.getRuntime().availableProcessors() : jobs);
+        seed, jobs == null ? Runtime.getRuntime().availableProcessors() : jobs, otherLanguages);
     String summary = new PhoneCorpusBuilder(Tools.fromEnvironment(), System.err).build(request);
     spec.commandLine().getOut().print(summary);
     spec.commandLine().getOut().flush();

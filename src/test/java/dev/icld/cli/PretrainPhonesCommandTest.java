@@ -23,6 +23,27 @@ class PretrainPhonesCommandTest {
   @TempDir Path temp;
 
   @Test
+  @NeedsSystemTools(tasks = {SynthTask.ASR, SynthTask.KWS}, files = {
+      "/usr/share/festival/voices/italian/pc_diphone",
+      "/usr/share/festival/voices/italian/lp_diphone",
+      "/usr/share/festival/voices/finnish/hy_fi_mv_diphone",
+      "/usr/share/festival/voices/finnish/suo_fi_lj_diphone"})
+  void otherLanguagesVoicesGiveTimedCmuPhones() throws Exception {
+    Path shard = temp.resolve("other-languages");
+    CliRun.Result r = CliRun.run("synth-phones", "--out", shard.toString(), "--shard", "18",
+        "--utterances", "12", "--jobs", "2", "--other-languages", "1");
+    assertEquals(0, r.code(), r.err());
+    List<String> phones = Files.readAllLines(shard.resolve("phones.jsonl"));
+    assertEquals(12, phones.size());
+    assertTrue(phones.stream().allMatch(l -> l.contains("\"segments\"")), "festival times");
+    String speakers = Files.readString(shard.resolve("train.jsonl"))
+        + Files.readString(shard.resolve("dev.jsonl"));
+    assertTrue(speakers.contains("\"speaker\":\"festival-it-")
+        || speakers.contains("\"speaker\":\"festival-fi-"), speakers);
+    assertTrue(!speakers.contains("espeak-") && !speakers.contains("flite-"), speakers);
+  }
+
+  @Test
   @NeedsSystemTools(tasks = {SynthTask.ASR, SynthTask.KWS})
   void buildsAShardAndPretrainsOnItsPhones() throws Exception {
     Path shard = temp.resolve("shard");

@@ -59,9 +59,16 @@ public final class PhoneCorpusBuilder {
    * @param utterances how many utterances (about 2,400 make 2 hours)
    * @param seed the corpus seed
    * @param jobs utterances made at once
+   * @param otherLanguages the share of utterances from festival's voices of other languages
+   *     ({@link OtherLanguageVoice}); 0 leaves every other choice as it was without them
    */
-  public record Request(Path out, int shard, int utterances, long seed, int jobs) {
+  public record Request(Path out, int shard, int utterances, long seed, int jobs,
+      double otherLanguages) {
     public Request {
+      if (!(otherLanguages >= 0 && otherLanguages <= 1)) {
+        throw new IllegalArgumentException("--other-languages must be a share in 0..1, got "
+            + otherLanguages);
+      }
       if (shard < 0 || shard > 999) {
         throw new IllegalArgumentException("--shard must be 0..999, got " + shard);
       }
@@ -121,6 +128,9 @@ public final class PhoneCorpusBuilder {
     long start = System.nanoTime();
     tools.require(SynthTask.ASR);
     tools.require(SynthTask.KWS);
+    if (request.otherLanguages() > 0) {
+      tools.requireOtherLanguageVoices();
+    }
     Path out = request.out().toAbsolutePath();
     CorpusBuilder.prepareOutput(out);
     CorpusBuilder.deleteTree(out.resolve(PhoneTargets.FILE));
@@ -188,7 +198,15 @@ public final class PhoneCorpusBuilder {
           StableHash.itemSeed(request.seed(), "phones-shard-" + shard, i));
       double engine = r.nextDouble();
       Voice voice;
-      if (engine < ESPEAK_SHARE) {
+      // a stream of its own, so that a shard without other languages draws as before they existed
+      SplittableRandom language = new SplittableRandom(
+          StableHash.itemSeed(request.seed(), "phones-shard-" + shard + "-language", i));
+      if (request.otherLanguages() > 0 && language.nextDouble() < request.otherLanguages()) {
+        OtherLanguageVoice[] others = OtherLanguageVoice.values();
+        voice = VoiceBank.festival(others[language.nextInt(others.length)],
+            RECORDED_FIRST_NUMBER + shard * RECORDED_SPEAKERS_PER_VOICE
+                + language.nextInt(RECORDED_SPEAKERS_PER_VOICE));
+      } else if (engine < ESPEAK_SHARE) {
         voice = VoiceBank.espeak(ESPEAK_FIRST_NUMBER + shard * ESPEAK_SPEAKERS_PER_SHARD
             + r.nextInt(ESPEAK_SPEAKERS_PER_SHARD));
       } else {
@@ -253,9 +271,7 @@ public final class PhoneCorpusBuilder {
       Engine engine = unit.get(0).speech().voice().engine();
       List<TimedSpeech.Result> results = new ArrayList<>();
       if (engine == Engine.FESTIVAL) {
-        double[] scales = unit.stream().mapToDouble(p -> 1 / p.tempo()).toArray();
-        results = timed.festival(unit.stream().map(Plan::speech).toList(),
-            unit.stream().map(Plan::effects).toList(), scales, scratch);
+        results = festival(unit, timed, scratch);
       } else if (engine == Engine.FLITE) {
         for (Plan p : unit) {
           results.add(timed.flite(p.speech(), p.effects(), 1 / p.tempo(), scratch));
@@ -275,6 +291,10 @@ public final class PhoneCorpusBuilder {
       }
       for (int i = 0; i < unit.size(); i++) {
         Plan p = unit.get(i);
+        if (results.get(i) == null) {
+          progress.step();
+          continue;
+        }
         float[] clip = results.get(i).samples();
         SplittableRandom r = new SplittableRandom(p.seed());
         String source = p.describe();
@@ -301,6 +321,37 @@ public final class PhoneCorpusBuilder {
     }
   }
 
+  /**
+   * A unit of festival utterances in one process. Festival's Italian diphone voice crashes on a
+   * few texts (a segmentation fault, whatever the batch); a failed batch of another language's
+   * voice is made again one utterance per process, and an utterance that still fails is left
+   * out (null), so a shard stays buildable and the same every time. English voices never need it
+   * and still fail loudly.
+   */
+  private static List<TimedSpeech.Result> festival(List<Plan> unit, TimedSpeech timed,
+      Path scratch) throws IOException {
+    double[] scales = unit.stream().mapToDouble(p -> 1 / p.tempo()).toArray();
+    try {
+      return timed.festival(unit.stream().map(Plan::speech).toList(),
+          unit.stream().map(Plan::effects).toList(), scales, scratch);
+    } catch (IOException e) {
+      if (OtherLanguageVoice.bySelector(unit.get(0).speech().voice().engineVoice()).isEmpty()) {
+        throw e;
+      }
+    }
+    List<TimedSpeech.Result> results = new ArrayList<>();
+    for (int i = 0; i < unit.size(); i++) {
+      Plan p = unit.get(i);
+      try {
+        results.add(timed.festival(List.of(p.speech()), List.of(p.effects()),
+            new double[] {scales[i]}, scratch).get(0));
+      } catch (IOException e) {
+        results.add(null);
+      }
+    }
+    return results;
+  }
+
   private static List<String> sequence(String text, Map<String, List<String>> lexicon) {
     List<String> phones = new ArrayList<>();
     for (String word : text.split(" ")) {
@@ -316,8 +367,19 @@ public final class PhoneCorpusBuilder {
     StringBuilder phones = new StringBuilder();
     double[] hours = new double[3];
     int[] counts = new int[3];
+    double otherLanguageHours = 0;
+    int otherLanguageCount = 0;
+    List<String> leftOut = new ArrayList<>();
     for (Plan p : plans) {
+      if (made[p.index()] == null) {
+        leftOut.add(p.speech().voice().id() + ": " + p.speech().text());
+        continue;
+      }
       (p.dev() ? dev : train).add(made[p.index()].entry());
+      if (OtherLanguageVoice.bySelector(p.speech().voice().engineVoice()).isPresent()) {
+        otherLanguageHours += made[p.index()].entry().duration() / 3600;
+        otherLanguageCount++;
+      }
       phones.append(PhoneTargets.toJsonLine(made[p.index()].phones())).append('\n');
       int engine = p.speech().voice().engine().ordinal();
       hours[engine] += made[p.index()].entry().duration() / 3600;
@@ -339,6 +401,17 @@ public final class PhoneCorpusBuilder {
           "hours", Math.round(hours[e.ordinal()] * 1000) / 1000.0));
     }
     card.put("engines", engines);
+    if (!leftOut.isEmpty()) {
+      card.put("left_out", Map.of("utterances", leftOut, "why", "festival crashed on them, "
+          + "alone as in a batch (other languages' voices only)"));
+    }
+    if (request.otherLanguages() > 0) {
+      card.put("other_languages", Map.of("share", request.otherLanguages(),
+          "utterances", otherLanguageCount, "hours", Math.round(otherLanguageHours * 1000) / 1000.0,
+          "voices", "festival's Italian (pc, lp) and Finnish (mv, lj) diphone voices reading the "
+              + "English sentences, their phones mapped to the nearest CMU phones (of festival's "
+              + "hours above)"));
+    }
     card.put("targets", "flite and festival: CMU phones with end times (frame labels); "
         + "espeak-ng: the phone sequence of festival's CMU lexicon (CTC)");
     card.put("held_out", "recorded families " + SpeakerSplits.DEV_FAMILIES + " and "
@@ -346,9 +419,10 @@ public final class PhoneCorpusBuilder {
     card.put("build_seconds", Math.round(seconds));
     AtomicFiles.writeString(out.resolve(CARD_JSON), GSON.toJson(card) + "\n");
     double total = hours[0] + hours[1] + hours[2];
-    return String.format(Locale.ROOT, "phones shard %d in %s: %d utterances (%d train, %d dev), "
+    return String.format(Locale.ROOT, "phones shard %d in %s: %d utterances (%d train, %d dev%s), "
         + "%.2f h (espeak-ng %.2f h, flite %.2f h, festival %.2f h), built in %s%n",
-        request.shard(), out, plans.size(), train.size(), dev.size(), total,
+        request.shard(), out, plans.size(), train.size(), dev.size(),
+        leftOut.isEmpty() ? "" : ", " + leftOut.size() + " left out: festival crashed", total,
         hours[Engine.ESPEAK.ordinal()], hours[Engine.FLITE.ordinal()],
         hours[Engine.FESTIVAL.ordinal()], ProgressBar.formatDuration(seconds));
   }

@@ -84,7 +84,9 @@ final class TimedSpeech {
             + "\"");
       }
       Voice voice = batch.get(i).voice();
-      List<Segment> segments = parseFestival(Files.readString(segs, StandardCharsets.UTF_8));
+      List<Segment> segments = parseFestival(Files.readString(segs, StandardCharsets.UTF_8),
+          OtherLanguageVoice.bySelector(voice.engineVoice()).map(OtherLanguageVoice::language)
+              .orElse(null));
       float[] samples = sox.read(wav, withVoice(voice, effects.get(i)), scratch);
       results.add(new Result(samples, scale(segments, timeScales[i] / voice.soxSpeed())));
       Files.delete(wav);
@@ -173,8 +175,13 @@ final class TimedSpeech {
     return checked(segments, "flite");
   }
 
-  /** An utt.save.segs file: a header, "#", then "end 100 phone" per line. */
-  static List<Segment> parseFestival(String segs) {
+  /**
+   * An utt.save.segs file: a header, "#", then "end 100 phone" per line.
+   *
+   * @param language the voice's language where it is not English, its phones mapped to CMU's;
+   *     null for English voices, whose phones are CMU's
+   */
+  static List<Segment> parseFestival(String segs, OtherLanguageVoice.Language language) {
     List<Segment> segments = new ArrayList<>();
     boolean body = false;
     for (String line : segs.split("\n")) {
@@ -190,7 +197,8 @@ final class TimedSpeech {
       if (parts.length != 3) {
         throw new IllegalArgumentException("festival segment line '" + s + "'");
       }
-      segments.add(new Segment(parts[2], Double.parseDouble(parts[0])));
+      segments.add(new Segment(language == null ? parts[2] : language.cmuPhone(parts[2]),
+          Double.parseDouble(parts[0])));
     }
     return checked(segments, "festival");
   }

@@ -86,6 +86,19 @@ public final class Tools {
     return data("/usr/share/sounds/alsa");
   }
 
+  /** Checks that festival's voices of other languages (pretraining only) are installed. */
+  public void requireOtherLanguageVoices() throws MissingToolsException {
+    List<String> missing = new ArrayList<>();
+    Set<String> packages = new LinkedHashSet<>();
+    for (OtherLanguageVoice voice : OtherLanguageVoice.values()) {
+      checkData(festivalVoice(voice.directory()), "festival voice " + voice.key(),
+          voice.debianPackage(), missing, packages);
+    }
+    if (!missing.isEmpty()) {
+      throw new MissingToolsException(missing, new ArrayList<>(packages));
+    }
+  }
+
   /**
    * Checks everything {@code task} needs and throws one message listing each missing piece and
    * the apt packages that provide it.

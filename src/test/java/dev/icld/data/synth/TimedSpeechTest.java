@@ -2,6 +2,7 @@ package dev.icld.data.synth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.icld.data.PhoneTargets.Segment;
 import java.util.List;
@@ -22,8 +23,28 @@ class TimedSpeechTest {
     String segs = "EST_File label\nDataType ascii\nNumFields 3\n#\n0.1650 100 pau\n"
         + "0.2300 100 y\n0.3050 100 eh\n";
     assertEquals(List.of(new Segment("pau", 0.165), new Segment("y", 0.23),
-        new Segment("eh", 0.305)), TimedSpeech.parseFestival(segs));
-    assertThrows(IllegalArgumentException.class, () -> TimedSpeech.parseFestival("#\n0.1 x\n"));
+        new Segment("eh", 0.305)), TimedSpeech.parseFestival(segs, null));
+    assertThrows(IllegalArgumentException.class,
+        () -> TimedSpeech.parseFestival("#\n0.1 x\n", null));
+  }
+
+  @Test
+  void mapsOtherLanguagesPhonesToTheNearestCmuPhones() {
+    // festival pc_diphone, "stop", and suopuhe's hy_fi_mv_diphone, "kuuluu" (copied from them)
+    String italian = "EST_File label\nNumFields 3\n#\n0.3000 100 #\n0.3800 100 s\n"
+        + "0.4400 100 t\n0.5300 100 O1\n0.6000 100 p\n0.7000 100 tS\n0.8000 100 #\n";
+    assertEquals(List.of(new Segment("pau", 0.3), new Segment("s", 0.38),
+        new Segment("t", 0.44), new Segment("ao", 0.53), new Segment("p", 0.6),
+        new Segment("ch", 0.7), new Segment("pau", 0.8)),
+        TimedSpeech.parseFestival(italian, OtherLanguageVoice.Language.ITALIAN));
+    String finnish = "#\n0.1 100 k\n0.2 100 u:\n0.3 100 l\n0.4 100 u:\n0.5 100 ##\n";
+    assertEquals(List.of("k", "uw", "l", "uw", "pau"),
+        TimedSpeech.parseFestival(finnish, OtherLanguageVoice.Language.FINNISH).stream()
+            .map(Segment::phone).toList());
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> TimedSpeech.parseFestival("#\n0.1 100 qq\n", OtherLanguageVoice.Language.ITALIAN));
+    assertTrue(unknown.getMessage().contains("'qq' is not in festival's italian phone set"),
+        unknown.getMessage());
   }
 
   @Test
