@@ -8,7 +8,8 @@
 #   A backbone NAME is the model directory models/NAME. --size tiny --steps 5 --selector-steps 5
 #   is a smoke test of the whole chain.
 # Resumable: a run whose report.json exists is kept, and pipeline.sh resumes an interrupted one.
-# Each run's wall time goes to OUT/BACKBONE/TASK-SIZE/wall-seconds.txt and into the table.
+# Each run's wall time goes to OUT/BACKBONE/TASK-SIZE/wall-seconds.txt and into the table (for a
+# run that was interrupted and resumed: the time of the invocation that finished it).
 # Outputs: OUT/paper-table.md and OUT/paper-table.json (default OUT: build/paper).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -54,5 +55,6 @@ done
 
 printf '\n== the table\n'
 ./icld paper-table --root "$out" --size "$size" --tasks "$tasks" --backbones "$backbones"
-printf '\npaper-table.sh: %s in this invocation; table: %s/paper-table.md\n' \
-  "$(date -u -d @$(( $(date +%s) - started )) +%Hh%Mm%Ss)" "$out"
+elapsed=$(( $(date +%s) - started ))
+printf '\npaper-table.sh: %dh%02dm%02ds in this invocation; table: %s/paper-table.md\n' \
+  $(( elapsed / 3600 )) $(( elapsed % 3600 / 60 )) $(( elapsed % 60 )) "$out"

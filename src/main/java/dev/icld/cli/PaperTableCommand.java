@@ -59,7 +59,7 @@ final class PaperTableCommand implements Callable<Integer> {
         table.runs().size(), String.join(",", tasks), String.join(",", backbones), size, root);
     for (PaperTable.Target t : table.targets()) {
       printed.printf("target       %-5s %-8s k=%d selector vs %-10s %s%s%n", t.task(),
-          t.backbone(), t.budget(), t.against(), t.met() ? "met" : "MISSED",
+          t.backbone(), t.budget(), t.against(), !t.measured() ? "NOT MEASURED" : t.met() ? "met" : "MISSED",
           t.difference() == null ? " (no paired difference in the report)"
               : String.format(" (%+.4f, 95%% CI %+.4f to %+.4f)", t.difference(),
                   t.interval()[0], t.interval()[1]));

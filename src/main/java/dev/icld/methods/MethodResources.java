@@ -19,6 +19,11 @@ import java.util.Map;
 public record MethodResources(LayerSelector selector, SelectorWeights selectorWeights,
     StaticSubsets staticSubsets, Map<Integer, EntropyExit> exitThresholds) {
   public MethodResources {
+    if ((selector == null) != (selectorWeights == null)) {
+      throw new IllegalArgumentException(selector == null
+          ? "selector weights given without their selector"
+          : "a selector without its weights: copy them with selector.weights()");
+    }
     exitThresholds = Map.copyOf(exitThresholds);
   }
 

@@ -82,7 +82,9 @@ public final class DynamicSpeechModel implements AutoCloseable {
   /**
    * A runtime model over parts already in memory, which it then owns (closes) once built.
    *
-   * @param selector the layer selector, or null
+   * @param selector the layer selector, or null; its weights are copied when the model is built
+   *     ({@link dev.icld.selection.SelectorWeights}), so training it further afterwards does not
+   *     change what this model serves
    * @param staticSubsets the static subsets, or null
    * @throws IllegalArgumentException when the selector or the subsets do not fit the backbone, or
    *     the backbone cannot run on {@code engine}

@@ -87,7 +87,7 @@ public final class SelectorWeights {
     int width = config.hiddenChannels();
     int channels = config.inputChannels();
     int kernel = SelectorConfig.KERNEL;
-    float[] pooled = new float[width];
+    double[] sum = new double[width];
     float[] hidden = new float[width];
     for (int t = 0; t < length; t++) {
       System.arraycopy(convBias, 0, hidden, 0, width);
@@ -112,11 +112,16 @@ public final class SelectorWeights {
         }
       }
       for (int h = 0; h < width; h++) {
-        pooled[h] += LayerSelector.gelu(hidden[h]);
+        hidden[h] = LayerSelector.gelu(hidden[h]);
+      }
+      // in double: a long utterance's sum in float would round enough to flip near-tied layers
+      for (int h = 0; h < width; h++) {
+        sum[h] += hidden[h];
       }
     }
+    float[] pooled = new float[width];
     for (int h = 0; h < width; h++) {
-      pooled[h] /= length;
+      pooled[h] = (float) (sum[h] / length);
     }
     return pooled;
   }

@@ -132,6 +132,13 @@ class PaperTableCommandTest {
   /** A report of the given task whose selector at k = 3 differs from random by d (ci lo..hi). */
   private static Path craftedRun(String name, String task, String metric, double randomValue,
       double difference, double low, double high, String verdict) throws IOException {
+    return craftedRun(name, task, metric, "random", randomValue, difference, low, high, verdict);
+  }
+
+  /** The same, against {@code baseline}. */
+  private static Path craftedRun(String name, String task, String metric, String baseline,
+      double randomValue, double difference, double low, double high, String verdict)
+      throws IOException {
     Path run = temp.resolve(name).resolve("bb").resolve(task + "-small").resolve("report");
     Files.createDirectories(run);
     String results = "";
@@ -141,17 +148,21 @@ class PaperTableCommandTest {
           + "\"mean_executed_layers\":3},", method, method.equals("full") ? 12 : 3, metric,
           value, metric);
     }
-    String paired = String.format("{\"method\":\"selector\",\"baseline\":\"random\",\"budget\":3,"
-        + "\"metric\":\"%s\",\"difference\":%s,\"ci95\":[%s,%s],\"verdict\":\"%s\"}", metric,
-        difference, low, high, verdict);
+    String paired = String.format("{\"method\":\"selector\",\"baseline\":\"%s\",\"budget\":3,"
+        + "\"metric\":\"%s\",\"difference\":%s,\"ci95\":[%s,%s],\"verdict\":\"%s\"}", baseline,
+        metric, difference, low, high, verdict);
     Files.writeString(run.resolve("report.json"), String.format("{\"task\":\"%s\",\"metric\":"
-        + "\"%s\",\"model_type\":\"hubert\",\"command\":\"icld eval\",\"results\":[%s],"
+        + "\"%s\",\"layers\":12,\"model_type\":\"hubert\",\"command\":\"icld eval\",\"results\":[%s],"
         + "\"references\":[],\"paired_differences\":[%s]}", task, metric,
         results.substring(0, results.length() - 1), paired));
     return temp.resolve(name);
   }
 
   private static boolean randomTargetMet(Path root, String task) throws IOException {
+    return targetMet(root, task, "random");
+  }
+
+  private static boolean targetMet(Path root, String task, String against) throws IOException {
     Path out = root.resolve("out");
     CliRun.Result r = CliRun.run("paper-table", "--root", root.toString(), "--tasks", task,
         "--backbones", "bb", "--out", out.toString());
@@ -159,7 +170,7 @@ class PaperTableCommandTest {
     return read(out.resolve("paper-table.json")).getAsJsonArray("targets").asList().stream()
         .map(JsonElement::getAsJsonObject)
         .filter(t -> t.get("budget").getAsInt() == 3
-            && t.get("selector_against").getAsString().equals("random"))
+            && t.get("selector_against").getAsString().equals(against))
         .findFirst().orElseThrow().get("met").getAsBoolean();
   }
 
@@ -176,6 +187,18 @@ class PaperTableCommandTest {
         "better"), "asr"));
     assertFalse(randomTargetMet(craftedRun("asr-small-margin", "asr", "wer", 0.5, -0.04, -0.07,
         -0.01, "better"), "asr"));
+  }
+
+  @Test
+  void earlyExitAllowsOneHundredthInTheWorseDirectionForWerToo() throws IOException {
+    assertTrue(targetMet(craftedRun("asr-ee-near", "asr", "wer", "early-exit", 0.5, 0.005,
+        -0.02, 0.03, "tie"), "asr", "early-exit"));
+    assertFalse(targetMet(craftedRun("asr-ee-far", "asr", "wer", "early-exit", 0.5, 0.02, -0.01,
+        0.05, "tie"), "asr", "early-exit"));
+    assertTrue(targetMet(craftedRun("kws-ee-near", "kws", "accuracy", "early-exit", 0.5, -0.005,
+        -0.05, 0.04, "tie"), "kws", "early-exit"));
+    assertFalse(targetMet(craftedRun("kws-ee-far", "kws", "accuracy", "early-exit", 0.5, -0.02,
+        -0.06, 0.02, "tie"), "kws", "early-exit"));
   }
 
   @Test
@@ -196,5 +219,13 @@ class PaperTableCommandTest {
         "--backbones", "bb");
     assertNotEquals(0, r.code());
     assertTrue(r.err().contains("report.json: not an icld eval report.json"), r.err());
+
+    Files.writeString(corrupt.resolve("report.json"), "{\"task\": \"kws\", \"metric\": "
+        + "\"accuracy\", \"results\": [], \"paired_differences\": []}");
+    r = CliRun.run("paper-table", "--root", temp.resolve("corrupt").toString(), "--tasks", "kws",
+        "--backbones", "bb");
+    assertNotEquals(0, r.code());
+    assertTrue(r.err().contains("report.json: not an icld eval report.json (no \"layers\")"),
+        r.err());
   }
 }

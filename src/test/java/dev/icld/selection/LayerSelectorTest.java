@@ -73,9 +73,9 @@ class LayerSelectorTest {
   void inferenceLogitsEqualTheTrainingNetworksWithinFloatRounding() {
     try (LayerSelector trained = selector(); LayerSelector fresh = LayerSelector.initialise(config(), 7);
         NDManager manager = Torch.newManager()) {
-      NDArray batch = frames(manager, 3, 11, 3);
-      int[] lengths = {11, 4, 1};
-      int[] budgets = {1, 3, LAYERS};
+      NDArray batch = frames(manager, 4, 11, 3);
+      int[] lengths = {11, 4, 2, 1};
+      int[] budgets = {1, 3, 2, LAYERS};
       for (LayerSelector selector : List.of(trained, fresh)) {
         float[] network = selector.logits(batch, lengths, budgets).toFloatArray();
         float[][] inference = selector.weights().logits(SelectionInput.ofFeatures(batch, lengths), budgets);

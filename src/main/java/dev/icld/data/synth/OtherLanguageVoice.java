@@ -53,8 +53,10 @@ enum OtherLanguageVoice {
 
     /** The CMU phone nearest a phone of this language's set (stress and length marks dropped). */
     String cmuPhone(String phone) {
-      String base = phone.length() > 1 && (phone.endsWith("1") || phone.endsWith(":"))
-          ? phone.substring(0, phone.length() - 1) : phone;
+      String base = phone;
+      while (base.length() > 1 && (base.endsWith("1") || base.endsWith(":"))) {
+        base = base.substring(0, base.length() - 1);
+      }
       String cmu = toCmu.get(base);
       if (cmu == null) {
         throw new IllegalArgumentException("'" + phone + "' is not in festival's "

@@ -113,7 +113,11 @@ public final class PhoneCorpusBuilder {
     }
   }
 
-  private record Made(ManifestEntry entry, PhoneTargets.Entry phones) {}
+  /** A rendered utterance, or one left out ({@code leftOut}: why; entry and phones null). */
+  private record Made(ManifestEntry entry, PhoneTargets.Entry phones, String leftOut) {}
+
+  /** Left-out utterances a shard may have before it fails instead (a share of its plans). */
+  static final double MAX_LEFT_OUT = 0.01;
 
   private final Tools tools;
   private final PrintStream err;
@@ -171,6 +175,12 @@ public final class PhoneCorpusBuilder {
         Futures.get(f);
       }
       progress.close();
+      List<Made> leftOut = java.util.Arrays.stream(made).filter(m -> m.leftOut() != null).toList();
+      if (leftOut.size() > MAX_LEFT_OUT * plans.size()) {
+        throw new IOException("festival failed on " + leftOut.size() + " of " + plans.size()
+            + " utterances of shard " + request.shard() + ", more than "
+            + Math.round(100 * MAX_LEFT_OUT) + "% (the first: " + leftOut.get(0).leftOut() + ")");
+      }
       return write(request, out, plans, made, (System.nanoTime() - start) / 1e9);
     } finally {
       pool.shutdownNow();
@@ -291,7 +301,8 @@ public final class PhoneCorpusBuilder {
       }
       for (int i = 0; i < unit.size(); i++) {
         Plan p = unit.get(i);
-        if (results.get(i) == null) {
+        if (results.get(i).samples() == null) {
+          made[p.index()] = new Made(null, null, results.get(i).failure());
           progress.step();
           continue;
         }
@@ -313,7 +324,7 @@ public final class PhoneCorpusBuilder {
             ? new PhoneTargets.Entry(audio, results.get(i).segments(), null)
             : new PhoneTargets.Entry(audio, null, sequence(p.speech().text(), lexicon));
         made[p.index()] = new Made(new ManifestEntry(audio, clip.length / (double) Sox.RATE,
-            null, p.speech().text(), p.speech().voice().id(), source, snr), phones);
+            null, p.speech().text(), p.speech().voice().id(), source, snr), phones, null);
         progress.step();
       }
     } finally {
@@ -325,7 +336,8 @@ public final class PhoneCorpusBuilder {
    * A unit of festival utterances in one process. Festival's Italian diphone voice crashes on a
    * few texts (a segmentation fault, whatever the batch); a failed batch of another language's
    * voice is made again one utterance per process, and an utterance that still fails is left
-   * out (null), so a shard stays buildable and the same every time. English voices never need it
+   * out ({@link TimedSpeech.Result#failed}), so a shard stays buildable and the same every time;
+   * more than {@link #MAX_LEFT_OUT} of a shard left out fails it. English voices never need it
    * and still fail loudly.
    */
   private static List<TimedSpeech.Result> festival(List<Plan> unit, TimedSpeech timed,
@@ -342,11 +354,15 @@ public final class PhoneCorpusBuilder {
     List<TimedSpeech.Result> results = new ArrayList<>();
     for (int i = 0; i < unit.size(); i++) {
       Plan p = unit.get(i);
+      // a folder of its own: nothing the failed batch left behind can pass for this one's output
+      Path alone = Files.createTempDirectory(scratch, "alone");
       try {
         results.add(timed.festival(List.of(p.speech()), List.of(p.effects()),
-            new double[] {scales[i]}, scratch).get(0));
+            new double[] {scales[i]}, alone).get(0));
       } catch (IOException e) {
-        results.add(null);
+        results.add(TimedSpeech.Result.failed(e.getMessage()));
+      } finally {
+        CorpusBuilder.deleteTree(alone);
       }
     }
     return results;
@@ -371,8 +387,9 @@ public final class PhoneCorpusBuilder {
     int otherLanguageCount = 0;
     List<String> leftOut = new ArrayList<>();
     for (Plan p : plans) {
-      if (made[p.index()] == null) {
-        leftOut.add(p.speech().voice().id() + ": " + p.speech().text());
+      if (made[p.index()].leftOut() != null) {
+        leftOut.add(p.speech().voice().id() + ": \"" + p.speech().text() + "\": "
+            + made[p.index()].leftOut().lines().findFirst().orElse(""));
         continue;
       }
       (p.dev() ? dev : train).add(made[p.index()].entry());
@@ -402,8 +419,8 @@ public final class PhoneCorpusBuilder {
     }
     card.put("engines", engines);
     if (!leftOut.isEmpty()) {
-      card.put("left_out", Map.of("utterances", leftOut, "why", "festival crashed on them, "
-          + "alone as in a batch (other languages' voices only)"));
+      card.put("left_out", Map.of("utterances", leftOut, "why", "festival failed on them, alone "
+          + "as in a batch (other languages' voices only)"));
     }
     if (request.otherLanguages() > 0) {
       card.put("other_languages", Map.of("share", request.otherLanguages(),
@@ -422,7 +439,7 @@ public final class PhoneCorpusBuilder {
     return String.format(Locale.ROOT, "phones shard %d in %s: %d utterances (%d train, %d dev%s), "
         + "%.2f h (espeak-ng %.2f h, flite %.2f h, festival %.2f h), built in %s%n",
         request.shard(), out, plans.size(), train.size(), dev.size(),
-        leftOut.isEmpty() ? "" : ", " + leftOut.size() + " left out: festival crashed", total,
+        leftOut.isEmpty() ? "" : ", " + leftOut.size() + " left out: festival failed", total,
         hours[Engine.ESPEAK.ordinal()], hours[Engine.FLITE.ordinal()],
         hours[Engine.FESTIVAL.ordinal()], ProgressBar.formatDuration(seconds));
   }

@@ -21,8 +21,19 @@ import java.util.regex.Pattern;
  * gives the phone sequence of any word, for engines that report no times (espeak-ng).
  */
 final class TimedSpeech {
-  /** Samples of an utterance and its phones, times in seconds of these samples. */
-  record Result(float[] samples, List<Segment> segments) {}
+  /**
+   * Samples of an utterance and its phones, times in seconds of these samples; or, where the
+   * engine failed on it, no samples and the failure.
+   */
+  record Result(float[] samples, List<Segment> segments, String failure) {
+    Result(float[] samples, List<Segment> segments) {
+      this(samples, segments, null);
+    }
+
+    static Result failed(String why) {
+      return new Result(null, null, why);
+    }
+  }
 
   private static final Pattern LEXICON_LINE = Pattern.compile("^W (\\S+) (.*)$");
   private static final Pattern PHONE = Pattern.compile("[a-z]+");
