@@ -60,7 +60,7 @@ public final class PhoneCorpusBuilder {
    * @param seed the corpus seed
    * @param jobs utterances made at once
    * @param otherLanguages the share of utterances from festival's voices of other languages
-   *     ({@link OtherLanguageVoice}); 0 leaves every other choice as it was without them
+   *     ({@link FestivalVoice#otherLanguages}); 0 leaves every other choice as it was without them
    */
   public record Request(Path out, int shard, int utterances, long seed, int jobs,
       double otherLanguages) {
@@ -197,7 +197,7 @@ public final class PhoneCorpusBuilder {
       }
     }
     List<FestivalVoice> festival = new ArrayList<>();
-    for (FestivalVoice v : FestivalVoice.values()) {
+    for (FestivalVoice v : FestivalVoice.english()) {
       if (SpeakerSplits.splitOf("festival-" + v.key()) == Split.TRAIN) {
         festival.add(v);
       }
@@ -212,8 +212,8 @@ public final class PhoneCorpusBuilder {
       SplittableRandom language = new SplittableRandom(
           StableHash.itemSeed(request.seed(), "phones-shard-" + shard + "-language", i));
       if (request.otherLanguages() > 0 && language.nextDouble() < request.otherLanguages()) {
-        OtherLanguageVoice[] others = OtherLanguageVoice.values();
-        voice = VoiceBank.festival(others[language.nextInt(others.length)],
+        List<FestivalVoice> others = FestivalVoice.otherLanguages();
+        voice = VoiceBank.festival(others.get(language.nextInt(others.size())),
             RECORDED_FIRST_NUMBER + shard * RECORDED_SPEAKERS_PER_VOICE
                 + language.nextInt(RECORDED_SPEAKERS_PER_VOICE));
       } else if (engine < ESPEAK_SHARE) {
@@ -347,7 +347,7 @@ public final class PhoneCorpusBuilder {
       return timed.festival(unit.stream().map(Plan::speech).toList(),
           unit.stream().map(Plan::effects).toList(), scales, scratch);
     } catch (IOException e) {
-      if (OtherLanguageVoice.bySelector(unit.get(0).speech().voice().engineVoice()).isEmpty()) {
+      if (languageOf(unit.get(0)) == FestivalLanguage.ENGLISH) {
         throw e;
       }
     }
@@ -366,6 +366,11 @@ public final class PhoneCorpusBuilder {
       }
     }
     return results;
+  }
+
+  private static FestivalLanguage languageOf(Plan festivalPlan) {
+    return FestivalVoice.bySelector(festivalPlan.speech().voice().engineVoice()).orElseThrow()
+        .language();
   }
 
   private static List<String> sequence(String text, Map<String, List<String>> lexicon) {
@@ -393,7 +398,8 @@ public final class PhoneCorpusBuilder {
         continue;
       }
       (p.dev() ? dev : train).add(made[p.index()].entry());
-      if (OtherLanguageVoice.bySelector(p.speech().voice().engineVoice()).isPresent()) {
+      if (p.speech().voice().engine() == Engine.FESTIVAL
+          && languageOf(p) != FestivalLanguage.ENGLISH) {
         otherLanguageHours += made[p.index()].entry().duration() / 3600;
         otherLanguageCount++;
       }

@@ -96,8 +96,8 @@ final class TimedSpeech {
       }
       Voice voice = batch.get(i).voice();
       List<Segment> segments = parseFestival(Files.readString(segs, StandardCharsets.UTF_8),
-          OtherLanguageVoice.bySelector(voice.engineVoice()).map(OtherLanguageVoice::language)
-              .orElse(null));
+          FestivalVoice.bySelector(voice.engineVoice()).orElseThrow(() -> new IOException(
+              "'" + voice.engineVoice() + "' is not one of icld's festival voices")).language());
       float[] samples = sox.read(wav, withVoice(voice, effects.get(i)), scratch);
       results.add(new Result(samples, scale(segments, timeScales[i] / voice.soxSpeed())));
       Files.delete(wav);
@@ -192,7 +192,7 @@ final class TimedSpeech {
    * @param language the voice's language where it is not English, its phones mapped to CMU's;
    *     null for English voices, whose phones are CMU's
    */
-  static List<Segment> parseFestival(String segs, OtherLanguageVoice.Language language) {
+  static List<Segment> parseFestival(String segs, FestivalLanguage language) {
     List<Segment> segments = new ArrayList<>();
     boolean body = false;
     for (String line : segs.split("\n")) {
@@ -208,7 +208,7 @@ final class TimedSpeech {
       if (parts.length != 3) {
         throw new IllegalArgumentException("festival segment line '" + s + "'");
       }
-      segments.add(new Segment(language == null ? parts[2] : language.cmuPhone(parts[2]),
+      segments.add(new Segment(language.cmuPhone(parts[2]),
           Double.parseDouble(parts[0])));
     }
     return checked(segments, "festival");

@@ -90,7 +90,7 @@ public final class Tools {
   public void requireOtherLanguageVoices() throws MissingToolsException {
     List<String> missing = new ArrayList<>();
     Set<String> packages = new LinkedHashSet<>();
-    for (OtherLanguageVoice voice : OtherLanguageVoice.values()) {
+    for (FestivalVoice voice : FestivalVoice.otherLanguages()) {
       checkData(festivalVoice(voice.directory()), "festival voice " + voice.key(),
           voice.debianPackage(), missing, packages);
     }
@@ -114,7 +114,7 @@ public final class Tools {
       checkProgram(FESTIVAL, "festival", missing, packages);
       checkData(espeakData().resolve("en_dict"), "espeak-ng English data", "espeak-ng-data",
           missing, packages);
-      for (FestivalVoice voice : FestivalVoice.values()) {
+      for (FestivalVoice voice : FestivalVoice.english()) {
         checkData(festivalVoice(voice.directory()), "festival voice " + voice.key(),
             voice.debianPackage(), missing, packages);
       }

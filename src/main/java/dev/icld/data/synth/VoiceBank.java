@@ -36,7 +36,7 @@ final class VoiceBank {
         voices.add(flite(v, p));
       }
     }
-    for (FestivalVoice v : FestivalVoice.values()) {
+    for (FestivalVoice v : FestivalVoice.english()) {
       for (int p = 0; p < perVoice; p++) {
         voices.add(festival(v, p));
       }
@@ -66,22 +66,13 @@ final class VoiceBank {
   }
 
   static Voice festival(FestivalVoice base, int number) {
-    return festival(base.key(), base.selector(), number);
-  }
-
-  /** A perturbed speaker of another language's festival voice (pretraining only). */
-  static Voice festival(OtherLanguageVoice base, int number) {
-    return festival(base.key(), base.selector(), number);
-  }
-
-  private static Voice festival(String key, String selector, int number) {
-    String id = String.format(Locale.ROOT, "festival-%s-p%02d", key, number);
+    String id = String.format(Locale.ROOT, "festival-%s-p%02d", base.key(), number);
     SplittableRandom r = new SplittableRandom(StableHash.of(id));
     double stretch = round(0.9 + 0.25 * r.nextDouble(), 100);
     double speed = round(0.9 + 0.2 * r.nextDouble(), 1000);
     int cents = r.nextInt(-300, 301);
-    return new Voice(id, Engine.FESTIVAL, selector, "festival-" + key, null, 0, 0, stretch, speed,
-        cents);
+    return new Voice(id, Engine.FESTIVAL, base.selector(), "festival-" + base.key(), null, 0, 0,
+        stretch, speed, cents);
   }
 
   /**

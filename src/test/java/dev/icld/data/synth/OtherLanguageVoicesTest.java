@@ -23,7 +23,7 @@ class OtherLanguageVoicesTest {
   @Test
   void everyVoiceReadsEnglishTextAsItsOwnPhonesWithTimes() throws IOException {
     TimedSpeech timed = new TimedSpeech(Tools.fromEnvironment());
-    for (OtherLanguageVoice voice : OtherLanguageVoice.values()) {
+    for (FestivalVoice voice : FestivalVoice.otherLanguages()) {
       TimedSpeech.Result result = timed.festival(List.of(new SpeechRequest(
           VoiceBank.festival(voice, 20), "stop the car and go left", 1.0)),
           List.of(List.of()), new double[] {1}, dir).get(0);
@@ -45,7 +45,7 @@ class OtherLanguageVoicesTest {
   void theItalianFemaleVoiceCrashesOnTheWordAAtOneDurationStretch() {
     IOException crash = assertThrows(IOException.class, () -> new TimedSpeech(
         Tools.fromEnvironment()).festival(List.of(new SpeechRequest(
-            VoiceBank.festival(OtherLanguageVoice.ITALIAN_LP, 142), "a", 0.95)),
+            VoiceBank.festival(FestivalVoice.ITALIAN_LP, 142), "a", 0.95)),
         List.of(List.of()), new double[] {1}, dir));
     assertTrue(crash.getMessage().contains("festival"), crash.getMessage());
   }

@@ -23,9 +23,9 @@ class TimedSpeechTest {
     String segs = "EST_File label\nDataType ascii\nNumFields 3\n#\n0.1650 100 pau\n"
         + "0.2300 100 y\n0.3050 100 eh\n";
     assertEquals(List.of(new Segment("pau", 0.165), new Segment("y", 0.23),
-        new Segment("eh", 0.305)), TimedSpeech.parseFestival(segs, null));
+        new Segment("eh", 0.305)), TimedSpeech.parseFestival(segs, FestivalLanguage.ENGLISH));
     assertThrows(IllegalArgumentException.class,
-        () -> TimedSpeech.parseFestival("#\n0.1 x\n", null));
+        () -> TimedSpeech.parseFestival("#\n0.1 x\n", FestivalLanguage.ENGLISH));
   }
 
   @Test
@@ -36,13 +36,13 @@ class TimedSpeechTest {
     assertEquals(List.of(new Segment("pau", 0.3), new Segment("s", 0.38),
         new Segment("t", 0.44), new Segment("ao", 0.53), new Segment("p", 0.6),
         new Segment("ch", 0.7), new Segment("pau", 0.8)),
-        TimedSpeech.parseFestival(italian, OtherLanguageVoice.Language.ITALIAN));
+        TimedSpeech.parseFestival(italian, FestivalLanguage.ITALIAN));
     String finnish = "#\n0.1 100 k\n0.2 100 u:\n0.3 100 l\n0.4 100 u:\n0.5 100 ##\n";
     assertEquals(List.of("k", "uw", "l", "uw", "pau"),
-        TimedSpeech.parseFestival(finnish, OtherLanguageVoice.Language.FINNISH).stream()
+        TimedSpeech.parseFestival(finnish, FestivalLanguage.FINNISH).stream()
             .map(Segment::phone).toList());
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-        () -> TimedSpeech.parseFestival("#\n0.1 100 qq\n", OtherLanguageVoice.Language.ITALIAN));
+        () -> TimedSpeech.parseFestival("#\n0.1 100 qq\n", FestivalLanguage.ITALIAN));
     assertTrue(unknown.getMessage().contains("'qq' is not in festival's italian phone set"),
         unknown.getMessage());
   }
