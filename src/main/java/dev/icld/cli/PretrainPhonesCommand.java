@@ -72,6 +72,12 @@ final class PretrainPhonesCommand implements Callable<Integer> {
           + "gradient scaled by S, as fairseq's feature_grad_mult (default: ${DEFAULT-VALUE})")
   double frontEndGradientScale;
 
+  @Option(names = "--character-weight", defaultValue = "0", paramLabel = "W",
+      description = "also predict the transcript's characters by CTC through a third head at each "
+          + "supervised layer, its loss weighted W next to the phone losses' 1 (default: "
+          + "${DEFAULT-VALUE}, phones only)")
+  double characterWeight;
+
   @Option(names = "--checkpoint-every", defaultValue = "50", paramLabel = "N",
       description = "optimizer steps between checkpoints, besides each epoch's end "
           + "(default: ${DEFAULT-VALUE})")
@@ -92,7 +98,8 @@ final class PretrainPhonesCommand implements Callable<Integer> {
     PhonePretrainingRun.Request request = new PhonePretrainingRun.Request(common.data,
         common.excludeSpeakersOf, common.out, common.architecture(true), init,
         frontEndSteps, maxSteps, batchSeconds, frontEndLearningRate, learningRate, depths,
-        depthWeights, maskProbability, mixProbability, frontEndGradientScale, checkpointEvery,
+        depthWeights, maskProbability, mixProbability, frontEndGradientScale, characterWeight,
+        checkpointEvery,
         seed, CommandText.of(spec));
     new PhonePretrainingRun(spec.commandLine().getOut()).run(request);
     return 0;

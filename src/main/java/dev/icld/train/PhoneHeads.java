@@ -3,6 +3,7 @@ package dev.icld.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.icld.data.CharacterVocabulary;
 import dev.icld.data.PhoneTargets;
 import dev.icld.model.Torch;
 import dev.icld.model.io.TensorData;
@@ -15,15 +16,21 @@ import java.util.Random;
 /**
  * The pretraining heads of phone targets: two linear maps from encoder states to the
  * {@link PhoneTargets#INVENTORY}, one read as frame labels (index 0 the pause), one as CTC outputs
- * (index 0 the blank). One pair serves every supervised depth, so that shallow and deep states
- * learn to speak the same language, which is what dropping layers later relies on.
+ * (index 0 the blank); optionally a third, CTC over {@link CharacterVocabulary characters}, for the
+ * spelling of the words the TTS engines were given. One set serves every supervised depth, so
+ * that shallow and deep states learn to speak the same language, which is what dropping layers
+ * later relies on.
  */
 final class PhoneHeads implements AutoCloseable {
   static final String FRAME_WEIGHT = "phone_frame_head.weight";
   static final String FRAME_BIAS = "phone_frame_head.bias";
   static final String CTC_WEIGHT = "phone_ctc_head.weight";
   static final String CTC_BIAS = "phone_ctc_head.bias";
-  private static final List<String> NAMES = List.of(FRAME_WEIGHT, FRAME_BIAS, CTC_WEIGHT, CTC_BIAS);
+  static final String CHARACTER_WEIGHT = "character_ctc_head.weight";
+  static final String CHARACTER_BIAS = "character_ctc_head.bias";
+  private static final List<String> PHONE_NAMES =
+      List.of(FRAME_WEIGHT, FRAME_BIAS, CTC_WEIGHT, CTC_BIAS);
+  private static final List<String> CHARACTER_NAMES = List.of(CHARACTER_WEIGHT, CHARACTER_BIAS);
 
   private final NDManager manager;
   private final Map<String, NDArray> parameters;
@@ -33,38 +40,70 @@ final class PhoneHeads implements AutoCloseable {
     this.parameters = Collections.unmodifiableMap(parameters);
   }
 
-  /** New heads, uniform in +-1/sqrt(hidden) as torch's Linear. */
-  static PhoneHeads initialise(int hidden, Random random) {
-    int classes = PhoneTargets.INVENTORY.size();
-    double bound = 1 / Math.sqrt(hidden);
-    Map<String, TensorData> tensors = new LinkedHashMap<>();
-    tensors.put(FRAME_WEIGHT, uniform(random, bound, classes, hidden));
-    tensors.put(FRAME_BIAS, uniform(random, bound, classes));
-    tensors.put(CTC_WEIGHT, uniform(random, bound, classes, hidden));
-    tensors.put(CTC_BIAS, uniform(random, bound, classes));
-    return fromTensors(tensors, hidden);
+  /**
+   * New heads, uniform in +-1/sqrt(hidden) as torch's Linear.
+   *
+   * @param characters with the character CTC head
+   */
+  static PhoneHeads initialise(int hidden, boolean characters, Random random) {
+    return fromTensors(Map.of(), hidden, characters, random);
   }
 
-  /** Heads from saved tensors, checked against the encoder width and the phone inventory. */
-  static PhoneHeads fromTensors(Map<String, TensorData> tensors, int hidden) {
-    int classes = PhoneTargets.INVENTORY.size();
+  /**
+   * Heads from saved tensors, checked against the encoder width and the inventories. A head that
+   * is wanted but was not saved (an earlier run without characters) starts from new weights; a
+   * saved character head that is not wanted is left out.
+   *
+   * @param saved tensors by name; empty for all new heads
+   * @param characters with the character CTC head
+   * @param random draws the weights of heads not saved
+   */
+  static PhoneHeads fromTensors(Map<String, TensorData> saved, int hidden, boolean characters,
+      Random random) {
+    Map<String, TensorData> tensors = new LinkedHashMap<>();
+    boolean phonesSaved = PHONE_NAMES.stream().anyMatch(saved::containsKey);
+    int phones = PhoneTargets.INVENTORY.size();
+    addHead(tensors, saved, phonesSaved, FRAME_WEIGHT, FRAME_BIAS, phones, hidden, random);
+    addHead(tensors, saved, phonesSaved, CTC_WEIGHT, CTC_BIAS, phones, hidden, random);
+    if (characters) {
+      boolean charactersSaved = CHARACTER_NAMES.stream().anyMatch(saved::containsKey);
+      addHead(tensors, saved, charactersSaved, CHARACTER_WEIGHT, CHARACTER_BIAS,
+          CharacterVocabulary.SIZE, hidden, random);
+    }
     NDManager manager = Torch.newManager();
     Map<String, NDArray> parameters = new LinkedHashMap<>();
-    for (String name : NAMES) {
-      TensorData t = tensors.get(name);
-      long[] expected = name.endsWith("weight") ? new long[] {classes, hidden}
-          : new long[] {classes};
+    tensors.forEach((name, t) -> {
+      NDArray array = manager.create(t.values(), new Shape(t.shape()));
+      array.setName(name);
+      parameters.put(name, array);
+    });
+    return new PhoneHeads(manager, parameters);
+  }
+
+  /** One linear head, saved (checked) or new. */
+  private static void addHead(Map<String, TensorData> into, Map<String, TensorData> saved,
+      boolean fromSaved, String weight, String bias, int classes, int hidden, Random random) {
+    double bound = 1 / Math.sqrt(hidden);
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    shapes.put(weight, new long[] {classes, hidden});
+    shapes.put(bias, new long[] {classes});
+    shapes.forEach((name, expected) -> {
+      if (!fromSaved) {
+        into.put(name, uniform(random, bound, expected));
+        return;
+      }
+      TensorData t = saved.get(name);
       if (t == null || !java.util.Arrays.equals(t.shape(), expected)) {
-        manager.close();
         throw new IllegalArgumentException("phone heads need " + name + " of shape "
             + java.util.Arrays.toString(expected) + ", got "
             + (t == null ? "none" : java.util.Arrays.toString(t.shape())));
       }
-      NDArray array = manager.create(t.values(), new Shape(t.shape()));
-      array.setName(name);
-      parameters.put(name, array);
-    }
-    return new PhoneHeads(manager, parameters);
+      into.put(name, t);
+    });
+  }
+
+  boolean hasCharacterHead() {
+    return parameters.containsKey(CHARACTER_WEIGHT);
   }
 
   Map<String, NDArray> parameters() {
@@ -88,6 +127,15 @@ final class PhoneHeads implements AutoCloseable {
   NDArray ctcLogits(NDArray states) {
     return ai.djl.nn.core.Linear.linear(states, parameters.get(CTC_WEIGHT),
         parameters.get(CTC_BIAS)).singletonOrThrow();
+  }
+
+  /** [B, T, characters] character CTC logits (index 0 the blank) of encoder states [B, T, D]. */
+  NDArray characterLogits(NDArray states) {
+    if (!hasCharacterHead()) {
+      throw new IllegalStateException("these heads have no character head");
+    }
+    return ai.djl.nn.core.Linear.linear(states, parameters.get(CHARACTER_WEIGHT),
+        parameters.get(CHARACTER_BIAS)).singletonOrThrow();
   }
 
   /** Values uniform in +-bound (torch's Linear initialisation with bound 1/sqrt(in)). */

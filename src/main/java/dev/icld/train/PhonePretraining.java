@@ -5,13 +5,18 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.icld.data.Batch;
 import dev.icld.data.BatchLoader;
+import dev.icld.data.CharacterVocabulary;
 import dev.icld.data.PhoneTargets;
 import dev.icld.data.Utterance;
+import dev.icld.inference.CtcGreedyDecoder;
+import dev.icld.metrics.ErrorRates;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.ModelOutput;
 import dev.icld.model.Scalar;
 import dev.icld.model.Torch;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,7 +29,8 @@ import java.util.Random;
  * Masked phone prediction with deep supervision, a {@link TrainingObjective}: span masks over the
  * frames (replaced by the learned mask embedding, as in HuBERT), then at each supervised depth the
  * cross-entropy of the frame phone labels (utterances whose engine gave phone times) and the CTC
- * loss of the phone sequence (every utterance), through one pair of {@link PhoneHeads}. Targets
+ * loss of the phone sequence (every utterance), through one pair of {@link PhoneHeads}, and
+ * optionally the CTC loss of the transcript's characters through a third head. Targets
  * are phones, not clusters: HuBERT's iterations aim at phonetic units, and the TTS engines give
  * them exactly. The conv feature encoder was trained before ({@link FrontEndDistillation}); it
  * stays frozen (its backward pass then costs nothing) or trains with its gradient scaled, as
@@ -42,6 +48,7 @@ public final class PhonePretraining implements TrainingObjective {
   private final UtteranceMixing mixing;
   private final long evaluationSeed;
   private final double frontEndGradientScale;
+  private final double characterWeight;
   private final Map<String, NDArray> parameters;
   private final int hop;
   private final int window;
@@ -53,13 +60,19 @@ public final class PhonePretraining implements TrainingObjective {
    * @param mixing overlaps added to training utterances (WavLM's denoising), or none
    * @param frontEndGradientScale 0 keeps the conv feature encoder frozen; in (0, 1] trains it
    *     with its gradient scaled by this
+   * @param characterWeight at each depth, the character CTC loss's weight next to the phone
+   *     losses' 1 (0: no character targets; more needs heads with a character head)
    */
   PhonePretraining(FoundationModel model, PhoneHeads heads, Map<Path, PhoneTargets.Entry> targets,
       int[] depths, double[] weights, SpanMasking masking, UtteranceMixing mixing,
-      long evaluationSeed, double frontEndGradientScale) {
+      long evaluationSeed, double frontEndGradientScale, double characterWeight) {
     if (!(frontEndGradientScale >= 0 && frontEndGradientScale <= 1)) {
       throw new IllegalArgumentException("the front end's gradient scale must be in [0, 1], got "
           + frontEndGradientScale);
+    }
+    if (!(characterWeight >= 0) || (characterWeight > 0 && !heads.hasCharacterHead())) {
+      throw new IllegalArgumentException("the character loss weight must be at least 0, and "
+          + "above 0 only with a character head, got " + characterWeight);
     }
     if (depths.length == 0 || depths.length != weights.length) {
       throw new IllegalArgumentException("give one weight per supervised layer");
@@ -67,7 +80,7 @@ public final class PhonePretraining implements TrainingObjective {
     for (int i = 0; i < depths.length; i++) {
       if (depths[i] < 1 || depths[i] > model.layerCount() || (i > 0 && depths[i] <= depths[i - 1])) {
         throw new IllegalArgumentException("supervised layers must ascend within 1.."
-            + model.layerCount() + ", got " + java.util.Arrays.toString(depths));
+            + model.layerCount() + ", got " + Arrays.toString(depths));
       }
     }
     this.model = model;
@@ -79,6 +92,7 @@ public final class PhonePretraining implements TrainingObjective {
     this.mixing = mixing;
     this.evaluationSeed = evaluationSeed;
     this.frontEndGradientScale = frontEndGradientScale;
+    this.characterWeight = characterWeight;
     this.hop = hop(model);
     this.window = receptiveField(model);
     Map<String, NDArray> all = new LinkedHashMap<>();
@@ -132,6 +146,9 @@ public final class PhonePretraining implements TrainingObjective {
       }
     }
     log.put("ctc_loss", r.ctcLoss[top]);
+    if (characterWeight > 0) {
+      log.put("character_ctc_loss", r.characterLoss[top]);
+    }
     log.put("masked_share", r.maskedShare);
     return new StepOutput(r.loss, parameters.keySet(), log);
   }
@@ -140,6 +157,9 @@ public final class PhonePretraining implements TrainingObjective {
     NDArray loss;
     double[] frameLoss;
     double[] ctcLoss;
+    double[] characterLoss;
+    /** Greedy character decodes at the top depth, when characters are trained. */
+    String[] spelled;
     long[] correct;
     long frames;
     double maskedShare;
@@ -167,8 +187,9 @@ public final class PhonePretraining implements TrainingObjective {
 
     float[] oneHot = new float[size * frames * PhoneTargets.INVENTORY.size()];
     int[] labels = new int[size * frames];
-    java.util.Arrays.fill(labels, -1);
+    Arrays.fill(labels, -1);
     int[][] sequences = new int[size][];
+    int[][] characters = new int[size][];
     long labelled = 0;
     long maskedCount = 0;
     long valid = 0;
@@ -179,6 +200,9 @@ public final class PhonePretraining implements TrainingObjective {
               .filter(p -> !p.equals("pau")).toList()
           : entry.sequence();
       sequences[b] = PhoneTargets.ctcTargets(sequence);
+      if (characterWeight > 0) {
+        characters[b] = characterTargets(batch.utterances().get(b));
+      }
       for (int t = 0; t < frameLengths[b]; t++) {
         valid++;
         maskedCount += masked[b][t] ? 1 : 0;
@@ -199,6 +223,7 @@ public final class PhonePretraining implements TrainingObjective {
     Result r = new Result();
     r.frameLoss = new double[depths.length];
     r.ctcLoss = new double[depths.length];
+    r.characterLoss = new double[depths.length];
     r.correct = new long[depths.length];
     r.frames = labelled;
     r.maskedShare = valid == 0 ? 0 : maskedCount / (double) valid;
@@ -229,6 +254,15 @@ public final class PhonePretraining implements TrainingObjective {
       NDArray ctcLoss = ctcLoss(heads.ctcLogits(states), frameLengths, sequences, manager);
       r.ctcLoss[d] = ctcLoss.getFloat();
       depthLoss = depthLoss == null ? ctcLoss : depthLoss.add(ctcLoss);
+      if (characterWeight > 0) {
+        NDArray characterLogits = heads.characterLogits(states);
+        NDArray characterLoss = ctcLoss(characterLogits, frameLengths, characters, manager);
+        r.characterLoss[d] = characterLoss.getFloat();
+        depthLoss = depthLoss.add(characterLoss.mul(Scalar.of(characterLoss, characterWeight)));
+        if (d == depths.length - 1 && !mask) {
+          r.spelled = greedy(characterLogits, frameLengths);
+        }
+      }
       NDArray weighted = depthLoss.mul(Scalar.of(depthLoss, weights[d] / weightSum));
       total = total == null ? weighted : total.add(weighted);
     }
@@ -247,6 +281,30 @@ public final class PhonePretraining implements TrainingObjective {
     return surrogate.sub(surrogate.stopGradient()).add((float) result.loss());
   }
 
+  /** Greedy CTC decodes of character logits [B, T, characters], each up to its frame length. */
+  private static String[] greedy(NDArray logits, int[] frameLengths) {
+    float[] scores = logits.toFloatArray();
+    int frames = (int) logits.getShape().get(1);
+    int classes = (int) logits.getShape().get(2);
+    CtcGreedyDecoder decoder = new CtcGreedyDecoder(CharacterVocabulary.BLANK);
+    String[] out = new String[frameLengths.length];
+    for (int b = 0; b < out.length; b++) {
+      float[] utterance = Arrays.copyOfRange(scores, b * frames * classes,
+          (b * frames + frameLengths[b]) * classes);
+      out[b] = CharacterVocabulary.decode(decoder.decode(utterance, classes, frameLengths[b]));
+    }
+    return out;
+  }
+
+  private static int[] characterTargets(Utterance utterance) {
+    String transcript = utterance.entry().transcript();
+    if (transcript == null || transcript.isBlank()) {
+      throw new IllegalStateException(utterance.file() + " has no transcript; character targets "
+          + "need one (corpora made by icld synth-phones have them)");
+    }
+    return CharacterVocabulary.encode(transcript);
+  }
+
   private PhoneTargets.Entry entryOf(Utterance utterance) {
     PhoneTargets.Entry entry = targets.get(utterance.file().toAbsolutePath().normalize());
     if (entry == null) {
@@ -258,14 +316,18 @@ public final class PhonePretraining implements TrainingObjective {
 
   /**
    * Frame accuracy, frame cross-entropy and CTC loss at every supervised depth, on dev utterances
-   * without masking; the score is minus the top's frame + CTC loss (frame terms only where some
-   * dev utterance has phone times).
+   * without masking, with the character CTC loss and the top's greedy character and word error
+   * rates when characters are trained; the score is minus the top's frame + CTC loss (frame terms
+   * only where some dev utterance has phone times) + weighted character CTC loss.
    */
   @Override
   public Evaluation evaluate(BatchLoader dev) {
     int n = depths.length;
     double[] frameLoss = new double[n];
     double[] ctcLoss = new double[n];
+    double[] characterLoss = new double[n];
+    List<String> references = new ArrayList<>();
+    List<String> spelled = new ArrayList<>();
     long[] correct = new long[n];
     long frames = 0;
     long utterances = 0;
@@ -279,10 +341,15 @@ public final class PhonePretraining implements TrainingObjective {
             frameLoss[d] += r.frameLoss[d] * r.frames;
           }
           ctcLoss[d] += r.ctcLoss[d] * batch.size();
+          characterLoss[d] += r.characterLoss[d] * batch.size();
           correct[d] += r.correct[d];
         }
         frames += r.frames;
         utterances += batch.size();
+        if (r.spelled != null) {
+          batch.utterances().forEach(u -> references.add(u.entry().transcript()));
+          spelled.addAll(Arrays.asList(r.spelled));
+        }
       }
     }
     Map<String, Double> metrics = new LinkedHashMap<>();
@@ -293,8 +360,16 @@ public final class PhonePretraining implements TrainingObjective {
         metrics.put("frame_loss" + suffix, frameLoss[d] / frames);
       }
       metrics.put("ctc_loss" + suffix, ctcLoss[d] / Math.max(1, utterances));
+      if (characterWeight > 0) {
+        metrics.put("character_ctc_loss" + suffix, characterLoss[d] / Math.max(1, utterances));
+      }
     }
-    double score = -(metrics.getOrDefault("frame_loss", 0.0) + metrics.get("ctc_loss"));
+    if (!spelled.isEmpty()) {
+      metrics.put("character_error_rate", ErrorRates.cer(references, spelled));
+      metrics.put("word_error_rate", ErrorRates.wer(references, spelled));
+    }
+    double score = -(metrics.getOrDefault("frame_loss", 0.0) + metrics.get("ctc_loss")
+        + characterWeight * metrics.getOrDefault("character_ctc_loss", 0.0));
     return new Evaluation(METRIC, score, metrics);
   }
 }

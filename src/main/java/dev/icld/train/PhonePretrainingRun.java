@@ -55,13 +55,15 @@ public final class PhonePretrainingRun {
    *     of it (WavLM's utterance mixing; 0: off)
    * @param frontEndGradientScale stage 2: 0 freezes the conv front end, more trains it with its
    *     gradient scaled
+   * @param characterWeight stage 2: weight of the transcript's character CTC loss at each
+   *     supervised layer, next to the phone losses' 1 (0: phones only)
    * @param checkpointEvery optimizer steps between checkpoints (and at every epoch's end)
    */
   public record Request(List<Path> shards, List<Path> excludeSpeakersOf, Path out,
       ModelConfig architecture, Path init, int frontEndSteps, int steps, double batchSeconds,
       double frontEndLearningRate, double learningRate, int[] depths, double[] depthWeights,
       double maskProbability, double mixProbability, double frontEndGradientScale,
-      int checkpointEvery, long seed, String command) {
+      double characterWeight, int checkpointEvery, long seed, String command) {
     public Request {
       if (checkpointEvery < 1) {
         throw new IllegalArgumentException("--checkpoint-every must be positive, got "
@@ -84,6 +86,10 @@ public final class PhonePretrainingRun {
       }
       if (!(mixProbability >= 0 && mixProbability <= 1)) {
         throw new IllegalArgumentException("--mix-prob must be in [0, 1], got " + mixProbability);
+      }
+      if (!(characterWeight >= 0)) {
+        throw new IllegalArgumentException("--character-weight must be at least 0, got "
+            + characterWeight);
       }
       if (depths.length != depthWeights.length) {
         throw new IllegalArgumentException("--supervised-layers and --layer-weights need as many"
@@ -153,9 +159,12 @@ public final class PhonePretrainingRun {
       PhonePretraining objective = new PhonePretraining(model, heads, targets, request.depths(),
           request.depthWeights(), new SpanMasking(request.maskProbability(), 10, 0),
           new UtteranceMixing(request.mixProbability()),
-          request.seed(), request.frontEndGradientScale());
+          request.seed(), request.frontEndGradientScale(), request.characterWeight());
       out.println("stage 2: masked phone prediction at layers "
-          + Arrays.toString(request.depths()) + " (" + request.steps() + " steps)");
+          + Arrays.toString(request.depths())
+          + (request.characterWeight() > 0
+              ? ", and characters (weight " + request.characterWeight() + ")" : "")
+          + " (" + request.steps() + " steps)");
       out.flush();
       TrainingSummary summary = new Trainer(out).fit(objective, trainLoader, devLoader,
           trainingDir.resolve("phones"), options(request.steps(), request.learningRate(),
@@ -172,14 +181,18 @@ public final class PhonePretrainingRun {
 
   private PhoneHeads phoneHeads(Request request, FoundationModel model) throws IOException {
     int hidden = model.config().hiddenSize();
+    boolean characters = request.characterWeight() > 0;
+    Random random = new Random(request.seed());
     if (request.init() != null) {
       Path saved = request.init().resolve(TRAINING_DIR).resolve(HEADS);
       if (Files.exists(saved)) {
+        PhoneHeads heads = PhoneHeads.fromTensors(SafeTensors.read(saved), hidden, characters,
+            random);
         out.println("phone heads: continued from " + saved);
-        return PhoneHeads.fromTensors(SafeTensors.read(saved), hidden);
+        return heads;
       }
     }
-    return PhoneHeads.initialise(hidden, new Random(request.seed()));
+    return PhoneHeads.initialise(hidden, characters, random);
   }
 
   private static BatchLoader loader(Corpus corpus, Request request, boolean training) {
@@ -225,9 +238,12 @@ public final class PhonePretrainingRun {
           + " %d steps in %.1f min, dev %s%n", frontEnd.steps(), frontEnd.trainSeconds() / 60,
           frontEnd.best() == null ? "-" : frontEnd.best().metrics()));
     }
-    s.append(String.format(Locale.ROOT, "- stage 2 (masked phone prediction, span mask p=%.2f, "
+    s.append(String.format(Locale.ROOT, "- stage 2 (masked phone prediction%s, span mask p=%.2f, "
         + "utterance mixing p=%.2f, supervised layers %s with weights %s, conv front end %s): %d "
-        + "steps in %.1f min (stopped: %s)%n", request.maskProbability(),
+        + "steps in %.1f min (stopped: %s)%n",
+        request.characterWeight() > 0 ? String.format(Locale.ROOT,
+            " and the transcript's characters by CTC, weight %.2f", request.characterWeight()) : "",
+        request.maskProbability(),
         request.mixProbability(), Arrays.toString(request.depths()),
         Arrays.stream(request.depthWeights()).mapToObj(w -> String.format(Locale.ROOT, "%.2f", w))
             .collect(Collectors.joining(", ", "[", "]")),

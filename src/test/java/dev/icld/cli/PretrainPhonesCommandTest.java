@@ -1,16 +1,20 @@
 package dev.icld.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.icld.data.CharacterVocabulary;
 import dev.icld.data.synth.NeedsSystemTools;
 import dev.icld.data.synth.SynthTask;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FoundationModel;
 import dev.icld.model.io.SafeTensors;
+import dev.icld.model.io.TensorData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,6 +103,27 @@ class PretrainPhonesCommandTest {
         .values(), SafeTensors.read(second.resolve("model.safetensors")).get(conv).values()),
         "the front end trained");
 
+    // Characters too: the phone heads continue, the character head starts, and dev reports how
+    // well the top layer spells.
+    Path spelling = temp.resolve("spelling");
+    r = CliRun.run("pretrain-phones", "--data", shard.toString(), "--out", spelling.toString(),
+        "--init", out.toString(), "--layers", "2", "--supervised-layers", "1,2",
+        "--layer-weights", "0.5,1", "--max-steps", "2", "--batch-seconds", "8",
+        "--character-weight", "0.5");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("and characters (weight 0.5)"), r.out());
+    Map<String, TensorData> heads =
+        SafeTensors.read(spelling.resolve("training").resolve("phone_heads.safetensors"));
+    assertArrayEquals(new long[] {CharacterVocabulary.SIZE, 32},
+        heads.get("character_ctc_head.weight").shape());
+    assertTrue(heads.containsKey("phone_ctc_head.weight"));
+    String spellingLog = Files.readString(spelling.resolve("training").resolve("phones")
+        .resolve("metrics.jsonl"));
+    assertTrue(spellingLog.contains("character_ctc_loss")
+        && spellingLog.contains("character_error_rate"), spellingLog);
+    assertTrue(Files.readString(spelling.resolve("PRETRAINING.md"))
+        .contains("the transcript's characters by CTC, weight 0.50"));
+
     // WavLM's layout with its utterance mixing, on the log-mel front end.
     Path wavlm = temp.resolve("wavlm");
     r = CliRun.run("pretrain-phones", "--data", shard.toString(), "--out", wavlm.toString(),
@@ -126,6 +151,14 @@ class PretrainPhonesCommandTest {
         temp.resolve("m").toString(), "--max-steps", "2", "--mix-prob", "1.5");
     assertEquals(1, r.code());
     assertTrue(r.err().contains("--mix-prob must be in [0, 1], got 1.5"), r.err());
+  }
+
+  @Test
+  void refusesANegativeCharacterWeight() {
+    CliRun.Result r = CliRun.run("pretrain-phones", "--data", temp.toString(), "--out",
+        temp.resolve("m").toString(), "--max-steps", "2", "--character-weight", "-1");
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("--character-weight must be at least 0, got -1.0"), r.err());
   }
 
   @Test
