@@ -14,6 +14,7 @@ import dev.icld.methods.Methods;
 import dev.icld.model.TaskModel;
 import dev.icld.recipes.CorpusSplits;
 import dev.icld.runtime.InferenceEngine;
+import dev.icld.spark.SparkEvaluation;
 import dev.icld.train.ScratchCnnTraining;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -113,6 +114,19 @@ final class EvalCommand implements Callable<Integer> {
       description = "untimed passes before each method and budget (default: ${DEFAULT-VALUE})")
   int warmup;
 
+  @Option(names = "--spark", paramLabel = "MASTER",
+      description = "run the test passes on Apache Spark: local[N], spark://HOST:PORT, yarn, "
+          + "k8s://..., or submit (the master spark-submit was given). Every executor reads the "
+          + "model, selector and data paths as given; each loads the models once. Rows per "
+          + "utterance, method, budget and draw go to OUT/utterances.parquet, rates to "
+          + "OUT/spark.json; the report is the one an in-process run writes (latencies aside)")
+  String sparkMaster;
+
+  @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
+      description = "with --spark: tasks that share the test set (default: twice Spark's default "
+          + "parallelism)")
+  int partitions;
+
   @Mixin EngineOption engine;
 
   @Spec CommandSpec spec;
@@ -155,7 +169,11 @@ final class EvalCommand implements Callable<Integer> {
           ScratchCnnTraining.Recipe.standard(), printed);
       MethodComparison methodComparison = new MethodComparison(main, exits,
           selectorDir == null ? model : selectorDir, test, dev, options, scratchCnn);
-      MethodComparison.Comparison comparison = methodComparison.run();
+      MethodComparison.Comparison comparison;
+      try (MethodComparison.TestPasses passes = sparkMaster == null
+          ? MethodComparison.IN_PROCESS : sparkPasses(chosenEngine, printed)) {
+        comparison = methodComparison.run(passes);
+      }
       HeldOutVoices voices = heldOutVoices(methodComparison, comparison, test, dev,
           taskModel.task().classification() ? "accuracy" : "wer", layers);
       EvaluationReport.Context context = new EvaluationReport.Context(taskModel.task().id(),
@@ -198,6 +216,23 @@ final class EvalCommand implements Callable<Integer> {
           resamples, seed);
     }
     return new HeldOutVoices(trainingFamilies, testVoices, devVoices);
+  }
+
+  /** The Spark session's passes, once Spark is known to be on the class path. */
+  private MethodComparison.TestPasses sparkPasses(InferenceEngine chosenEngine,
+      PrintWriter printed) {
+    try {
+      Class.forName("org.apache.spark.sql.SparkSession", false, getClass().getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("--spark needs Apache Spark on the class path: ./icld adds "
+          + "target/spark-lib (made by mvn package); spark-submit adds its own");
+    }
+    if (partitions < 0) {
+      throw new IllegalArgumentException("--partitions must be at least 0, got " + partitions);
+    }
+    return SparkEvaluation.open(sparkMaster, partitions, new SparkEvaluation.Paths(model,
+        earlyExitModel, selectorDir == null ? model : selectorDir, data, chosenEngine.id()), out,
+        printed);
   }
 
   /** L, 3L/4, L/2, L/4 (rounded, at least 1, without repeats). */

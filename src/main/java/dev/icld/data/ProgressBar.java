@@ -45,6 +45,11 @@ public final class ProgressBar implements AutoCloseable {
     bar.step();
   }
 
+  /** Progress counted elsewhere (by a Spark accumulator, say): {@code done} of the total. */
+  public void stepTo(long done) {
+    bar.stepTo(done);
+  }
+
   /** "42s" or "3m07s": how summaries print durations. */
   public static String formatDuration(double seconds) {
     long s = Math.round(seconds);

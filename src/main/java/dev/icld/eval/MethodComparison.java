@@ -27,11 +27,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Runs every requested layer-dropping method ({@link Methods}) at every budget on a test set, one
@@ -259,11 +261,115 @@ public final class MethodComparison {
     return method.needs().contains(Need.EXIT_HEADS) ? exits : main;
   }
 
+  /**
+   * What a comparison runs, fixed before any test utterance runs: each method's runnable budgets
+   * in order, the resources its policies are made from (the selector loaded, the static subsets
+   * loaded or searched on dev, the dynamic exit calibrated on dev), and what was skipped and why.
+   * Closing it closes the selector.
+   *
+   * @param staticSource "loaded" or "searched" when the static method runs, else null
+   */
+  public record Plan(Map<Method, List<Integer>> budgets, MethodResources resources,
+      List<SkippedMethod> skipped, String staticSource, boolean scratchCnnRuns)
+      implements AutoCloseable {
+    public Plan {
+      budgets = Collections.unmodifiableMap(new LinkedHashMap<>(budgets));
+      skipped = List.copyOf(skipped);
+    }
+
+    /** Each method's budgets by its name, what a worker needs to rebuild the plan. */
+    public Map<String, List<Integer>> budgetsByName() {
+      Map<String, List<Integer>> byName = new LinkedHashMap<>();
+      budgets.forEach((method, ks) -> byName.put(method.name(), List.copyOf(ks)));
+      return byName;
+    }
+
+    /** The dynamic exit's calibrated entropy threshold per budget (empty when it does not run). */
+    public Map<Integer, Double> exitThresholds() {
+      Map<Integer, Double> thresholds = new TreeMap<>();
+      resources.exitThresholds().forEach((k, rule) -> thresholds.put(k, rule.threshold()));
+      return thresholds;
+    }
+
+    /** Single-utterance passes over a test set of {@code utterances}, every draw counted. */
+    public long passes(int randomDraws, int utterances) {
+      long passes = 0;
+      for (Map.Entry<Method, List<Integer>> e : budgets.entrySet()) {
+        passes += (long) e.getKey().draws(randomDraws) * e.getValue().size();
+      }
+      return passes * utterances;
+    }
+
+    @Override
+    public void close() {
+      if (resources.selector() != null) {
+        resources.selector().close();
+      }
+    }
+  }
+
+  /**
+   * The outcomes of a comparison's test passes: per method name and budget, one list per draw in
+   * draw order, each in utterance order over the whole test set.
+   */
+  public interface TestPasses extends AutoCloseable {
+    Map<String, Map<Integer, List<List<Outcome>>>> run(MethodComparison comparison, Plan plan)
+        throws IOException;
+
+    /** Releases what runs the passes (nothing in process). */
+    @Override
+    default void close() {}
+  }
+
+  /** The test passes in this process, one utterance after another. */
+  public static final TestPasses IN_PROCESS = (comparison, plan) -> {
+    Map<String, Map<Integer, List<List<Outcome>>>> outcomes = new LinkedHashMap<>();
+    int size = comparison.test.size();
+    try (NDManager manager = Torch.newManager();
+        ProgressBar bar = new ProgressBar("eval",
+            plan.passes(comparison.options.randomDraws(), size))) {
+      for (Map.Entry<Method, List<Integer>> e : plan.budgets().entrySet()) {
+        Method method = e.getKey();
+        for (int k : e.getValue()) {
+          bar.status(method.name() + " k=" + k);
+          List<List<Outcome>> draws = new ArrayList<>();
+          for (int d = 0; d < method.draws(comparison.options.randomDraws()); d++) {
+            List<Outcome> draw = new ArrayList<>();
+            for (UtteranceRunner.Answer a : comparison.runDraw(plan, method, k, d,
+                allIndices(size), manager, bar)) {
+              draw.add(a.outcome());
+            }
+            draws.add(draw);
+          }
+          outcomes.computeIfAbsent(method.name(), name -> new LinkedHashMap<>()).put(k, draws);
+        }
+      }
+    }
+    return outcomes;
+  };
+
+  /** Runs every method in this process. */
   public Comparison run() throws IOException {
+    return run(IN_PROCESS);
+  }
+
+  /** Prepares the plan, runs the test passes where {@code passes} runs them, and summarises. */
+  public Comparison run(TestPasses passes) throws IOException {
+    try (Plan plan = prepare()) {
+      ReferenceResult reference = plan.scratchCnnRuns() ? scratchCnn.run(test, options) : null;
+      return summarise(plan, passes.run(this, plan), reference);
+    }
+  }
+
+  /**
+   * Everything before the test passes: which methods and budgets can run, and their resources
+   * (static subsets searched on dev and saved beside the model when there are none yet).
+   */
+  public Plan prepare() throws IOException {
     List<SkippedMethod> skipped = new ArrayList<>();
     LayerSelector selector =
         LayerSelector.existsIn(selectorDir) ? LayerSelector.load(selectorDir) : null;
-    try (selector) {
+    try {
       Map<Need, String> missing = missing(selector);
       List<Method> methods = new ArrayList<>();
       for (Method method : options.methods()) {
@@ -284,16 +390,12 @@ public final class MethodComparison {
       StaticSubsets subsets = null;
       if (needed) {
         if (Files.exists(modelDir.resolve(StaticSubsets.FILE))) {
-          subsets = StaticSubsets.load(modelDir);
+          subsets = loadStaticSubsets();
           staticSource = "loaded";
         } else {
           subsets = DevScoring.searchStaticSubsets(main.source().runner(dev));
           subsets.save(modelDir);
           staticSource = "searched";
-        }
-        if (subsets.layers() != layers) {
-          throw new IOException(modelDir.resolve(StaticSubsets.FILE) + ": subsets for "
-              + subsets.layers() + " layers, the model has " + layers);
         }
       }
       Map<Integer, EntropyExit> exitThresholds =
@@ -313,26 +415,122 @@ public final class MethodComparison {
         }
         budgets.put(method, runnable);
       }
-      ReferenceResult reference = options.scratchCnn() && scratchCnnSkip == null
-          ? scratchCnn.run(test, options) : null;
-
-      long passes = 0;
-      for (Method method : methods) {
-        passes += (long) method.draws(options.randomDraws()) * budgets.get(method).size();
+      return new Plan(budgets, resources, skipped, staticSource,
+          options.scratchCnn() && scratchCnnSkip == null);
+    } catch (IOException | RuntimeException e) {
+      if (selector != null) {
+        selector.close();
       }
-      List<MethodResult> results = new ArrayList<>();
-      try (NDManager manager = Torch.newManager();
-          ProgressBar bar = new ProgressBar("eval", passes * test.size())) {
-        for (Method method : methods) {
-          for (int k : budgets.get(method)) {
-            bar.status(method.name() + " k=" + k);
-            results.add(runMethod(method, k, resources, manager, bar));
-          }
-        }
-      }
-      return new Comparison(results, skipped, staticSource, exits.source().dir(), reference,
-          options.methods());
+      throw e;
     }
+  }
+
+  /**
+   * The plan a driver prepared, rebuilt by a worker from what the driver sent: the selector and
+   * the static subsets read from disk where the driver left them, the exit rule from its
+   * thresholds. Nothing is searched or calibrated here.
+   */
+  public Plan plan(Map<String, List<Integer>> budgetsByName, Map<Integer, Double> thresholds)
+      throws IOException {
+    Map<Method, List<Integer>> budgets = new LinkedHashMap<>();
+    budgetsByName.forEach((name, ks) -> budgets.put(Methods.find(options.methods(), name), ks));
+    boolean needsSelector = budgets.keySet().stream()
+        .anyMatch(m -> m.needs().contains(Need.SELECTOR));
+    boolean needsSubsets = budgets.keySet().stream()
+        .anyMatch(m -> m.needs().contains(Need.STATIC_SUBSETS));
+    Map<Integer, EntropyExit> exitRules = new LinkedHashMap<>();
+    thresholds.forEach((k, threshold) -> exitRules.put(k, new EntropyExit(threshold, layers)));
+    LayerSelector selector = needsSelector ? LayerSelector.load(selectorDir) : null;
+    try {
+      StaticSubsets subsets = needsSubsets ? loadStaticSubsets() : null;
+      return new Plan(budgets, new MethodResources(selector, subsets, exitRules), List.of(),
+          needsSubsets ? "loaded" : null, false);
+    } catch (IOException | RuntimeException e) {
+      if (selector != null) {
+        selector.close();
+      }
+      throw e;
+    }
+  }
+
+  private StaticSubsets loadStaticSubsets() throws IOException {
+    StaticSubsets subsets = StaticSubsets.load(modelDir);
+    if (subsets.layers() != layers) {
+      throw new IOException(modelDir.resolve(StaticSubsets.FILE) + ": subsets for "
+          + subsets.layers() + " layers, the model has " + layers);
+    }
+    return subsets;
+  }
+
+  /**
+   * One draw of a method at budget k on some test utterances, in ascending order: the draw's
+   * policy passes over the utterances it does not run here, so each utterance gets the layers it
+   * gets when one process runs them all. Untimed warm-up passes on the first of them come first.
+   *
+   * @param utterances test set indices, ascending
+   */
+  public List<UtteranceRunner.Answer> runDraw(Plan plan, Method method, int k, int draw,
+      int[] utterances, NDManager manager, ProgressBar bar) throws IOException {
+    Budget budget = method.budget(k, layers);
+    TestRun run = runFor(method);
+    long drawSeed = options.seed() * 1_000_003L + 7919L * draw + k;
+    LayerSelectionPolicy warmupPolicy = method.policy(plan.resources(), drawSeed);
+    for (int i = 0; i < Math.min(options.warmup(), utterances.length); i++) {
+      run.runner().run(utterances[i], warmupPolicy, budget, manager);
+    }
+    LayerSelectionPolicy policy = method.policy(plan.resources(), drawSeed);
+    List<UtteranceRunner.Answer> answers = new ArrayList<>();
+    int next = 0;
+    for (int u : utterances) {
+      if (u < next) {
+        throw new IllegalArgumentException("test utterances must ascend, got " + u + " after "
+            + (next - 1));
+      }
+      policy.skip(u - next, budget);
+      answers.add(run.runner().answer(u, policy, budget, manager));
+      next = u + 1;
+      if (bar != null) {
+        bar.step();
+      }
+    }
+    return answers;
+  }
+
+  private static int[] allIndices(int size) {
+    int[] all = new int[size];
+    for (int u = 0; u < size; u++) {
+      all[u] = u;
+    }
+    return all;
+  }
+
+  /** The comparison from the plan and the outcomes of its test passes. */
+  public Comparison summarise(Plan plan, Map<String, Map<Integer, List<List<Outcome>>>> outcomes,
+      ReferenceResult reference) {
+    List<MethodResult> results = new ArrayList<>();
+    plan.budgets().forEach((method, ks) -> {
+      for (int k : ks) {
+        List<List<Outcome>> draws = outcomes.getOrDefault(method.name(), Map.of()).get(k);
+        if (draws == null || draws.size() != method.draws(options.randomDraws())
+            || draws.stream().anyMatch(d -> d.size() != test.size())) {
+          throw new IllegalStateException(method.name() + " at k = " + k + ": expected "
+              + method.draws(options.randomDraws()) + " draws of " + test.size()
+              + " outcomes, got " + (draws == null ? "none"
+                  : draws.stream().map(d -> String.valueOf(d.size())).toList()));
+        }
+        results.add(summarise(method, k, draws, plan.resources(), runFor(method)));
+      }
+    });
+    return new Comparison(results, plan.skipped(), plan.staticSource(), exits.source().dir(),
+        reference, options.methods());
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  public Corpus test() {
+    return test;
   }
 
   /** Why each need that this comparison cannot meet is missing. */
@@ -400,28 +598,6 @@ public final class MethodComparison {
       rules.put(k, EntropyExit.calibrate(entropies, k));
     }
     return rules;
-  }
-
-  private MethodResult runMethod(Method method, int k, MethodResources resources,
-      NDManager manager, ProgressBar bar) throws IOException {
-    Budget budget = method.budget(k, layers);
-    TestRun run = runFor(method);
-    List<List<Outcome>> all = new ArrayList<>();
-    for (int d = 0; d < method.draws(options.randomDraws()); d++) {
-      long drawSeed = options.seed() * 1_000_003L + 7919L * d + k;
-      LayerSelectionPolicy warmupPolicy = method.policy(resources, drawSeed);
-      for (int u = 0; u < Math.min(options.warmup(), test.size()); u++) {
-        run.runner().run(u, warmupPolicy, budget, manager);
-      }
-      LayerSelectionPolicy policy = method.policy(resources, drawSeed);
-      List<Outcome> outcomes = new ArrayList<>();
-      for (int u = 0; u < test.size(); u++) {
-        outcomes.add(run.runner().run(u, policy, budget, manager));
-        bar.step();
-      }
-      all.add(outcomes);
-    }
-    return summarise(method, k, all, resources, run);
   }
 
   /** Metrics, intervals, compute and latency over one or more draws of the same method. */

@@ -49,10 +49,24 @@ public final class UtteranceRunner {
   /** One timed pass of one utterance, as the runtime runs a call. */
   public Outcome run(int utterance, LayerSelectionPolicy policy, Budget budget, NDManager parent)
       throws IOException {
+    return answer(utterance, policy, budget, parent).outcome();
+  }
+
+  /**
+   * An utterance's scored result and what the model answered.
+   *
+   * @param prediction the predicted label, or the transcript
+   */
+  public record Answer(Outcome outcome, String prediction) {}
+
+  /** {@link #run}, with the model's answer beside its score. */
+  public Answer answer(int utterance, LayerSelectionPolicy policy, Budget budget,
+      NDManager parent) throws IOException {
     float[] samples = corpus.samples(utterance);
     try (NDManager manager = parent.newSubManager()) {
-      return core.run(List.of(samples), policy, budget, manager)
-          .outcome(0, utterance, reference(utterance));
+      InferenceCore.Pass pass = core.run(List.of(samples), policy, budget, manager);
+      return new Answer(pass.outcome(0, utterance, reference(utterance)),
+          pass.outputs().get(0).text());
     }
   }
 

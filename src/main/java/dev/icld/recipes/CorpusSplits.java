@@ -23,11 +23,15 @@ public final class CorpusSplits {
   private CorpusSplits() {}
 
   public static Corpus load(Path data, String split, TaskModel model) throws IOException {
+    return load(data, split, options(model));
+  }
+
+  /** What a split must hold for the model: its labels, or transcripts for ASR. */
+  public static LoadOptions options(TaskModel model) {
     LabelVocabulary labels = model.labels();
-    LoadOptions options = labels == null
+    return labels == null
         ? LoadOptions.of(TargetKind.TRANSCRIPT)
         : LoadOptions.of(TargetKind.LABEL).withVocabulary(labels);
-    return load(data, split, options);
   }
 
   /** The split's manifest under {@code options}, cached in memory when it is small enough. */

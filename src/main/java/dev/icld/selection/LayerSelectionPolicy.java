@@ -28,4 +28,12 @@ public interface LayerSelectionPolicy {
   default Set<SelectionInput.Part> reads() {
     return Set.of();
   }
+
+  /**
+   * Moves on as if it had chosen for {@code utterances} single utterances under {@code budget},
+   * without choosing: a worker that runs only some of a corpus's utterances skips the others, so
+   * each utterance gets the layers it gets when one process runs them all in order. A policy
+   * without state has nothing to move.
+   */
+  default void skip(int utterances, Budget budget) {}
 }

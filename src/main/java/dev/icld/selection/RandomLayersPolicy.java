@@ -34,6 +34,13 @@ public final class RandomLayersPolicy implements LayerSelectionPolicy {
     return Selection.ofMasks(masks);
   }
 
+  @Override
+  public void skip(int utterances, Budget budget) {
+    for (int u = 0; u < utterances; u++) {
+      draw(budget.keep(), budget.layers());
+    }
+  }
+
   /** A partial Fisher-Yates shuffle: the first k of a random permutation of the layers. */
   private boolean[] draw(int keep, int layers) {
     int[] order = new int[layers];

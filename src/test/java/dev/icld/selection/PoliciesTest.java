@@ -67,6 +67,19 @@ class PoliciesTest {
   }
 
   @Test
+  void aWorkerThatSkipsUtterancesDrawsWhatOneProcessDraws() {
+    Budget budget = Budget.of(4, 12);
+    Selection all = new RandomLayersPolicy(11).select(SelectionInput.ofBatchSize(9), budget);
+    RandomLayersPolicy worker = new RandomLayersPolicy(11);
+    worker.skip(5, budget);
+    Selection sixth = worker.select(SelectionInput.ofBatchSize(1), budget);
+    worker.skip(2, budget);
+    Selection ninth = worker.select(SelectionInput.ofBatchSize(1), budget);
+    assertArrayEquals(all.mask(5), sixth.mask(0));
+    assertArrayEquals(all.mask(8), ninth.mask(0));
+  }
+
+  @Test
   void earlyExitKeepsThePrefixAndReadsExitK() {
     Selection s = new EarlyExitPolicy().select(SelectionInput.ofBatchSize(3), Budget.of(5, 12));
     for (int b = 0; b < 3; b++) {

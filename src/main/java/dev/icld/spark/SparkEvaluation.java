@@ -1,0 +1,223 @@
+package dev.icld.spark;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import dev.icld.data.ProgressBar;
+import dev.icld.eval.MethodComparison;
+import dev.icld.files.AtomicFiles;
+import dev.icld.methods.Method;
+import dev.icld.metrics.Outcome;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The test passes of {@code icld eval --spark}: the test set's indices spread over Spark
+ * partitions, each task running every planned method, budget and draw on its utterances
+ * ({@link PartitionEvaluator}), every row written to {@code utterances.parquet}, then read back on
+ * the driver into the same outcomes the in-process passes give, for the same report. Audio never
+ * reaches the driver: executors decode it from the paths. Closing it stops the Spark session.
+ */
+public final class SparkEvaluation implements MethodComparison.TestPasses {
+  /** The Parquet table of per-utterance rows, in the report directory. */
+  public static final String TABLE = "utterances.parquet";
+  /** Rates and loading times of the last run, beside the report. */
+  public static final String SUMMARY = "spark.json";
+  /** {@code --spark submit}: the master that spark-submit was given. */
+  public static final String SUBMITTED = "submit";
+
+  /**
+   * Where the models and the corpus are: paths every executor reads as they are.
+   *
+   * @param exitModel the early-exit model's directory, or null
+   * @param engine the backbone engine's id
+   */
+  public record Paths(Path model, Path exitModel, Path selectorDir, Path data, String engine) {}
+
+  private final SparkSession spark;
+  private final Paths paths;
+  private final Path out;
+  private final int partitions;
+  private final PrintWriter printed;
+
+  private SparkEvaluation(SparkSession spark, Paths paths, Path out, int partitions,
+      PrintWriter printed) {
+    this.spark = spark;
+    this.paths = paths;
+    this.out = out;
+    this.partitions = partitions;
+    this.printed = printed;
+  }
+
+  /**
+   * Starts (or joins) the Spark session.
+   *
+   * @param master local[N], spark://HOST:PORT, yarn, k8s://..., or {@link #SUBMITTED}
+   * @param partitions how many tasks share the test set; 0 for twice Spark's default parallelism
+   * @param out the report directory, where the Parquet table and the run's summary go
+   */
+  public static SparkEvaluation open(String master, int partitions, Paths paths, Path out,
+      PrintWriter printed) {
+    SparkSession.Builder builder = SparkSession.builder().appName("icld eval " + paths.data())
+        // Executors start libtorch themselves: offline, without telemetry, threads that sleep
+        // when idle (STACK.md), whatever the cluster's defaults.
+        .config("spark.executorEnv.OPT_OUT_TRACKING", "true")
+        .config("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE")
+        .config("spark.executor.extraJavaOptions", "-Dai.djl.offline=true");
+    if (!master.equals(SUBMITTED)) {
+      builder.master(master);
+    }
+    SparkSession spark;
+    try {
+      spark = builder.getOrCreate();
+    } catch (Exception e) {
+      // Spark throws its checked SparkException undeclared, so it is caught as Exception.
+      throw new IllegalArgumentException("--spark " + master + ": Spark did not start: "
+          + rootMessage(e), e);
+    }
+    return new SparkEvaluation(spark, paths, out, partitions, printed);
+  }
+
+  @Override
+  public Map<String, Map<Integer, List<List<Outcome>>>> run(MethodComparison comparison,
+      MethodComparison.Plan plan) throws IOException {
+    MethodComparison.Options options = comparison.options();
+    int size = comparison.test().size();
+    EvaluationJob job = new EvaluationJob(UUID.randomUUID().toString(), text(paths.model()),
+        paths.exitModel() == null ? null : text(paths.exitModel()), text(paths.selectorDir()),
+        text(paths.data()), paths.engine(), options.methods().stream().map(Method::name).toList(),
+        options.budgets(), options.seed(), options.randomDraws(), options.resamples(),
+        options.warmup(), plan.budgetsByName(), plan.exitThresholds(), size);
+    int tasks = partitions > 0 ? partitions : 2 * spark.sparkContext().defaultParallelism();
+    tasks = Math.max(1, Math.min(tasks, size));
+    LongAccumulator passes = spark.sparkContext().longAccumulator("icld passes");
+    LongAccumulator loadNanos = spark.sparkContext().longAccumulator("icld model loading ns");
+    long total = plan.passes(options.randomDraws(), size);
+    Path table = out.resolve(TABLE);
+    printed.printf("spark        master %s, %d partitions of %d utterances; rows to %s%n",
+        spark.sparkContext().master(), tasks, size, table);
+    printed.flush();
+    long start = System.nanoTime();
+    Dataset<UtteranceRow> rows = spark.range(0, size, 1, tasks).mapPartitions(
+        new PartitionEvaluator(job, passes, loadNanos), Encoders.bean(UtteranceRow.class));
+    try (ProgressBar bar = new ProgressBar("eval (spark)", total)) {
+      Thread progress = new Thread(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          bar.stepTo(passes.value());
+          try {
+            Thread.sleep(500);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "icld-spark-progress");
+      progress.setDaemon(true);
+      progress.start();
+      try {
+        rows.write().mode(SaveMode.Overwrite).parquet(table.toString());
+      } catch (Exception e) {
+        // A failed task's own error (a model or audio file an executor cannot read, say) is
+        // what a user needs, not Spark's stage trace around it.
+        throw new IOException("the Spark job failed: " + rootMessage(e), e);
+      } finally {
+        progress.interrupt();
+      }
+      bar.stepTo(total);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Map<Integer, List<List<Outcome>>>> outcomes = read(table, plan, options, size);
+    summarise(job, tasks, total, seconds, loadNanos);
+    return outcomes;
+  }
+
+  /** The table's rows as outcomes per method, budget and draw, in utterance order. */
+  private Map<String, Map<Integer, List<List<Outcome>>>> read(Path table,
+      MethodComparison.Plan plan, MethodComparison.Options options, int size) throws IOException {
+    Map<String, Map<Integer, Outcome[][]>> slots = new LinkedHashMap<>();
+    plan.budgets().forEach((method, ks) -> {
+      Map<Integer, Outcome[][]> byBudget = new LinkedHashMap<>();
+      for (int k : ks) {
+        byBudget.put(k, new Outcome[method.draws(options.randomDraws())][size]);
+      }
+      slots.put(method.name(), byBudget);
+    });
+    List<UtteranceRow> collected = spark.read().parquet(table.toString())
+        .as(Encoders.bean(UtteranceRow.class)).collectAsList();
+    for (UtteranceRow row : collected) {
+      Outcome[][] draws = slots.getOrDefault(row.getMethod(), Map.of()).get(row.getBudget());
+      if (draws == null || row.getDraw() >= draws.length || row.getUtterance() >= size
+          || draws[row.getDraw()][row.getUtterance()] != null) {
+        throw new IOException(table + ": unexpected or repeated row: " + row.getMethod()
+            + " k=" + row.getBudget() + " draw " + row.getDraw() + " utterance "
+            + row.getUtterance());
+      }
+      draws[row.getDraw()][row.getUtterance()] = row.outcome();
+    }
+    Map<String, Map<Integer, List<List<Outcome>>>> outcomes = new LinkedHashMap<>();
+    slots.forEach((method, byBudget) -> byBudget.forEach((k, draws) -> {
+      List<List<Outcome>> lists = new ArrayList<>();
+      for (Outcome[] draw : draws) {
+        lists.add(java.util.Arrays.asList(draw));
+      }
+      outcomes.computeIfAbsent(method, m -> new LinkedHashMap<>()).put(k, lists);
+    }));
+    return outcomes;
+  }
+
+  /** Prints the run's rate and writes it as {@link #SUMMARY}. */
+  private void summarise(EvaluationJob job, int tasks, long total, double seconds,
+      LongAccumulator loadNanos) throws IOException {
+    // The driver's own block manager is listed too (local mode has only that one).
+    int executors = Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size()
+        - (spark.sparkContext().isLocal() ? 0 : 1));
+    long loads = loadNanos.count();
+    double loadSeconds = loads == 0 ? 0 : loadNanos.sum() / 1e9 / loads;
+    JsonObject summary = new JsonObject();
+    summary.addProperty("master", spark.sparkContext().master());
+    summary.addProperty("executors", executors);
+    summary.addProperty("partitions", tasks);
+    summary.addProperty("utterances", job.utterances());
+    summary.addProperty("passes", total);
+    summary.addProperty("seconds", seconds);
+    summary.addProperty("passes_per_second", total / seconds);
+    summary.addProperty("model_loads", loads);
+    summary.addProperty("model_load_seconds_mean", loadSeconds);
+    AtomicFiles.writeString(out.resolve(SUMMARY),
+        new GsonBuilder().setPrettyPrinting().create().toJson(summary) + "\n");
+    printed.printf(Locale.ROOT, "spark        %d passes in %s on %d executor(s): %.1f passes/s;"
+        + " model loaded %d time(s), %.1f s each%n", total, ProgressBar.formatDuration(seconds),
+        executors, total / seconds, loads, loadSeconds);
+    printed.flush();
+  }
+
+  /** The innermost cause's message, where the first thing that went wrong is named. */
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getName() : root.getMessage();
+    int trace = message.indexOf("\n\tat ");
+    return trace < 0 ? message : message.substring(0, trace);
+  }
+
+  private static String text(Path path) {
+    return path.toAbsolutePath().normalize().toString();
+  }
+
+  @Override
+  public void close() {
+    spark.stop();
+  }
+}
