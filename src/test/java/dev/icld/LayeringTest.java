@@ -37,7 +37,8 @@ class LayeringTest {
       Map.entry("selection", Set.of("files", "audio", "data", "model")),
       Map.entry("methods", Set.of("files", "audio", "data", "model", "selection")),
       Map.entry("inference", Set.of("files", "metrics", "audio", "data", "model", "selection")),
-      Map.entry("train", Set.of("files", "metrics", "audio", "data", "model", "selection")),
+      Map.entry("train", Set.of("files", "metrics", "audio", "data", "model", "selection",
+          "inference")),
       Map.entry("eval", Set.of("files", "metrics", "audio", "data", "model", "selection",
           "methods", "inference", "train")),
       Map.entry("recipes", Set.of("files", "metrics", "audio", "data", "model", "selection",
@@ -46,8 +47,10 @@ class LayeringTest {
           "methods", "inference")),
       Map.entry("bench", Set.of("files", "metrics", "audio", "data", "model", "selection",
           "methods", "inference", "runtime")),
+      Map.entry("spark", Set.of("files", "metrics", "audio", "data", "model", "selection",
+          "methods", "inference", "eval", "recipes", "runtime")),
       Map.entry("cli", Set.of("files", "metrics", "audio", "data", "model", "selection",
-          "methods", "inference", "train", "eval", "recipes", "runtime", "bench")));
+          "methods", "inference", "train", "eval", "recipes", "runtime", "bench", "spark")));
 
   /** An icld class named in code: {@code dev.icld.PACKAGE.Class}, the package in group 1. */
   private static final Pattern REFERENCE =

@@ -71,10 +71,13 @@ public final class SparkEvaluation implements MethodComparison.TestPasses {
       PrintWriter printed) {
     SparkSession.Builder builder = SparkSession.builder().appName("icld eval " + paths.data())
         // Executors start libtorch themselves: offline, without telemetry, threads that sleep
-        // when idle (STACK.md), whatever the cluster's defaults.
+        // when idle (STACK.md), whatever the cluster's defaults. One thread per task: Spark runs
+        // a task per executor core, and more threads per task would fight over those cores.
         .config("spark.executorEnv.OPT_OUT_TRACKING", "true")
         .config("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE")
-        .config("spark.executor.extraJavaOptions", "-Dai.djl.offline=true");
+        .config("spark.executorEnv.OMP_NUM_THREADS", "1")
+        .config("spark.executor.extraJavaOptions", "-Dai.djl.offline=true"
+            + " -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1");
     if (!master.equals(SUBMITTED)) {
       builder.master(master);
     }
