@@ -1,6 +1,7 @@
 package dev.icld.audio;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +35,8 @@ public final class AudioFiles {
 
   /** Arrays are indexed by int: a whole-file read, and each channel, stop slightly below 2^31. */
   private static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+  /** Enough to tell text from binary data, and a few kinds of file by their first bytes. */
+  private static final int LEADING_BYTES_DESCRIBED = 512;
 
   private AudioFiles() {}
 
@@ -72,20 +76,58 @@ public final class AudioFiles {
     return Resampler.resample(read(file), targetSampleRate);
   }
 
+  /**
+   * The file's sample rate, channels and length from its header alone, without decoding: {@link
+   * AudioInfo#samplesAt} then says how many samples {@link #read(Path, int)} gives. Everything the
+   * header shows is checked as reading checks it, with the same message: the container, the format
+   * fields, the limits, a chunk or metadata block reaching past the end of the file, a WAV without
+   * samples. What only the samples show is not: corrupt or missing FLAC frames, a FLAC's MD5, float
+   * WAV samples that are not finite, a WAV chunk after the samples reaching past the end. A FLAC
+   * whose STREAMINFO leaves the length unknown is decoded to count its frames.
+   */
+  public static AudioInfo probe(Path file) throws IOException {
+    try (FileBytes.OnDisk bytes = opening(file, () -> new FileBytes.OnDisk(file))) {
+      if (WavDecoder.hasMagic(bytes)) {
+        return WavDecoder.probe(file, bytes);
+      }
+      int flacStart = id3v2TagLength(bytes);
+      if (FlacDecoder.hasMagic(bytes, flacStart)) {
+        Optional<AudioInfo> info = FlacDecoder.probe(file, bytes, flacStart);
+        if (info.isPresent()) {
+          return info.get();
+        }
+        MultichannelAudio decoded = decode(file);
+        return new AudioInfo(decoded.sampleRate(), decoded.channels().length, decoded.frameCount());
+      }
+      throw notAudio(file, bytes);
+    }
+  }
+
   /** All channels, unmixed, at the native sample rate. */
   static MultichannelAudio decode(Path file) throws IOException {
-    byte[] bytes = readAllBytes(file);
+    byte[] whole = opening(file, () -> Files.readAllBytes(file));
+    FileBytes bytes = FileBytes.of(whole);
     if (WavDecoder.hasMagic(bytes)) {
-      return WavDecoder.decode(file, bytes);
+      return WavDecoder.decode(file, whole);
     }
     int flacStart = id3v2TagLength(bytes);
     if (FlacDecoder.hasMagic(bytes, flacStart)) {
-      return FlacDecoder.decode(file, bytes, flacStart);
+      return FlacDecoder.decode(file, whole, flacStart);
     }
-    throw new AudioFormatException(file, "not a WAV or FLAC file: " + describeUnknown(bytes));
+    throw notAudio(file, bytes);
   }
 
-  private static byte[] readAllBytes(Path file) throws IOException {
+  /** Opening a file the way the readers open it. */
+  @FunctionalInterface
+  private interface Opener<T> {
+    T open() throws IOException;
+  }
+
+  /**
+   * Opens the file after refusing what no reader takes, with the same messages for decoding and
+   * probing.
+   */
+  private static <T> T opening(Path file, Opener<T> opener) throws IOException {
     try {
       if (Files.isDirectory(file)) {
         throw new AudioFormatException(file, "is a directory, not an audio file");
@@ -94,7 +136,7 @@ public final class AudioFiles {
         throw new AudioFormatException(
             file, "file is too large (" + Files.size(file) + " bytes, the limit is 2 GiB)");
       }
-      return Files.readAllBytes(file);
+      return opener.open();
     } catch (NoSuchFileException e) {
       throw new AudioFormatException(file, "no such file");
     } catch (AccessDeniedException e) {
@@ -150,24 +192,38 @@ public final class AudioFiles {
   }
 
   /** Some taggers put an ID3v2 tag before the "fLaC" marker; its length, or 0 if there is none. */
-  private static int id3v2TagLength(byte[] bytes) {
-    if (bytes.length < 10 || !startsWith(bytes, "ID3")) {
+  private static int id3v2TagLength(FileBytes bytes) throws IOException {
+    if (bytes.size() < 10) {
+      return 0;
+    }
+    ByteBuffer header = bytes.read(0, 10);
+    if (!FileBytes.fourCc(header, 0).startsWith("ID3")) {
       return 0;
     }
     int size = 0;
     for (int i = 6; i < 10; i++) {
-      size = size << 7 | (bytes[i] & 0x7F); // "syncsafe" integer: 7 bits per byte
+      size = size << 7 | (header.get(i) & 0x7F); // "syncsafe" integer: 7 bits per byte
     }
     return 10 + size;
   }
 
-  /** A short guess at what the file is instead, so the error tells the user what they passed. */
+  private static AudioFormatException notAudio(Path file, FileBytes bytes) throws IOException {
+    byte[] leading = new byte[Math.min(bytes.size(), LEADING_BYTES_DESCRIBED)];
+    bytes.read(0, leading.length).get(0, leading);
+    return new AudioFormatException(file, "not a WAV or FLAC file: " + describeUnknown(leading));
+  }
+
+  /**
+   * A short guess at what the file is instead, from its {@value #LEADING_BYTES_DESCRIBED} leading
+   * bytes (all of them for a shorter file), so the error tells the user what they passed.
+   */
   private static String describeUnknown(byte[] bytes) {
     if (bytes.length == 0) {
       return "the file is empty";
     }
     if (startsWith(bytes, "RIFF") && bytes.length >= 12) {
-      return "a RIFF container of type '" + WavDecoder.fourCc(bytes, 8).strip() + "', not WAVE";
+      String type = new String(bytes, 8, 4, StandardCharsets.ISO_8859_1).strip();
+      return "a RIFF container of type '" + type + "', not WAVE";
     }
     if (startsWith(bytes, "RIFF") || startsWith(bytes, "RF64")) {
       return "a RIFF header cut short (" + bytes.length + " bytes)";
@@ -202,9 +258,8 @@ public final class AudioFiles {
   }
 
   private static boolean looksLikeText(byte[] bytes) {
-    int n = Math.min(bytes.length, 512);
-    for (int i = 0; i < n; i++) {
-      int b = bytes[i] & 0xFF;
+    for (byte value : bytes) {
+      int b = value & 0xFF;
       boolean control = b < 0x20 && b != '\n' && b != '\r' && b != '\t';
       if (control || b == 0x7F) {
         return false;

@@ -3,10 +3,13 @@ package dev.icld.audio;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Optional;
 import org.jflac.ChannelData;
 import org.jflac.FLACDecoder;
 import org.jflac.FrameListener;
@@ -37,15 +40,15 @@ final class FlacDecoder {
 
   private FlacDecoder() {}
 
-  static boolean hasMagic(byte[] bytes, int at) {
-    return bytes.length >= at + 4
-        && bytes[at] == 'f' && bytes[at + 1] == 'L' && bytes[at + 2] == 'a' && bytes[at + 3] == 'C';
+  static boolean hasMagic(FileBytes bytes, int at) throws IOException {
+    return bytes.size() >= at + (long) MAGIC_BYTES && bytes.fourCc(at).equals("fLaC");
   }
 
   /** Decodes the FLAC stream whose "fLaC" marker is at {@code start} (after any ID3v2 tag). */
-  static MultichannelAudio decode(Path file, byte[] bytes, int start) throws AudioFormatException {
-    StreamInfo info = StreamInfo.parse(file, bytes, start + MAGIC_BYTES);
-    int firstFrame = framesStart(file, bytes, start + MAGIC_BYTES);
+  static MultichannelAudio decode(Path file, byte[] bytes, int start) throws IOException {
+    FileBytes source = FileBytes.of(bytes);
+    StreamInfo info = StreamInfo.read(file, source, start + MAGIC_BYTES);
+    int firstFrame = framesStart(file, source, start + MAGIC_BYTES);
     FLACDecoder decoder = new FLACDecoder(streamInfoThenFrames(bytes, start, firstFrame));
     decoder.addFrameListener(new StopAtFirstError());
     PcmAccumulator pcm = new PcmAccumulator(info);
@@ -77,24 +80,38 @@ final class FlacDecoder {
   }
 
   /**
+   * STREAMINFO's format and length, with the checks decoding makes of it and of the metadata
+   * blocks' headers; empty when STREAMINFO leaves the length unknown (0), which only the frames
+   * tell. No frame is read.
+   */
+  static Optional<AudioInfo> probe(Path file, FileBytes bytes, int start) throws IOException {
+    StreamInfo info = StreamInfo.read(file, bytes, start + MAGIC_BYTES);
+    framesStart(file, bytes, start + MAGIC_BYTES);
+    return info.totalSamples() == 0
+        ? Optional.empty()
+        : Optional.of(new AudioInfo(info.sampleRate(), info.channels(), info.totalSamples()));
+  }
+
+  /**
    * Where the frames start: after the metadata block marked last, every block's length checked
    * against the file. The blocks' contents (tags, pictures, seek tables) are not needed.
    */
-  private static int framesStart(Path file, byte[] bytes, int at) throws AudioFormatException {
+  private static int framesStart(Path file, FileBytes bytes, int at) throws IOException {
     while (true) {
-      if (at + BLOCK_HEADER_BYTES > bytes.length) {
+      if (at + BLOCK_HEADER_BYTES > bytes.size()) {
         throw new AudioFormatException(
             file, "truncated FLAC: the file ends inside its metadata blocks, before any frame");
       }
-      boolean last = (bytes[at] & LAST_BLOCK_FLAG) != 0;
-      int type = bytes[at] & 0x7F;
-      int length = uint24(bytes, at + 1);
+      ByteBuffer header = bytes.read(at, BLOCK_HEADER_BYTES);
+      boolean last = (header.get(0) & LAST_BLOCK_FLAG) != 0;
+      int type = header.get(0) & 0x7F;
+      int length = uint24(header, 1);
       if (type == INVALID_BLOCK_TYPE) {
         throw new AudioFormatException(
             file, "corrupt FLAC file: metadata block at byte " + at + " has the invalid type 127");
       }
       long next = (long) at + BLOCK_HEADER_BYTES + length;
-      if (next > bytes.length) {
+      if (next > bytes.size()) {
         throw new AudioFormatException(file, "truncated or corrupt FLAC file: a metadata block of "
             + "type " + type + " declares " + length + " bytes, past the end of the file");
       }
@@ -135,8 +152,10 @@ final class FlacDecoder {
         file, "corrupt FLAC stream after sample " + decodedSamples + " (" + problem + ")");
   }
 
-  private static int uint24(byte[] bytes, int at) {
-    return (bytes[at] & 0xFF) << 16 | (bytes[at + 1] & 0xFF) << 8 | (bytes[at + 2] & 0xFF);
+  /** FLAC's integers are big-endian, whatever order the buffer reads in. */
+  private static int uint24(ByteBuffer bytes, int at) {
+    return (bytes.get(at) & 0xFF) << 16 | (bytes.get(at + 1) & 0xFF) << 8
+        | (bytes.get(at + 2) & 0xFF);
   }
 
   /** The STREAMINFO block, which the FLAC format requires to come first. */
@@ -144,25 +163,24 @@ final class FlacDecoder {
       long totalSamples, byte[] md5) {
     private static final String FIELD = "FLAC STREAMINFO";
 
-    static StreamInfo parse(Path file, byte[] bytes, int at) throws AudioFormatException {
-      if (bytes.length < at + BLOCK_HEADER_BYTES + STREAMINFO_BYTES) {
+    static StreamInfo read(Path file, FileBytes bytes, int at) throws IOException {
+      if (bytes.size() < at + (long) BLOCK_HEADER_BYTES + STREAMINFO_BYTES) {
         throw new AudioFormatException(
-            file, "FLAC header cut short: the file has only " + bytes.length + " bytes");
+            file, "FLAC header cut short: the file has only " + bytes.size() + " bytes");
       }
-      int blockType = bytes[at] & 0x7F;
-      int blockLength = uint24(bytes, at + 1);
+      ByteBuffer block = bytes.read(at, BLOCK_HEADER_BYTES + STREAMINFO_BYTES);
+      int blockType = block.get(0) & 0x7F;
+      int blockLength = uint24(block, 1);
       if (blockType != 0 || blockLength != STREAMINFO_BYTES) {
         throw new AudioFormatException(
             file, "corrupt FLAC file: the first metadata block is not STREAMINFO");
       }
-      int s = at + BLOCK_HEADER_BYTES;
-      int minBlockSize = (bytes[s] & 0xFF) << 8 | (bytes[s + 1] & 0xFF);
-      int maxBlockSize = (bytes[s + 2] & 0xFF) << 8 | (bytes[s + 3] & 0xFF);
+      ByteBuffer fields =
+          block.slice(BLOCK_HEADER_BYTES, STREAMINFO_BYTES).order(ByteOrder.BIG_ENDIAN);
+      int minBlockSize = Short.toUnsignedInt(fields.getShort(0));
+      int maxBlockSize = Short.toUnsignedInt(fields.getShort(2));
       // Bytes 10..17 pack sample rate (20 bits), channels - 1 (3), bits - 1 (5), total samples (36).
-      long packed = 0;
-      for (int i = 10; i < 18; i++) {
-        packed = packed << 8 | (bytes[s + i] & 0xFF);
-      }
+      long packed = fields.getLong(10);
       int sampleRate = (int) (packed >>> 44);
       int channels = (int) (packed >>> 41 & 0x7) + 1;
       int bitsPerSample = (int) (packed >>> 36 & 0x1F) + 1;
@@ -177,8 +195,9 @@ final class FlacDecoder {
             file, "unsupported FLAC: " + bitsPerSample + " bits per sample (4 to 24 are supported)");
       }
       AudioFiles.checkDuration(file, FIELD, totalSamples, sampleRate);
-      return new StreamInfo(sampleRate, channels, bitsPerSample, maxBlockSize, totalSamples,
-          Arrays.copyOfRange(bytes, s + 18, s + 34));
+      byte[] md5 = new byte[16];
+      fields.get(18, md5);
+      return new StreamInfo(sampleRate, channels, bitsPerSample, maxBlockSize, totalSamples, md5);
     }
 
     boolean hasMd5() {

@@ -51,7 +51,7 @@ public final class Resampler {
           + " Hz: the rates reduce to " + orig + ":" + target + ", whose filter would need up to "
           + taps + " taps, more than the " + MAX_FILTER_TAPS + " this resampler designs");
     }
-    long outputLength = PolyphaseFilter.outputLength(audio.samples().length, orig, target);
+    long outputLength = outputLength(audio.samples().length, sourceRate, targetRate);
     if (outputLength > MAX_ARRAY_LENGTH) {
       throw new IllegalArgumentException("cannot resample " + audio.samples().length
           + " samples from " + sourceRate + " Hz to " + targetRate + " Hz: the " + outputLength
@@ -61,6 +61,22 @@ public final class Resampler {
     PolyphaseFilter filter =
         FILTERS.computeIfAbsent(ratePair, key -> PolyphaseFilter.design(orig, target));
     return new Audio(filter.apply(audio.samples()), targetRate);
+  }
+
+  /**
+   * How many samples {@link #resample} makes of {@code length} at {@code sourceRate}: the filter's
+   * own count, ceil(length * target / source) of the rates reduced by their gcd.
+   */
+  public static long outputLength(long length, int sourceRate, int targetRate) {
+    if (sourceRate <= 0 || targetRate <= 0) {
+      throw new IllegalArgumentException(
+          "sample rates must be positive, got " + sourceRate + " and " + targetRate);
+    }
+    if (sourceRate == targetRate) {
+      return length;
+    }
+    int gcd = gcd(sourceRate, targetRate);
+    return PolyphaseFilter.outputLength(length, sourceRate / gcd, targetRate / gcd);
   }
 
   private static int gcd(int a, int b) {
@@ -92,8 +108,8 @@ public final class Resampler {
       return (newRate + 1L) * perPhase + origRate;
     }
 
-    static long outputLength(int inputLength, int origRate, int newRate) {
-      return ((long) inputLength * newRate + origRate - 1) / origRate;
+    static long outputLength(long inputLength, int origRate, int newRate) {
+      return (inputLength * newRate + origRate - 1) / origRate;
     }
 
     static PolyphaseFilter design(int origRate, int newRate) {

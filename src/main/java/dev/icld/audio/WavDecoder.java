@@ -1,5 +1,6 @@
 package dev.icld.audio;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -26,58 +27,114 @@ final class WavDecoder {
 
   private WavDecoder() {}
 
-  static boolean hasMagic(byte[] bytes) {
-    return bytes.length >= 12
-        && (fourCc(bytes, 0).equals("RIFF") || fourCc(bytes, 0).equals("RF64"))
-        && fourCc(bytes, 8).equals("WAVE");
+  static boolean hasMagic(FileBytes bytes) throws IOException {
+    if (bytes.size() < 12) {
+      return false;
+    }
+    ByteBuffer riff = bytes.read(0, 12);
+    String id = FileBytes.fourCc(riff, 0);
+    return (id.equals("RIFF") || id.equals("RF64")) && FileBytes.fourCc(riff, 8).equals("WAVE");
   }
 
-  static MultichannelAudio decode(Path file, byte[] bytes) throws AudioFormatException {
-    if (bytes.length < 12) {
-      throw new AudioFormatException(
-          file, "WAV header cut short: the file has only " + bytes.length + " bytes");
-    }
-    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    boolean rf64 = fourCc(bytes, 0).equals("RF64");
-    long rf64DataSize = -1;
-    Format format = null;
-    int dataOffset = -1;
-    long dataSize = -1;
+  static MultichannelAudio decode(Path file, byte[] bytes) throws IOException {
+    Header header = Header.read(file, FileBytes.of(bytes), ChunkWalk.ALL_CHUNKS);
+    return decodeSamples(file, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), header);
+  }
 
-    int pos = 12;
-    while (pos + 8 <= bytes.length) {
-      String id = fourCc(bytes, pos);
-      long size = Integer.toUnsignedLong(buf.getInt(pos + 4));
-      int body = pos + 8;
-      if (rf64 && id.equals("ds64") && size >= 16 && body + 16 <= bytes.length) {
-        rf64DataSize = buf.getLong(body + 8);
+  /** The format and length from the chunk headers, reading no further than the data chunk's. */
+  static AudioInfo probe(Path file, FileBytes bytes) throws IOException {
+    Header header = Header.read(file, bytes, ChunkWalk.UNTIL_FORMAT_AND_DATA);
+    return new AudioInfo(header.format().sampleRate(), header.format().channels(), header.frames());
+  }
+
+  /**
+   * How far the chunk headers are walked. Decoding walks them all, so that a chunk reaching past
+   * the end of the file is refused wherever it is; probing stops as soon as the format and the data
+   * chunk are known, because the chunks after them (tags, cue points) say nothing about the
+   * samples, and reaching them means a read at the far end of the file. Up to there the two walks
+   * are one, so a file both refuse is refused with the same message.
+   */
+  private enum ChunkWalk {
+    ALL_CHUNKS, UNTIL_FORMAT_AND_DATA
+  }
+
+  /** What the chunk headers say: the format, and where the samples are and how many. */
+  private record Header(Format format, int dataOffset, long frames) {
+
+    static Header read(Path file, FileBytes bytes, ChunkWalk walk) throws IOException {
+      if (bytes.size() < 12) {
+        throw new AudioFormatException(
+            file, "WAV header cut short: the file has only " + bytes.size() + " bytes");
       }
-      if (rf64 && id.equals("data") && size == RF64_SIZE_IN_DS64 && rf64DataSize >= 0) {
-        size = rf64DataSize;
+      boolean rf64 = bytes.fourCc(0).equals("RF64");
+      long rf64DataSize = -1;
+      Format format = null;
+      int dataOffset = -1;
+      long dataSize = -1;
+      long frames = -1;
+
+      int pos = 12;
+      while (pos + 8 <= bytes.size()) {
+        ByteBuffer chunkHeader = bytes.read(pos, 8);
+        String id = FileBytes.fourCc(chunkHeader, 0);
+        long size = Integer.toUnsignedLong(chunkHeader.getInt(4));
+        int body = pos + 8;
+        if (rf64 && id.equals("ds64") && size >= 16 && body + 16 <= bytes.size()) {
+          rf64DataSize = bytes.read(body, 16).getLong(8);
+        }
+        if (rf64 && id.equals("data") && size == RF64_SIZE_IN_DS64 && rf64DataSize >= 0) {
+          size = rf64DataSize;
+        }
+        long available = bytes.size() - (long) body;
+        if (size > available) {
+          throw new AudioFormatException(
+              file,
+              "truncated WAV: chunk '" + printable(id) + "' declares " + size + " bytes but only "
+                  + available + " follow");
+        }
+        if (id.equals("fmt ") && format == null) {
+          // Only the first 40 bytes carry fields; a longer chunk is not read.
+          format = parseFormat(file, bytes.read(body, (int) Math.min(size, 40)), (int) size);
+        } else if (id.equals("data") && dataOffset < 0) {
+          dataOffset = body;
+          dataSize = size;
+        }
+        if (format != null && dataOffset >= 0 && frames < 0) {
+          frames = countFrames(file, format, dataSize);
+          if (walk == ChunkWalk.UNTIL_FORMAT_AND_DATA) {
+            break;
+          }
+        }
+        // Chunks are word-aligned: an odd-sized chunk is followed by one padding byte.
+        pos = (int) Math.min(bytes.size(), body + size + (size & 1));
       }
-      long available = bytes.length - (long) body;
-      if (size > available) {
+      if (format == null) {
+        throw new AudioFormatException(
+            file, "WAV file has no 'fmt ' chunk (truncated or corrupt header)");
+      }
+      if (dataOffset < 0) {
+        throw new AudioFormatException(
+            file, "WAV file has no 'data' chunk (truncated or corrupt file)");
+      }
+      return new Header(format, dataOffset, frames);
+    }
+
+    private static long countFrames(Path file, Format format, long dataSize)
+        throws AudioFormatException {
+      int frameBytes = format.channels() * format.bytesPerSample();
+      if (dataSize % frameBytes != 0) {
         throw new AudioFormatException(
             file,
-            "truncated WAV: chunk '" + printable(id) + "' declares " + size + " bytes but only "
-                + available + " follow");
+            "WAV 'data' chunk has " + dataSize + " bytes, not a whole number of " + frameBytes
+                + "-byte frames");
       }
-      if (id.equals("fmt ") && format == null) {
-        format = parseFormat(file, buf, body, (int) size);
-      } else if (id.equals("data") && dataOffset < 0) {
-        dataOffset = body;
-        dataSize = size;
+      long frames = dataSize / frameBytes;
+      if (frames == 0) {
+        throw new AudioFormatException(file, "WAV file contains no samples (empty 'data' chunk)");
       }
-      // Chunks are word-aligned: an odd-sized chunk is followed by one padding byte.
-      pos = (int) Math.min(bytes.length, body + size + (size & 1));
+      AudioFiles.checkDuration(file, "WAV 'data' chunk", frames, format.sampleRate());
+      return frames;
     }
-    if (format == null) {
-      throw new AudioFormatException(file, "WAV file has no 'fmt ' chunk (truncated or corrupt header)");
-    }
-    if (dataOffset < 0) {
-      throw new AudioFormatException(file, "WAV file has no 'data' chunk (truncated or corrupt file)");
-    }
-    return decodeSamples(file, buf, format, dataOffset, dataSize);
   }
 
   /** What the fmt chunk says, reduced to what decoding needs. */
@@ -87,30 +144,31 @@ final class WavDecoder {
     }
   }
 
-  private static Format parseFormat(Path file, ByteBuffer buf, int at, int size)
+  /** Parses the fields at the start of {@code fmt}, a fmt chunk declaring {@code size} bytes. */
+  private static Format parseFormat(Path file, ByteBuffer fmt, int size)
       throws AudioFormatException {
     if (size < 16) {
       throw new AudioFormatException(file, "WAV 'fmt ' chunk is " + size + " bytes, needs at least 16");
     }
-    int code = Short.toUnsignedInt(buf.getShort(at));
-    int channels = Short.toUnsignedInt(buf.getShort(at + 2));
-    long sampleRate = Integer.toUnsignedLong(buf.getInt(at + 4));
-    int blockAlign = Short.toUnsignedInt(buf.getShort(at + 12));
-    int bitsPerSample = Short.toUnsignedInt(buf.getShort(at + 14));
+    int code = Short.toUnsignedInt(fmt.getShort(0));
+    int channels = Short.toUnsignedInt(fmt.getShort(2));
+    long sampleRate = Integer.toUnsignedLong(fmt.getInt(4));
+    int blockAlign = Short.toUnsignedInt(fmt.getShort(12));
+    int bitsPerSample = Short.toUnsignedInt(fmt.getShort(14));
     if (code == FORMAT_EXTENSIBLE) {
       if (size < 40) {
         throw new AudioFormatException(
             file, "WAVE_FORMAT_EXTENSIBLE 'fmt ' chunk is " + size + " bytes, needs 40");
       }
       byte[] guidTail = new byte[SUBFORMAT_GUID_TAIL.length];
-      buf.get(at + 26, guidTail);
+      fmt.get(26, guidTail);
       if (!Arrays.equals(guidTail, SUBFORMAT_GUID_TAIL)) {
         throw new AudioFormatException(
             file,
             "unsupported WAV encoding: WAVE_FORMAT_EXTENSIBLE with a non-standard sub-format GUID; "
                 + SUPPORTED);
       }
-      code = Short.toUnsignedInt(buf.getShort(at + 24));
+      code = Short.toUnsignedInt(fmt.getShort(24));
     }
     if (code != FORMAT_PCM && code != FORMAT_IEEE_FLOAT) {
       throw new AudioFormatException(
@@ -158,22 +216,12 @@ final class WavDecoder {
     };
   }
 
-  private static MultichannelAudio decodeSamples(
-      Path file, ByteBuffer buf, Format format, int offset, long size) throws AudioFormatException {
-    int frameBytes = format.channels() * format.bytesPerSample();
-    if (size % frameBytes != 0) {
-      throw new AudioFormatException(
-          file,
-          "WAV 'data' chunk has " + size + " bytes, not a whole number of " + frameBytes
-              + "-byte frames");
-    }
-    long frames = size / frameBytes;
-    if (frames == 0) {
-      throw new AudioFormatException(file, "WAV file contains no samples (empty 'data' chunk)");
-    }
-    AudioFiles.checkDuration(file, "WAV 'data' chunk", frames, format.sampleRate());
+  private static MultichannelAudio decodeSamples(Path file, ByteBuffer buf, Header header)
+      throws AudioFormatException {
+    Format format = header.format();
+    long frames = header.frames();
     float[][] channels = new float[format.channels()][(int) frames];
-    int at = offset;
+    int at = header.dataOffset();
     for (int i = 0; i < frames; i++) {
       for (int c = 0; c < format.channels(); c++) {
         float value =
@@ -206,10 +254,6 @@ final class WavDecoder {
       case 4 -> (float) (buf.getInt(at) / 2147483648.0);
       default -> throw new IllegalStateException("unreachable: " + bytes + "-byte PCM");
     };
-  }
-
-  static String fourCc(byte[] bytes, int at) {
-    return new String(bytes, at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   private static String printable(String id) {

@@ -73,8 +73,9 @@ public final class BatchLoader implements AutoCloseable {
   }
 
   /**
-   * The batches of one epoch, loaded lazily in order. A file that fails to decode (changed
-   * since loading) surfaces as an {@link UncheckedIOException} naming it.
+   * The batches of one epoch, loaded lazily in order. A file that fails to decode (a problem its
+   * header did not show, or changed since loading) surfaces as an {@link UncheckedIOException}
+   * naming it and its manifest line.
    */
   public Iterator<Batch> epoch(int epoch) {
     return new EpochIterator(plan(epoch), epoch);

@@ -17,15 +17,25 @@ import java.util.stream.IntStream;
 
 /**
  * A manifest whose every line has been checked: the JSON parses, the target field the task needs
- * is there, and the audio file exists, is readable and decodes to a non-empty 16 kHz mono
- * waveform whose length matches the manifest's duration. All bad lines are reported together;
+ * is there, and the audio file exists, is readable and has a header describing non-empty audio
+ * whose length at 16 kHz matches the manifest's duration. All bad lines are reported together;
  * they are left out only when {@link LoadOptions#skipBad()} asks for it, and then with a warning.
+ *
+ * <p>Loading reads the manifest line by line and each audio file's header only ({@link
+ * AudioFiles#probe}), so that it is cheap enough to repeat wherever a corpus is used; the samples
+ * are decoded on use, by {@link #samples}. Problems that only decoding finds (corrupt or missing
+ * FLAC frames, a FLAC's MD5 mismatch, float WAV samples that are not finite, a WAV chunk after the
+ * samples reaching past the end of the file) therefore fail {@link #samples} for that utterance,
+ * naming the manifest line and the file, instead of failing the load. {@link
+ * LoadOptions#cacheAudio()} decodes every file while loading, and so finds them all there.
  */
 public final class Corpus {
   /** Every waveform a corpus hands out is mono at this rate. */
   public static final int SAMPLE_RATE = 16_000;
-  /** How far the manifest's duration may be from the decoded audio's (resampling rounds). */
+  /** How far the manifest's duration may be from the audio's (resampling rounds). */
   static final double DURATION_TOLERANCE_SECONDS = 0.05;
+  /** Waveforms are float arrays, and an array stops slightly below 2^31. */
+  private static final long MAX_SAMPLES = Integer.MAX_VALUE - 8;
 
   private final Path manifest;
   private final TargetKind target;
@@ -52,15 +62,14 @@ public final class Corpus {
     if (!Files.isRegularFile(manifest)) {
       throw new NoSuchFileException(manifest.toString(), null, "manifest not found");
     }
-    List<String> lines = TextFiles.readUtf8Lines(manifest);
     Path base = manifest.toAbsolutePath().getParent();
     List<LineCheck> checks = new ArrayList<>();
     Map<Path, Integer> firstLineOfFile = new HashMap<>();
-    for (int i = 0; i < lines.size(); i++) {
-      if (!lines.get(i).isBlank()) {
-        checks.add(checkFields(i + 1, lines.get(i), base, options, firstLineOfFile));
+    TextFiles.forEachUtf8Line(manifest, (number, text) -> {
+      if (!text.isBlank()) {
+        checks.add(checkFields(number, text, base, options, firstLineOfFile));
       }
-    }
+    });
     if (checks.isEmpty()) {
       throw new IOException(manifest + ": manifest has no entries");
     }
@@ -106,7 +115,7 @@ public final class Corpus {
     ManifestEntry entry;
     Path file;
     int sampleCount;
-    /** The decoded waveform, kept only when the corpus caches audio. */
+    /** The decoded waveform, only when the corpus caches audio. */
     float[] samples;
 
     LineCheck(int line) {
@@ -159,7 +168,10 @@ public final class Corpus {
     return c;
   }
 
-  /** Decodes the line's audio (when the file looks usable) and checks what came out. */
+  /**
+   * Checks the line's audio when the file looks usable: its header, or the decoded samples when
+   * they are to be kept.
+   */
   private static void checkAudio(LineCheck c, boolean keepSamples) {
     if (c.file == null) {
       return;
@@ -181,19 +193,27 @@ public final class Corpus {
         c.reasons.add("audio file is empty (0 bytes)");
         return;
       }
-      float[] samples = AudioFiles.read(c.file, SAMPLE_RATE).samples();
-      double seconds = samples.length / (double) SAMPLE_RATE;
-      if (samples.length == 0) {
+      long sampleCount;
+      if (keepSamples) {
+        c.samples = AudioFiles.read(c.file, SAMPLE_RATE).samples();
+        sampleCount = c.samples.length;
+      } else {
+        sampleCount = AudioFiles.probe(c.file).samplesAt(SAMPLE_RATE);
+      }
+      double seconds = sampleCount / (double) SAMPLE_RATE;
+      if (sampleCount > MAX_SAMPLES) {
+        c.reasons.add(String.format("audio lasts %.1f s, more samples at %d Hz than an array holds",
+            seconds, SAMPLE_RATE));
+        return;
+      }
+      if (sampleCount == 0) {
         c.reasons.add("audio has no samples");
       } else if (c.entry.duration() > 0
           && Math.abs(c.entry.duration() - seconds) > DURATION_TOLERANCE_SECONDS) {
         c.reasons.add(String.format("manifest says %.3f s but the audio lasts %.3f s",
             c.entry.duration(), seconds));
       }
-      c.sampleCount = samples.length;
-      if (keepSamples) {
-        c.samples = samples;
-      }
+      c.sampleCount = (int) sampleCount;
     } catch (AudioFormatException e) {
       c.reasons.add("undecodable audio: " + problemOf(e));
     } catch (AccessDeniedException e) {
@@ -246,19 +266,28 @@ public final class Corpus {
 
   /**
    * The waveform of utterance {@code index}: mono, {@link #SAMPLE_RATE} Hz, from the cache or
-   * decoded again. Callers must not modify the array.
+   * decoded now. Callers must not modify the array.
    *
-   * @throws IOException when the file changed or vanished since the corpus was loaded
+   * @throws IOException naming the manifest line and the file, when the audio does not decode (a
+   *     problem its header did not show while loading) or no longer has the length it had then
    */
   public float[] samples(int index) throws IOException {
     if (cache != null) {
       return cache.get(index);
     }
     Utterance u = utterances.get(index);
-    float[] samples = AudioFiles.read(u.file(), SAMPLE_RATE).samples();
+    String where = manifest + ":" + u.line() + ": " + u.file() + ": ";
+    float[] samples;
+    try {
+      samples = AudioFiles.read(u.file(), SAMPLE_RATE).samples();
+    } catch (AudioFormatException e) {
+      throw new IOException(where + "undecodable audio: " + problemOf(e), e);
+    } catch (IOException e) {
+      throw new IOException(where + "cannot read audio: " + e.getMessage(), e);
+    }
     if (samples.length != u.samples()) {
-      throw new IOException(u.file() + ": changed since " + manifest + " was loaded ("
-          + u.samples() + " samples then, " + samples.length + " now)");
+      throw new IOException(where + "changed since the manifest was loaded (" + u.samples()
+          + " samples then, " + samples.length + " now)");
     }
     return samples;
   }

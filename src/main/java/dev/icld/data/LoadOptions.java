@@ -7,7 +7,9 @@ package dev.icld.data;
  * @param vocabulary for {@link TargetKind#LABEL}: when given, a label outside it is a bad line
  *     (dev and test are checked against the training vocabulary); null accepts any label
  * @param skipBad leave bad lines out (with a warning listing them) instead of failing
- * @param cacheAudio keep every decoded waveform in memory (for small corpora: 4 bytes per sample)
+ * @param cacheAudio decode every file while loading and keep the waveforms in memory (for small
+ *     corpora: 4 bytes per sample); a file that does not decode is then a bad line, where without
+ *     the cache loading reads headers only and the problem surfaces on use
  */
 public record LoadOptions(
     TargetKind target, LabelVocabulary vocabulary, boolean skipBad, boolean cacheAudio) {

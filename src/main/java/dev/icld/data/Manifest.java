@@ -31,18 +31,17 @@ public final class Manifest {
 
   /** Parses every line; a line that is not a manifest entry is an error naming file and line. */
   public static List<ManifestEntry> read(Path file) throws IOException {
-    List<String> lines = TextFiles.readUtf8Lines(file);
-    List<ManifestEntry> entries = new java.util.ArrayList<>(lines.size());
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).isBlank()) {
-        continue;
+    List<ManifestEntry> entries = new java.util.ArrayList<>();
+    TextFiles.forEachUtf8Line(file, (number, line) -> {
+      if (line.isBlank()) {
+        return;
       }
       try {
-        entries.add(parseLine(lines.get(i)));
+        entries.add(parseLine(line));
       } catch (IllegalArgumentException ex) {
-        throw new IOException(file + ":" + (i + 1) + ": " + ex.getMessage());
+        throw new IOException(file + ":" + number + ": " + ex.getMessage());
       }
-    }
+    });
     return entries;
   }
 

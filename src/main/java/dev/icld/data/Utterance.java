@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * A validated manifest line: its entry, the resolved audio file, and the number of samples the
- * audio really has at {@link Corpus#SAMPLE_RATE} (measured while validating, so batching never
- * trusts a stale duration).
+ * audio really has at {@link Corpus#SAMPLE_RATE} (from its header, read while validating, so
+ * batching never trusts a stale duration; decoding gives exactly this many).
  *
  * @param line 1-based line number in the manifest, for messages
  */

@@ -1,15 +1,16 @@
 package dev.icld.files;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Reads UTF-8 text files that users hand over (config.json, manifests). Files.readString and
@@ -41,9 +42,30 @@ public final class TextFiles {
     return out.flip().toString();
   }
 
-  /** The file's lines, split as {@link Files#readAllLines} splits them, read as UTF-8. */
-  public static List<String> readUtf8Lines(Path file) throws IOException {
-    return readUtf8(file).lines().toList();
+  /** Receives a text file's lines one at a time. */
+  @FunctionalInterface
+  public interface LineHandler {
+    /** Line {@code number} (from 1) of the file, without its line terminator. */
+    void accept(int number, String line) throws IOException;
+  }
+
+  /**
+   * Hands the file's lines to {@code handler} as they are read, split as {@link
+   * Files#readAllLines} splits them, so that a manifest of any length costs one line of memory.
+   * A byte sequence that is not UTF-8 is an error naming where it is, as for {@link #readUtf8};
+   * the lines before it have been handed over by then.
+   */
+  public static void forEachUtf8Line(Path file, LineHandler handler) throws IOException {
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      int number = 0;
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        handler.accept(++number, line);
+      }
+    } catch (CharacterCodingException e) {
+      // The reader's exception names neither the file nor the place; reading it whole does.
+      readUtf8(file);
+      throw new IOException(file + ": not UTF-8 text (" + e + "; the file changed since)", e);
+    }
   }
 
   private static int lineOf(byte[] bytes, int offset) {

@@ -17,13 +17,17 @@ import org.junit.jupiter.api.io.TempDir;
 class AudioFilesTest {
   @TempDir Path dir;
 
-  private AudioFormatException readFails(Path file, String... expected) {
+  /** Reading fails as expected, and probing the header fails with the same message. */
+  private AudioFormatException refused(Path file, String... expected) {
     AudioFormatException e = assertThrows(AudioFormatException.class, () -> AudioFiles.read(file));
     assertEquals(file, e.file());
     assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
     for (String part : expected) {
       assertTrue(e.getMessage().contains(part), "'" + e.getMessage() + "' lacks '" + part + "'");
     }
+    AudioFormatException probed =
+        assertThrows(AudioFormatException.class, () -> AudioFiles.probe(file));
+    assertEquals(e.getMessage(), probed.getMessage());
     return e;
   }
 
@@ -38,32 +42,32 @@ class AudioFilesTest {
 
   @Test
   void missingFileIsAClearError() {
-    AudioFormatException e = readFails(dir.resolve("nope.wav"), "no such file");
+    AudioFormatException e = refused(dir.resolve("nope.wav"), "no such file");
     assertNull(e.getCause());
   }
 
   @Test
   void directoryIsAnError() {
-    readFails(dir, "is a directory");
+    refused(dir, "is a directory");
   }
 
   @Test
   void emptyFileIsAnError() throws IOException {
     Path file = Files.createFile(dir.resolve("empty.wav"));
-    readFails(file, "not a WAV or FLAC file", "empty");
+    refused(file, "not a WAV or FLAC file", "empty");
   }
 
   @Test
   void textFileIsNotAudio() throws IOException {
     Path file = Files.writeString(dir.resolve("notes.wav"), "utterance transcript\nsecond line\n");
-    readFails(file, "not a WAV or FLAC file", "text file");
+    refused(file, "not a WAV or FLAC file", "text file");
   }
 
   @Test
   void pngImageIsNotAudio() throws IOException {
     byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
     Path file = Files.write(dir.resolve("picture.flac"), png);
-    readFails(file, "not a WAV or FLAC file", "PNG");
+    refused(file, "not a WAV or FLAC file", "PNG");
   }
 
   @Test
@@ -73,7 +77,7 @@ class AudioFilesTest {
     garbage[0] = 0x01;
     garbage[1] = 0x02;
     Path file = Files.write(dir.resolve("garbage.wav"), garbage);
-    readFails(file, "not a WAV or FLAC file", "unrecognised leading bytes 01 02");
+    refused(file, "not a WAV or FLAC file", "unrecognised leading bytes 01 02");
   }
 
   @Test

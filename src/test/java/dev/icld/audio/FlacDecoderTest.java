@@ -69,7 +69,7 @@ class FlacDecoderTest {
   @Test
   void truncatedFlacIsAnError() throws IOException {
     byte[] flac = Files.readAllBytes(resource("flac/s16_stereo.flac"));
-    AudioFormatException e = readFails(Arrays.copyOf(flac, flac.length / 2));
+    AudioFormatException e = framesFail(Arrays.copyOf(flac, flac.length / 2));
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
   }
 
@@ -86,7 +86,7 @@ class FlacDecoderTest {
     for (int offset : new int[] {flac.length / 3, flac.length / 2, flac.length - 100}) {
       byte[] damaged = flac.clone();
       damaged[offset] ^= 0x5A;
-      AudioFormatException e = readFails(damaged);
+      AudioFormatException e = framesFail(damaged);
       assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
     }
   }
@@ -124,6 +124,7 @@ class FlacDecoderTest {
     Path file = Files.write(dir.resolve("tag-bomb.flac"), flac);
     assertArrayEquals(
         AudioFiles.read(resource("flac/s16_mono.flac")).samples(), AudioFiles.read(file).samples());
+    assertEquals(9000, AudioFiles.probe(file).frames());
   }
 
   @Test
@@ -141,7 +142,7 @@ class FlacDecoderTest {
     for (int at = FRAMES + 20; at < flac.length; at += 50) {
       flac[at] ^= 0x5A;
     }
-    AudioFormatException e = readFails(flac);
+    AudioFormatException e = framesFail(flac);
     assertTrue(e.getMessage().contains("corrupt FLAC stream after sample 0 "), e.getMessage());
   }
 
@@ -152,7 +153,7 @@ class FlacDecoderTest {
       flac[at] = (byte) 0xFF;
       flac[at + 1] = (byte) 0xF8;
     }
-    AudioFormatException e = readFails(flac);
+    AudioFormatException e = framesFail(flac);
     assertTrue(e.getMessage().contains("corrupt FLAC stream after sample 0 "), e.getMessage());
   }
 
@@ -211,8 +212,28 @@ class FlacDecoderTest {
     }
   }
 
+  /** A problem in the headers: decoding and probing refuse the file with the same message. */
   private AudioFormatException readFails(byte[] bytes) throws IOException {
     Path file = dir.resolve("bad.flac");
+    AudioFormatException e = decodingFails(file, bytes);
+    AudioFormatException probed =
+        assertThrows(AudioFormatException.class, () -> AudioFiles.probe(file));
+    assertEquals(e.getMessage(), probed.getMessage());
+    return e;
+  }
+
+  /**
+   * A problem in the frames, past the headers a probe reads: decoding refuses the file, the probe
+   * takes the fixtures' length from STREAMINFO.
+   */
+  private AudioFormatException framesFail(byte[] bytes) throws IOException {
+    Path file = dir.resolve("bad-frames.flac");
+    AudioFormatException e = decodingFails(file, bytes);
+    assertEquals(9000, AudioFiles.probe(file).frames());
+    return e;
+  }
+
+  private static AudioFormatException decodingFails(Path file, byte[] bytes) throws IOException {
     Files.write(file, bytes);
     AudioFormatException e = assertThrows(AudioFormatException.class, () -> AudioFiles.read(file));
     assertEquals(file, e.file());

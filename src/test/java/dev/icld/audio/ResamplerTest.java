@@ -64,6 +64,20 @@ class ResamplerTest {
     assertEquals(2000, Resampler.resample(new Audio(new float[1000], 8000), 16000).samples().length);
   }
 
+  /** The count a header probe reports must be the one resampling makes, to the sample. */
+  @ParameterizedTest
+  @CsvSource({
+    "44100, 16000", "8000, 16000", "22050, 16000", "48000, 16000", "11025, 16000",
+    "16000, 22050", "16000, 8000", "16000, 16000"
+  })
+  void outputLengthCountsWhatResamplingMakes(int orig, int target) {
+    for (int length : new int[] {1, 2, 3, 440, 441, 442, 8001}) {
+      int made = Resampler.resample(new Audio(new float[length], orig), target).samples().length;
+      assertEquals(made, Resampler.outputLength(length, orig, target), orig + "->" + target
+          + " of " + length);
+    }
+  }
+
   @Test
   void lowToneSurvivesARoundTrip() {
     int rate = 16000;
@@ -83,6 +97,7 @@ class ResamplerTest {
   void rejectsNonPositiveRates() {
     Audio audio = new Audio(new float[1], 16000);
     assertThrows(IllegalArgumentException.class, () -> Resampler.resample(audio, 0));
+    assertThrows(IllegalArgumentException.class, () -> Resampler.outputLength(10, 16000, 0));
   }
 
   @Test

@@ -43,7 +43,16 @@ class WavDecoderTest {
     assertFails(wav.bytes(), expected);
   }
 
+  /** Reading fails as expected, and so does probing the header, with the same message. */
   private void assertFails(byte[] bytes, String... expected) throws IOException {
+    Path file = decodingFails(bytes, expected);
+    AudioFormatException probed =
+        assertThrows(AudioFormatException.class, () -> AudioFiles.probe(file));
+    assertEquals(assertThrows(AudioFormatException.class, () -> AudioFiles.read(file)).getMessage(),
+        probed.getMessage());
+  }
+
+  private Path decodingFails(byte[] bytes, String... expected) throws IOException {
     Path file = dir.resolve("bad.wav");
     Files.write(file, bytes);
     AudioFormatException e = assertThrows(AudioFormatException.class, () -> AudioFiles.read(file));
@@ -52,6 +61,7 @@ class WavDecoderTest {
     for (String part : expected) {
       assertTrue(e.getMessage().contains(part), "'" + e.getMessage() + "' lacks '" + part + "'");
     }
+    return file;
   }
 
   @Test
@@ -166,12 +176,31 @@ class WavDecoderTest {
     assertFails(wav(FLOAT, 1, 16, new byte[4]), "IEEE float with 16 bits");
   }
 
+  /** Only decoding sees them: probing reads no sample. */
   @Test
   void nonFiniteFloatSamplesAreReportedWithTheirPosition() throws IOException {
     byte[] stereo = float32(0f, 0f, 0.1f, 0.2f, 0.3f, Float.NaN);
-    assertFails(wav(FLOAT, 2, 32, stereo), "sample 2 of channel 1", "NaN");
+    Path file = decodingFails(wav(FLOAT, 2, 32, stereo).bytes(), "sample 2 of channel 1", "NaN");
+    assertEquals(new AudioInfo(16000, 2, 3), AudioFiles.probe(file));
     byte[] mono = float64(0, Double.NEGATIVE_INFINITY);
-    assertFails(wav(FLOAT, 1, 64, mono), "sample 1 of channel 0", "Infinity");
+    decodingFails(wav(FLOAT, 1, 64, mono).bytes(), "sample 1 of channel 0", "Infinity");
+  }
+
+  /** The data chunk is checked where the walk reaches it, so probing and decoding agree. */
+  @Test
+  void aBadDataChunkIsReportedBeforeATruncatedChunkAfterIt() throws IOException {
+    assertFails(wav(PCM, 1, 16, new byte[0]).chunkDeclaringSize("LIST", 100, new byte[4]),
+        "no samples");
+    assertFails(wav(PCM, 2, 16, new byte[6]).chunkDeclaringSize("LIST", 100, new byte[4]),
+        "6 bytes", "4-byte frames");
+  }
+
+  /** Probing stops at the data chunk: a chunk after it cut short is found by decoding alone. */
+  @Test
+  void aTruncatedChunkAfterTheSamplesIsLeftToDecoding() throws IOException {
+    WavBytes wav = wav(PCM, 1, 16, pcm16(1, 2)).chunkDeclaringSize("LIST", 100, new byte[4]);
+    Path file = decodingFails(wav.bytes(), "truncated", "'LIST'", "100");
+    assertEquals(new AudioInfo(16000, 1, 2), AudioFiles.probe(file));
   }
 
   @Test

@@ -12,12 +12,14 @@ import dev.icld.audio.WavWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -207,6 +209,96 @@ class CorpusTest {
     assertSame(cached.samples(0), cached.samples(0));
     IOException gone = assertThrows(IOException.class, () -> plain.samples(0));
     assertTrue(gone.getMessage().contains("a.wav"), gone.getMessage());
+  }
+
+  @Test
+  void lineNumbersCountBlankLines() throws IOException {
+    CorpusFixtures.tone(dir.resolve("a.wav"), 1600, 1);
+    CorpusFixtures.tone(dir.resolve("b.wav"), 1600, 2);
+    Path manifest = dir.resolve("m.jsonl");
+    Files.writeString(manifest, Manifest.GSON.toJson(CorpusFixtures.labelled("a.wav", 0.1, "yes"))
+        + "\r\n\n" + Manifest.GSON.toJson(CorpusFixtures.labelled("b.wav", 0.1, "no")) + "\n");
+
+    Corpus corpus = Corpus.load(manifest, LoadOptions.of(TargetKind.LABEL));
+
+    assertEquals(List.of(1, 3), corpus.utterances().stream().map(Utterance::line).toList());
+  }
+
+  /** A data chunk declaring more bytes than the file has is in the header: loading sees it. */
+  @Test
+  void aTruncatedWavIsStillABadLineWhenLoading() throws IOException {
+    Path whole = CorpusFixtures.tone(dir.resolve("whole.wav"), 8000, 1);
+    byte[] bytes = Files.readAllBytes(whole);
+    Files.write(dir.resolve("cut.wav"), Arrays.copyOf(bytes, bytes.length - 100));
+    Path manifest = CorpusFixtures.manifest(dir.resolve("m.jsonl"),
+        List.of(CorpusFixtures.labelled("cut.wav", 0.5, "yes")));
+
+    CorpusException e = assertThrows(CorpusException.class,
+        () -> Corpus.load(manifest, LoadOptions.of(TargetKind.LABEL)));
+
+    assertProblem(e.problems().get(0), "cut.wav", "undecodable audio: truncated WAV: chunk 'data' "
+        + "declares 16000 bytes but only 15900 follow");
+  }
+
+  /**
+   * Loading reads headers only: a FLAC whose every frame is noise loads, with the length its
+   * STREAMINFO declares, and fails when its samples are asked for, naming the line and the file.
+   * Caching decodes while loading, so there it is a bad line.
+   */
+  @Test
+  void audioThatOnlyDecodingRefusesLoadsAndFailsOnUse() throws IOException {
+    Path noise = dir.resolve("audio/noise.flac");
+    Files.createDirectories(noise.getParent());
+    byte[] flac = Files.readAllBytes(testResource("/audio/flac/s16_mono.flac"));
+    byte[] garbage = new byte[flac.length - FLAC_FIXTURE_FRAMES];
+    new Random(7).nextBytes(garbage);
+    System.arraycopy(garbage, 0, flac, FLAC_FIXTURE_FRAMES, garbage.length);
+    Files.write(noise, flac);
+    CorpusFixtures.tone(dir.resolve("audio/good.wav"), 1600, 1);
+    Path manifest = CorpusFixtures.manifest(dir.resolve("m.jsonl"), List.of(
+        CorpusFixtures.labelled("audio/good.wav", 0.1, "yes"),
+        CorpusFixtures.labelled("audio/noise.flac", 0.5625, "no")));
+
+    Corpus corpus = Corpus.load(manifest, LoadOptions.of(TargetKind.LABEL));
+
+    assertEquals(9000, corpus.get(1).samples());
+    assertEquals(1600, corpus.samples(0).length);
+    IOException e = assertThrows(IOException.class, () -> corpus.samples(1));
+    assertTrue(e.getMessage().startsWith(
+        manifest + ":2: " + noise.toAbsolutePath() + ": undecodable audio: "), e.getMessage());
+    assertTrue(e.getMessage().contains("FLAC"), e.getMessage());
+
+    CorpusException cached = assertThrows(CorpusException.class,
+        () -> Corpus.load(manifest, LoadOptions.of(TargetKind.LABEL).cachingAudio()));
+    assertEquals(1, cached.problems().size());
+    assertProblem(cached.problems().get(0), "audio/noise.flac", "undecodable audio: ");
+  }
+
+  @Test
+  void aFlacWithOneCorruptFrameLoadsButFailsOnUse() throws IOException {
+    byte[] flac = Files.readAllBytes(testResource("/audio/flac/s16_stereo.flac"));
+    flac[flac.length / 2] ^= 0x5A;
+    Path file = Files.write(dir.resolve("damaged.flac"), flac);
+    Path manifest = CorpusFixtures.manifest(dir.resolve("m.jsonl"),
+        List.of(CorpusFixtures.labelled("damaged.flac", 0.5625, "yes")));
+
+    Corpus corpus = Corpus.load(manifest, LoadOptions.of(TargetKind.LABEL));
+
+    IOException e = assertThrows(IOException.class, () -> corpus.samples(0));
+    assertTrue(e.getMessage().startsWith(manifest + ":1: " + file.toAbsolutePath() + ": "),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("undecodable audio: corrupt FLAC"), e.getMessage());
+  }
+
+  /** Where sox puts the first frame of the FLAC fixtures, after three metadata blocks. */
+  private static final int FLAC_FIXTURE_FRAMES = 136;
+
+  private static Path testResource(String name) {
+    try {
+      return Path.of(CorpusTest.class.getResource(name).toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,10 +16,17 @@ class TextFilesTest {
   @TempDir Path dir;
 
   @Test
-  void linesAreSplitAsFilesSplitsThem() throws IOException {
+  void linesAreSplitAsFilesSplitsThemAndNumberedFromOne() throws IOException {
     Path file = dir.resolve("lines.jsonl");
     Files.writeString(file, "é one\r\ntwo\n\nthree\rfour\n", StandardCharsets.UTF_8);
-    assertEquals(Files.readAllLines(file, StandardCharsets.UTF_8), TextFiles.readUtf8Lines(file));
+    List<String> lines = new ArrayList<>();
+    List<Integer> numbers = new ArrayList<>();
+    TextFiles.forEachUtf8Line(file, (number, line) -> {
+      numbers.add(number);
+      lines.add(line);
+    });
+    assertEquals(Files.readAllLines(file, StandardCharsets.UTF_8), lines);
+    assertEquals(List.of(1, 2, 3, 4, 5), numbers);
   }
 
   @Test
@@ -34,8 +43,12 @@ class TextFilesTest {
   private void assertRefused(byte[] content, String where) throws IOException {
     Path file = dir.resolve("config.json");
     Files.write(file, content);
-    IOException e = assertThrows(IOException.class, () -> TextFiles.readUtf8(file));
-    assertEquals(file + ": not UTF-8 text: " + where + " does not start a valid UTF-8 character",
-        e.getMessage());
+    String expected =
+        file + ": not UTF-8 text: " + where + " does not start a valid UTF-8 character";
+    IOException whole = assertThrows(IOException.class, () -> TextFiles.readUtf8(file));
+    assertEquals(expected, whole.getMessage());
+    IOException streamed = assertThrows(IOException.class,
+        () -> TextFiles.forEachUtf8Line(file, (number, line) -> { }));
+    assertEquals(expected, streamed.getMessage());
   }
 }

@@ -1,6 +1,7 @@
 package dev.icld.fuzz;
 
 import dev.icld.audio.AudioFiles;
+import dev.icld.audio.AudioFormatException;
 import dev.icld.data.Corpus;
 import dev.icld.data.LoadOptions;
 import dev.icld.data.Manifest;
@@ -112,8 +113,33 @@ final class FuzzTargets {
         folder -> writeManifestAudio(corpus, folder), FuzzTargets::loadManifest, IO_ERRORS);
   }
 
+  /**
+   * Probes the header as loading a corpus does, then decodes as using it does. The two must agree:
+   * a file the probe refuses is refused by decoding with the same message, and a file both accept
+   * has the length the probe counted. A disagreement is a defect, thrown as an
+   * IllegalStateException.
+   */
   private static void readAudio(Path file) throws IOException {
-    AudioFiles.read(file, CORPUS_SAMPLE_RATE);
+    long probed;
+    try {
+      probed = AudioFiles.probe(file).samplesAt(CORPUS_SAMPLE_RATE);
+    } catch (AudioFormatException refused) {
+      try {
+        AudioFiles.read(file, CORPUS_SAMPLE_RATE);
+      } catch (AudioFormatException e) {
+        if (!e.getMessage().equals(refused.getMessage())) {
+          throw new IllegalStateException("the probe refused with '" + refused.getMessage()
+              + "', decoding with '" + e.getMessage() + "'", e);
+        }
+        throw e;
+      }
+      throw new IllegalStateException("the probe refused what decoding accepts", refused);
+    }
+    int decoded = AudioFiles.read(file, CORPUS_SAMPLE_RATE).samples().length;
+    if (decoded != probed) {
+      throw new IllegalStateException("the probe counted " + probed + " samples at "
+          + CORPUS_SAMPLE_RATE + " Hz, decoding made " + decoded);
+    }
   }
 
   private static void loadModel(Path configFile) throws IOException {
