@@ -6,15 +6,17 @@
 # command line and the latencies). The cluster stops when the script ends.
 #
 #   scripts/spark/standalone.sh --model DIR --data DIR [--early-exit-model DIR] [--out DIR]
-#       [--workers N] [-- more icld eval options]
+#       [--workers N] [--submit] [-- more icld eval options]
 #
-# The executors read icld's classes from this checkout (spark.executor.extraClassPath): on a
-# cluster whose machines do not share it, submit the shaded job jar instead (README, "Spark").
+# By default the driver is ./icld and the executors read icld's classes from this checkout
+# (spark.executor.extraClassPath). With --submit the evaluation goes through spark-submit's own
+# entry point (org.apache.spark.deploy.SparkSubmit) with the shaded job jar
+# (mvn -Pspark-job package), as on a cluster that shares nothing with this checkout.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE
 usage="usage: scripts/spark/standalone.sh --model DIR --data DIR [--early-exit-model DIR] [--out DIR] [--workers N] [-- eval options]"
-model="" data="" exits="" out=build/spark-standalone workers=2 extra=()
+model="" data="" exits="" out=build/spark-standalone workers=2 submit=0 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --model) model="$2"; shift 2 ;;
@@ -22,6 +24,7 @@ while [ $# -gt 0 ]; do
     --early-exit-model) exits="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --workers) workers="$2"; shift 2 ;;
+    --submit) submit=1; shift ;;
     --) shift; extra=("$@"); break ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
@@ -35,10 +38,11 @@ out="$(cd "$out" && pwd)"
 # must be told the Scala version of the jars.
 export SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
 home="$out/spark-home"
-mkdir -p "$home"
-ln -sfn "$root/target/spark-lib" "$home/jars"
-# target/lib brings the SLF4J API that Spark logs through (to icld's silent provider).
-spark_java=(java "@$root/scripts/spark-jvm.options" -cp "$root/target/spark-lib/*:$root/target/lib/*")
+rm -rf "$home"
+mkdir -p "$home/jars"
+# A distribution's jars: Spark's, and the SLF4J API it logs through (to icld's silent provider).
+ln -s "$root"/target/spark-lib/*.jar "$root"/target/lib/slf4j-*.jar "$home/jars/"
+spark_java=(java "@$root/scripts/spark-jvm.options" -cp "$home/jars/*")
 port=$(( 17000 + RANDOM % 2000 ))
 pids=()
 stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -69,9 +73,18 @@ echo "standalone: master spark://127.0.0.1:$port with $workers workers of one co
 
 args=(--model "$model" --data "$data")
 [ -z "$exits" ] || args+=(--early-exit-model "$exits")
-export ICLD_JAVA_OPTS="-Dspark.executor.extraClassPath=$root/target/icld.jar:$root/target/lib/* -Dspark.driver.host=127.0.0.1 -Dspark.executor.memory=2g -Dspark.ui.enabled=false ${ICLD_JAVA_OPTS:-}"
-time ./icld eval "${args[@]}" "${extra[@]}" --out "$out/cluster" --spark "spark://127.0.0.1:$port" --partitions $(( 2 * workers ))
-unset ICLD_JAVA_OPTS
+master="spark://127.0.0.1:$port"
+if [ "$submit" = 1 ]; then
+  [ -f target/icld-spark-job.jar ] || mvn -q -B -Pspark-job -DskipTests package
+  time "${spark_java[@]}" -Dai.djl.offline=true org.apache.spark.deploy.SparkSubmit \
+    --master "$master" --class dev.icld.cli.Main --conf spark.driver.host=127.0.0.1 \
+    --conf spark.executor.memory=2g --conf spark.ui.enabled=false target/icld-spark-job.jar \
+    eval "${args[@]}" "${extra[@]}" --out "$out/cluster" --spark submit --partitions $(( 2 * workers ))
+else
+  export ICLD_JAVA_OPTS="-Dspark.executor.extraClassPath=$root/target/icld.jar:$root/target/lib/* -Dspark.driver.host=127.0.0.1 -Dspark.executor.memory=2g -Dspark.ui.enabled=false ${ICLD_JAVA_OPTS:-}"
+  time ./icld eval "${args[@]}" "${extra[@]}" --out "$out/cluster" --spark "$master" --partitions $(( 2 * workers ))
+  unset ICLD_JAVA_OPTS
+fi
 time ./icld eval "${args[@]}" "${extra[@]}" --out "$out/in-process"
 java -cp "$(ls "$root"/target/lib/gson-*.jar)" scripts/spark/SameReport.java \
   "$out/in-process/report.json" "$out/cluster/report.json"
