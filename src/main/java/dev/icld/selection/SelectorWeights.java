@@ -15,20 +15,22 @@ import java.util.Map;
 public final class SelectorWeights {
   private final SelectorConfig config;
   /**
-   * conv.weight [H, C, K] as K * C rows of H: row j * C + c holds every output's weight on
-   * channel c of tap j. One array per row, so that the JIT vectorises the loops over a row (it
-   * does not where rows are offsets into one array).
+   * conv.weight [H, C, K] as C rows of K * H: row c holds channel c's weight for every tap and
+   * output, tap j's at j * H. One array per row, so that the JIT vectorises the loops over a row
+   * (it does not where rows are offsets into one array), and every tap in one row because the JIT
+   * vectorises a loop over K * H floats with its widest vectors but one over H = 64 floats only
+   * four at a time.
    */
-  private final float[][] convRows;
+  private final float[][] channelRows;
   private final float[] convBias;
   private final float[] budgetEmbeddings;
   private final float[] outputWeight;
   private final float[] outputBias;
 
-  private SelectorWeights(SelectorConfig config, float[][] convRows, float[] convBias,
+  private SelectorWeights(SelectorConfig config, float[][] channelRows, float[] convBias,
       float[] budgetEmbeddings, float[] outputWeight, float[] outputBias) {
     this.config = config;
-    this.convRows = convRows;
+    this.channelRows = channelRows;
     this.convBias = convBias;
     this.budgetEmbeddings = budgetEmbeddings;
     this.outputWeight = outputWeight;
@@ -40,11 +42,11 @@ public final class SelectorWeights {
     int channels = config.inputChannels();
     int kernel = SelectorConfig.KERNEL;
     float[] conv = parameters.get("conv.weight").toFloatArray();
-    float[][] rows = new float[kernel * channels][width];
+    float[][] rows = new float[channels][kernel * width];
     for (int h = 0; h < width; h++) {
       for (int c = 0; c < channels; c++) {
         for (int j = 0; j < kernel; j++) {
-          rows[j * channels + c][h] = conv[(h * channels + c) * kernel + j];
+          rows[c][j * width + h] = conv[(h * channels + c) * kernel + j];
         }
       }
     }
@@ -85,38 +87,33 @@ public final class SelectorWeights {
    */
   private float[] pooledHidden(float[] frames, int start, int length) {
     int width = config.hiddenChannels();
-    int channels = config.inputChannels();
     int kernel = SelectorConfig.KERNEL;
-    double[] sum = new double[width];
-    float[] hidden = new float[width];
+    float[][] products = tapProducts(frames, start, length);
+    // every frame's conv output, then its GELU
+    float[] hidden = new float[length * width];
+    float[] frameSum = new float[width];
+    float[] tap = new float[width];
     for (int t = 0; t < length; t++) {
-      System.arraycopy(convBias, 0, hidden, 0, width);
+      System.arraycopy(convBias, 0, frameSum, 0, width);
       for (int j = 0; j < kernel; j++) {
-        int source = t + j - kernel / 2;
-        if (source < 0 || source >= length) {
-          continue;
-        }
-        int frame = start + source * channels;
-        int row = j * channels;
-        int c = 0;
-        // eight rows per pass: one load and store of the accumulator per eight multiply-adds
-        for (; c + 8 <= channels; c += 8) {
-          addEightRows(hidden, frames, frame + c, row + c);
-        }
-        for (; c < channels; c++) {
-          float x = frames[frame + c];
-          float[] weights = convRows[row + c];
-          for (int h = 0; h < width; h++) {
-            hidden[h] += x * weights[h];
-          }
+        // copied out of its row first: the JIT vectorises a loop only where every array is
+        // indexed alike
+        System.arraycopy(products[t + j], j * width, tap, 0, width);
+        for (int h = 0; h < width; h++) {
+          frameSum[h] += tap[h];
         }
       }
+      System.arraycopy(frameSum, 0, hidden, t * width, width);
+    }
+    // one loop over every frame: over one frame's few values the JIT's vector loop hardly runs
+    for (int i = 0; i < hidden.length; i++) {
+      hidden[i] = LayerSelector.gelu(hidden[i]);
+    }
+    // in double: a long utterance's sum in float would round enough to flip near-tied layers
+    double[] sum = new double[width];
+    for (int t = 0; t < length; t++) {
       for (int h = 0; h < width; h++) {
-        hidden[h] = LayerSelector.gelu(hidden[h]);
-      }
-      // in double: a long utterance's sum in float would round enough to flip near-tied layers
-      for (int h = 0; h < width; h++) {
-        sum[h] += hidden[h];
+        sum[h] += hidden[t * width + h];
       }
     }
     float[] pooled = new float[width];
@@ -126,27 +123,70 @@ public final class SelectorWeights {
     return pooled;
   }
 
-  private void addEightRows(float[] hidden, float[] frames, int frame, int row) {
-    float x0 = frames[frame];
-    float x1 = frames[frame + 1];
-    float x2 = frames[frame + 2];
-    float x3 = frames[frame + 3];
-    float x4 = frames[frame + 4];
-    float x5 = frames[frame + 5];
-    float x6 = frames[frame + 6];
-    float x7 = frames[frame + 7];
-    float[] w0 = convRows[row];
-    float[] w1 = convRows[row + 1];
-    float[] w2 = convRows[row + 2];
-    float[] w3 = convRows[row + 3];
-    float[] w4 = convRows[row + 4];
-    float[] w5 = convRows[row + 5];
-    float[] w6 = convRows[row + 6];
-    float[] w7 = convRows[row + 7];
-    for (int h = 0; h < hidden.length; h++) {
-      hidden[h] += x0 * w0[h] + x1 * w1[h] + x2 * w2[h] + x3 * w3[h] + x4 * w4[h] + x5 * w5[h]
-          + x6 * w6[h] + x7 * w7[h];
+  /**
+   * Every frame's products with every tap's weights, [length + K - 1][K * H]: row K / 2 + s holds
+   * frame s's and the rows around them stay zero (frames outside the utterance), so the conv's
+   * output at frame t sums tap j of row t + j.
+   */
+  private float[][] tapProducts(float[] frames, int start, int length) {
+    int channels = config.inputChannels();
+    int reach = SelectorConfig.KERNEL / 2;
+    int rowWidth = channelRows[0].length;
+    float[][] products = new float[length + 2 * reach][rowWidth];
+    // Three frames per pass over the weights, so that each weight is read once for three frames
+    // (in a bigger pass, four frames or four channels, the JIT no longer vectorises the loop). A
+    // last pass that runs past the utterance adds its first frame again into a row nothing reads.
+    float[] unread = new float[rowWidth];
+    for (int s = 0; s < length; s += 3) {
+      boolean hasSecond = s + 1 < length;
+      boolean hasThird = s + 2 < length;
+      float[] first = products[reach + s];
+      float[] second = hasSecond ? products[reach + s + 1] : unread;
+      float[] third = hasThird ? products[reach + s + 2] : unread;
+      int x = start + s * channels;
+      int y = hasSecond ? x + channels : x;
+      int z = hasThird ? x + 2 * channels : x;
+      int c = 0;
+      // two channels per pass: one load and store of each accumulator per two multiply-adds
+      for (; c + 2 <= channels; c += 2) {
+        float x0 = frames[x + c];
+        float x1 = frames[x + c + 1];
+        float y0 = frames[y + c];
+        float y1 = frames[y + c + 1];
+        float z0 = frames[z + c];
+        float z1 = frames[z + c + 1];
+        float[] w0 = channelRows[c];
+        float[] w1 = channelRows[c + 1];
+        for (int k = 0; k < rowWidth; k++) {
+          float v0 = w0[k];
+          float v1 = w1[k];
+          // every load before the first store: the JIT does not vectorise a loop that loads an
+          // array after storing to another
+          float a = first[k] + x0 * v0 + x1 * v1;
+          float b = second[k] + y0 * v0 + y1 * v1;
+          float d = third[k] + z0 * v0 + z1 * v1;
+          first[k] = a;
+          second[k] = b;
+          third[k] = d;
+        }
+      }
+      for (; c < channels; c++) {
+        float x0 = frames[x + c];
+        float y0 = frames[y + c];
+        float z0 = frames[z + c];
+        float[] w0 = channelRows[c];
+        for (int k = 0; k < rowWidth; k++) {
+          float v0 = w0[k];
+          float a = first[k] + x0 * v0;
+          float b = second[k] + y0 * v0;
+          float d = third[k] + z0 * v0;
+          first[k] = a;
+          second[k] = b;
+          third[k] = d;
+        }
+      }
     }
+    return products;
   }
 
   private float[] output(float[] pooled, int budget) {

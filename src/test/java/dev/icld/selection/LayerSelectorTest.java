@@ -91,6 +91,34 @@ class LayerSelectorTest {
   }
 
   @Test
+  void inferenceLogitsMatchWithAnOddChannelCountAndEveryLengthOfTheLastPass() {
+    int channels = 5;
+    SelectorConfig config =
+        new SelectorConfig(SelectorInputKind.FEATURES, channels, 8, 4, LAYERS, List.of(), Map.of());
+    try (LayerSelector selector = LayerSelector.initialise(config, 11);
+        NDManager manager = Torch.newManager()) {
+      Random random = new Random(4);
+      float[] values = new float[3 * 9 * channels];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = (float) random.nextGaussian();
+      }
+      NDArray batch = manager.create(values, new Shape(3, 9, channels));
+      // three frames a pass: the last pass has three, one and two of them
+      int[] lengths = {9, 7, 5};
+      int[] budgets = {2, 2, 2};
+      float[] network = selector.logits(batch, lengths, budgets).toFloatArray();
+      float[][] inference = selector.weights().logits(SelectionInput.ofFeatures(batch, lengths), budgets);
+      for (int b = 0; b < lengths.length; b++) {
+        for (int i = 0; i < LAYERS; i++) {
+          float expected = network[b * LAYERS + i];
+          assertEquals(expected, inference[b][i], 1e-6 * Math.max(1, Math.abs(expected)),
+              "utterance " + b + ", layer " + i);
+        }
+      }
+    }
+  }
+
+  @Test
   void aPolicyKeepsTheWeightsItWasMadeWithAndANewOneSeesTraining() {
     try (LayerSelector selector = selector(); NDManager manager = Torch.newManager()) {
       SelectionInput input = SelectionInput.ofFeatures(frames(manager, 2, 7, 5), new int[] {7, 4});
