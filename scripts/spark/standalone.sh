@@ -6,17 +6,18 @@
 # command line and the latencies). The cluster stops when the script ends.
 #
 #   scripts/spark/standalone.sh --model DIR --data DIR [--early-exit-model DIR] [--out DIR]
-#       [--workers N] [--submit] [-- more icld eval options]
+#       [--workers N] [--submit] [--cluster-only] [-- more icld eval options]
 #
 # By default the driver is ./icld and the executors read icld's classes from this checkout
 # (spark.executor.extraClassPath). With --submit the evaluation goes through spark-submit's own
 # entry point (org.apache.spark.deploy.SparkSubmit) with the shaded job jar
 # (mvn -Pspark-job package), as on a cluster that shares nothing with this checkout.
+# --cluster-only skips the in-process run and the comparison (scripts/spark/scale.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE
 usage="usage: scripts/spark/standalone.sh --model DIR --data DIR [--early-exit-model DIR] [--out DIR] [--workers N] [-- eval options]"
-model="" data="" exits="" out=build/spark-standalone workers=2 submit=0 extra=()
+model="" data="" exits="" out=build/spark-standalone workers=2 submit=0 compare=1 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --model) model="$2"; shift 2 ;;
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --workers) workers="$2"; shift 2 ;;
     --submit) submit=1; shift ;;
+    --cluster-only) compare=0; shift ;;
     --) shift; extra=("$@"); break ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
@@ -85,6 +87,7 @@ else
   time ./icld eval "${args[@]}" "${extra[@]}" --out "$out/cluster" --spark "$master" --partitions $(( 2 * workers ))
   unset ICLD_JAVA_OPTS
 fi
+[ "$compare" = 1 ] || exit 0
 time ./icld eval "${args[@]}" "${extra[@]}" --out "$out/in-process"
 java -cp "$(ls "$root"/target/lib/gson-*.jar)" scripts/spark/SameReport.java \
   "$out/in-process/report.json" "$out/cluster/report.json"

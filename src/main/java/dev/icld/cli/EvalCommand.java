@@ -221,12 +221,7 @@ final class EvalCommand implements Callable<Integer> {
   /** The Spark session's passes, once Spark is known to be on the class path. */
   private MethodComparison.TestPasses sparkPasses(InferenceEngine chosenEngine,
       PrintWriter printed) {
-    try {
-      Class.forName("org.apache.spark.sql.SparkSession", false, getClass().getClassLoader());
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException("--spark needs Apache Spark on the class path: ./icld adds "
-          + "target/spark-lib (made by mvn package); spark-submit adds its own");
-    }
+    SparkCheck.require();
     if (partitions < 0) {
       throw new IllegalArgumentException("--partitions must be at least 0, got " + partitions);
     }

@@ -5,6 +5,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.icld.audio.Audio;
 import dev.icld.audio.AudioFiles;
+import dev.icld.data.Manifest;
+import dev.icld.data.ManifestEntry;
 import dev.icld.methods.Method;
 import dev.icld.methods.Methods;
 import dev.icld.model.FoundationModel;
@@ -13,6 +15,7 @@ import dev.icld.runtime.InferenceBudget;
 import dev.icld.runtime.InferenceEngine;
 import dev.icld.runtime.InferenceResult;
 import dev.icld.runtime.Latency;
+import dev.icld.spark.SparkInference;
 import dev.icld.inference.TaskOutput;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -73,8 +76,24 @@ final class InferCommand implements Callable<Integer> {
   boolean json;
 
   @Parameters(arity = "1..*", paramLabel = "FILE",
-      description = "audio files, or folders: each folder's .wav and .flac files, by name")
+      description = "audio files, folders (each folder's .wav and .flac files, by name) or "
+          + "manifests (.jsonl: each line's audio)")
   List<Path> files;
+
+  @Option(names = "--spark", paramLabel = "MASTER",
+      description = "answer the files on Apache Spark: local[N], spark://HOST:PORT, yarn, "
+          + "k8s://..., or submit (spark-submit's master); each executor loads the model once. "
+          + "Needs --out: the answers go to OUT/predictions.parquet (a file's error in its row), "
+          + "the rates to OUT/spark.json")
+  String sparkMaster;
+
+  @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
+      description = "with --spark: tasks that share the files (default: twice Spark's default "
+          + "parallelism)")
+  int partitions;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "with --spark: output directory")
+  Path outDir;
 
   @Spec CommandSpec spec;
 
@@ -88,9 +107,22 @@ final class InferCommand implements Callable<Integer> {
     for (Path file : files) {
       if (Files.isDirectory(file)) {
         inputs.addAll(AudioFiles.inFolder(file));
+      } else if (file.getFileName().toString().endsWith(".jsonl")) {
+        Path base = file.toAbsolutePath().getParent();
+        for (ManifestEntry entry : Manifest.read(file)) {
+          inputs.add(base.resolve(entry.audio()).normalize());
+        }
       } else {
         inputs.add(file);
       }
+    }
+    if (sparkMaster != null) {
+      if (outDir == null) {
+        throw new IllegalArgumentException("--spark needs --out DIR for the answers");
+      }
+      SparkCheck.require();
+      return SparkInference.run(sparkMaster, partitions, modelDir, chosenEngine, budget, policy,
+          inputs, outDir, out) == 0 ? 0 : 1;
     }
     int failed = 0;
     try (DynamicSpeechModel model = DynamicSpeechModel.load(modelDir, chosenEngine)) {

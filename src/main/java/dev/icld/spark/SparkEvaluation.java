@@ -1,10 +1,8 @@
 package dev.icld.spark;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.icld.data.ProgressBar;
 import dev.icld.eval.MethodComparison;
-import dev.icld.files.AtomicFiles;
 import dev.icld.methods.Method;
 import dev.icld.metrics.Outcome;
 import java.io.IOException;
@@ -13,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
@@ -33,9 +30,7 @@ public final class SparkEvaluation implements MethodComparison.TestPasses {
   /** The Parquet table of per-utterance rows, in the report directory. */
   public static final String TABLE = "utterances.parquet";
   /** Rates and loading times of the last run, beside the report. */
-  public static final String SUMMARY = "spark.json";
-  /** {@code --spark submit}: the master that spark-submit was given. */
-  public static final String SUBMITTED = "submit";
+  public static final String SUMMARY = SparkSessions.SUMMARY;
 
   /**
    * Where the models and the corpus are: paths every executor reads as they are.
@@ -63,33 +58,14 @@ public final class SparkEvaluation implements MethodComparison.TestPasses {
   /**
    * Starts (or joins) the Spark session.
    *
-   * @param master local[N], spark://HOST:PORT, yarn, k8s://..., or {@link #SUBMITTED}
+   * @param master local[N], spark://HOST:PORT, yarn, k8s://..., or {@code submit}
    * @param partitions how many tasks share the test set; 0 for twice Spark's default parallelism
    * @param out the report directory, where the Parquet table and the run's summary go
    */
   public static SparkEvaluation open(String master, int partitions, Paths paths, Path out,
       PrintWriter printed) {
-    SparkSession.Builder builder = SparkSession.builder().appName("icld eval " + paths.data())
-        // Executors start libtorch themselves: offline, without telemetry, threads that sleep
-        // when idle (STACK.md), whatever the cluster's defaults. One thread per task: Spark runs
-        // a task per executor core, and more threads per task would fight over those cores.
-        .config("spark.executorEnv.OPT_OUT_TRACKING", "true")
-        .config("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE")
-        .config("spark.executorEnv.OMP_NUM_THREADS", "1")
-        .config("spark.executor.extraJavaOptions", "-Dai.djl.offline=true"
-            + " -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1");
-    if (!master.equals(SUBMITTED)) {
-      builder.master(master);
-    }
-    SparkSession spark;
-    try {
-      spark = builder.getOrCreate();
-    } catch (Exception e) {
-      // Spark throws its checked SparkException undeclared, so it is caught as Exception.
-      throw new IllegalArgumentException("--spark " + master + ": Spark did not start: "
-          + rootMessage(e), e);
-    }
-    return new SparkEvaluation(spark, paths, out, partitions, printed);
+    return new SparkEvaluation(SparkSessions.start(master, "icld eval " + paths.data()), paths,
+        out, partitions, printed);
   }
 
   @Override
@@ -102,8 +78,7 @@ public final class SparkEvaluation implements MethodComparison.TestPasses {
         text(paths.data()), paths.engine(), options.methods().stream().map(Method::name).toList(),
         options.budgets(), options.seed(), options.randomDraws(), options.resamples(),
         options.warmup(), plan.budgetsByName(), plan.exitThresholds(), size);
-    int tasks = partitions > 0 ? partitions : 2 * spark.sparkContext().defaultParallelism();
-    tasks = Math.max(1, Math.min(tasks, size));
+    int tasks = SparkSessions.partitions(spark, partitions, size);
     LongAccumulator passes = spark.sparkContext().longAccumulator("icld passes");
     LongAccumulator loadNanos = spark.sparkContext().longAccumulator("icld model loading ns");
     long total = plan.passes(options.randomDraws(), size);
@@ -132,7 +107,7 @@ public final class SparkEvaluation implements MethodComparison.TestPasses {
       } catch (Exception e) {
         // A failed task's own error (a model or audio file an executor cannot read, say) is
         // what a user needs, not Spark's stage trace around it.
-        throw new IOException("the Spark job failed: " + rootMessage(e), e);
+        throw new IOException("the Spark job failed: " + SparkSessions.rootMessage(e), e);
       } finally {
         progress.interrupt();
       }
@@ -178,41 +153,17 @@ public final class SparkEvaluation implements MethodComparison.TestPasses {
     return outcomes;
   }
 
-  /** Prints the run's rate and writes it as {@link #SUMMARY}. */
+  /** Prints the run's rate and writes it beside the report. */
   private void summarise(EvaluationJob job, int tasks, long total, double seconds,
       LongAccumulator loadNanos) throws IOException {
-    // The driver's own block manager is listed too (local mode has only that one).
-    int executors = Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size()
-        - (spark.sparkContext().isLocal() ? 0 : 1));
-    long loads = loadNanos.count();
-    double loadSeconds = loads == 0 ? 0 : loadNanos.sum() / 1e9 / loads;
-    JsonObject summary = new JsonObject();
-    summary.addProperty("master", spark.sparkContext().master());
-    summary.addProperty("executors", executors);
-    summary.addProperty("partitions", tasks);
-    summary.addProperty("utterances", job.utterances());
-    summary.addProperty("passes", total);
-    summary.addProperty("seconds", seconds);
-    summary.addProperty("passes_per_second", total / seconds);
-    summary.addProperty("model_loads", loads);
-    summary.addProperty("model_load_seconds_mean", loadSeconds);
-    AtomicFiles.writeString(out.resolve(SUMMARY),
-        new GsonBuilder().setPrettyPrinting().create().toJson(summary) + "\n");
-    printed.printf(Locale.ROOT, "spark        %d passes in %s on %d executor(s): %.1f passes/s;"
-        + " model loaded %d time(s), %.1f s each%n", total, ProgressBar.formatDuration(seconds),
-        executors, total / seconds, loads, loadSeconds);
+    JsonObject fields = new JsonObject();
+    fields.addProperty("partitions", tasks);
+    fields.addProperty("utterances", job.utterances());
+    fields.addProperty("passes", total);
+    JsonObject summary =
+        SparkSessions.writeSummary(spark, out, fields, total, seconds, loadNanos);
+    printed.println(SparkSessions.describe(summary, total, "passes"));
     printed.flush();
-  }
-
-  /** The innermost cause's message, where the first thing that went wrong is named. */
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? root.getClass().getName() : root.getMessage();
-    int trace = message.indexOf("\n\tat ");
-    return trace < 0 ? message : message.substring(0, trace);
   }
 
   private static String text(Path path) {

@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import dev.icld.model.Checkpoints;
 import dev.icld.model.FoundationModel;
 import dev.icld.spark.SparkEvaluation;
+import dev.icld.spark.SparkInference;
 import dev.icld.train.TinySetup;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,6 +103,45 @@ class SparkEvalTest {
       assertEquals(0, rows.filter("prediction is null or mask is null").count());
       assertEquals(5 * 3 * expected.get("test_utterances").getAsLong(),
           rows.filter("method = 'random'").count(), "five draws at three budgets");
+    } finally {
+      session.stop();
+    }
+  }
+
+  @Test
+  void sparkInferAnswersAsOneProcessDoesAndRecordsABadFile() throws IOException {
+    Path bad = temp.resolve("not-audio.wav");
+    Files.writeString(bad, "this is text");
+    Path manifest = data.resolve("test.jsonl");
+    CliRun.Result local = CliRun.run("infer", "--model", layerDropModel.toString(), "--budget",
+        "2", "--json", manifest.toString());
+    assertEquals(0, local.code(), local.err());
+    Map<String, String> expected = new java.util.TreeMap<>();
+    for (String line : local.out().split("\n")) {
+      JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+      expected.put(o.get("file").getAsString(), o.get("label").getAsString()
+          + " " + o.get("executed_layers"));
+    }
+    Path out = temp.resolve("infer-spark");
+    CliRun.Result distributed = CliRun.run("infer", "--model", layerDropModel.toString(),
+        "--budget", "2", "--spark", "local[2]", "--partitions", "2", "--out", out.toString(),
+        manifest.toString(), bad.toString());
+    assertEquals(1, distributed.code(), "one file failed: " + distributed.err());
+    assertTrue(distributed.out().contains("not-audio.wav"), distributed.out());
+    SparkSession session = SparkSession.builder().master("local[1]").getOrCreate();
+    try {
+      Map<String, String> actual = new java.util.TreeMap<>();
+      for (Row r : session.read().parquet(out.resolve(SparkInference.TABLE).toString())
+          .filter("error is null").collectAsList()) {
+        actual.put(Path.of(r.<String>getAs("file")).toString(), r.<String>getAs("prediction")
+            + " [" + r.<String>getAs("executedLayers") + "]");
+      }
+      Map<String, String> expectedAbsolute = new java.util.TreeMap<>();
+      expected.forEach((file, answer) ->
+          expectedAbsolute.put(Path.of(file).toAbsolutePath().normalize().toString(), answer));
+      assertEquals(expectedAbsolute, actual);
+      assertEquals(1, session.read().parquet(out.resolve(SparkInference.TABLE).toString())
+          .filter("error is not null").count());
     } finally {
       session.stop();
     }

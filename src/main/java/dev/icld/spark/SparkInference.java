@@ -1,0 +1,194 @@
+package dev.icld.spark;
+
+import com.google.gson.JsonObject;
+import dev.icld.audio.AudioFiles;
+import dev.icld.data.ProgressBar;
+import dev.icld.runtime.DynamicSpeechModel;
+import dev.icld.runtime.InferenceBudget;
+import dev.icld.runtime.InferenceEngine;
+import dev.icld.runtime.InferenceResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * {@code icld infer --spark}: audio files spread over Spark partitions, each executor JVM loading
+ * the model once ({@link DynamicSpeechModel}, on the chosen engine) and answering its files under
+ * the budget, every answer (or a file's error) a row of {@code predictions.parquet}. Only paths
+ * go through the driver.
+ */
+public final class SparkInference {
+  /** The Parquet table of answers, in the output directory. */
+  public static final String TABLE = "predictions.parquet";
+
+  /**
+   * What every task needs.
+   *
+   * @param engine the engine's id
+   * @param budget the budget as {@link InferenceBudget#parse} reads it
+   * @param policy the policy's name, or null for the model's default
+   */
+  record Job(String id, String model, String engine, String budget, String policy)
+      implements java.io.Serializable {}
+
+  private SparkInference() {}
+
+  /**
+   * Answers every file and writes the table and the run's summary into {@code out}.
+   *
+   * @return how many files failed
+   */
+  public static long run(String master, int partitions, Path model, InferenceEngine engine,
+      String budget, String policy, List<Path> files, Path out, PrintWriter printed)
+      throws IOException {
+    SparkSession spark = SparkSessions.start(master, "icld infer " + model);
+    try {
+      Job job = new Job(java.util.UUID.randomUUID().toString(),
+          model.toAbsolutePath().normalize().toString(), engine.id(), budget, policy);
+      List<String> paths = files.stream().map(f -> f.toAbsolutePath().normalize().toString())
+          .toList();
+      int tasks = SparkSessions.partitions(spark, partitions, paths.size());
+      LongAccumulator done = spark.sparkContext().longAccumulator("icld files");
+      LongAccumulator loadNanos = spark.sparkContext().longAccumulator("icld model loading ns");
+      Path table = out.resolve(TABLE);
+      printed.printf("spark        master %s, %d partitions of %d files; rows to %s%n",
+          spark.sparkContext().master(), tasks, paths.size(), table);
+      printed.flush();
+      long start = System.nanoTime();
+      Dataset<InferenceRow> rows = spark.createDataset(paths, Encoders.STRING())
+          .repartition(tasks)
+          .mapPartitions(new Answers(job, done, loadNanos), Encoders.bean(InferenceRow.class));
+      try (ProgressBar bar = new ProgressBar("infer (spark)", paths.size())) {
+        Thread progress = new Thread(() -> {
+          while (!Thread.currentThread().isInterrupted()) {
+            bar.stepTo(done.value());
+            try {
+              Thread.sleep(500);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        }, "icld-spark-progress");
+        progress.setDaemon(true);
+        progress.start();
+        try {
+          rows.write().mode(SaveMode.Overwrite).parquet(table.toString());
+        } catch (Exception e) {
+          throw new IOException("the Spark job failed: " + SparkSessions.rootMessage(e), e);
+        } finally {
+          progress.interrupt();
+        }
+        bar.stepTo(paths.size());
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Dataset<InferenceRow> written =
+          spark.read().parquet(table.toString()).as(Encoders.bean(InferenceRow.class));
+      List<InferenceRow> failures = written.filter("error is not null").limit(20).collectAsList();
+      long failed = failures.isEmpty() ? 0 : written.filter("error is not null").count();
+      for (InferenceRow f : failures) {
+        printed.println("icld infer: " + f.getError());
+      }
+      JsonObject fields = new JsonObject();
+      fields.addProperty("partitions", tasks);
+      fields.addProperty("files", paths.size());
+      fields.addProperty("failed", failed);
+      JsonObject summary =
+          SparkSessions.writeSummary(spark, out, fields, paths.size(), seconds, loadNanos);
+      printed.println(SparkSessions.describe(summary, paths.size(), "files")
+          + (failed == 0 ? "" : "; " + failed + " failed (the error column says why)"));
+      printed.flush();
+      return failed;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** A task: its files answered by this JVM's model. */
+  private static final class Answers implements MapPartitionsFunction<String, InferenceRow> {
+    private static final long serialVersionUID = 1L;
+    private static final Map<String, DynamicSpeechModel> MODELS = new ConcurrentHashMap<>();
+
+    static {
+      Runtime.getRuntime().addShutdownHook(new Thread(
+          () -> MODELS.values().forEach(DynamicSpeechModel::close), "icld-spark-model-close"));
+    }
+
+    private final Job job;
+    private final LongAccumulator done;
+    private final LongAccumulator loadNanos;
+
+    Answers(Job job, LongAccumulator done, LongAccumulator loadNanos) {
+      this.job = job;
+      this.done = done;
+      this.loadNanos = loadNanos;
+    }
+
+    @Override
+    public Iterator<InferenceRow> call(Iterator<String> files) {
+      DynamicSpeechModel model = model(job, loadNanos::add);
+      InferenceBudget budget = InferenceBudget.parse(job.budget());
+      List<InferenceRow> rows = new ArrayList<>();
+      files.forEachRemaining(file -> {
+        rows.add(answer(model, budget, file));
+        done.add(1);
+      });
+      return rows.iterator();
+    }
+
+    private InferenceRow answer(DynamicSpeechModel model, InferenceBudget budget, String file) {
+      InferenceRow row = new InferenceRow();
+      row.setFile(file);
+      row.setBudget(job.budget());
+      try {
+        InferenceResult r = model.infer(AudioFiles.read(Path.of(file)), budget, job.policy());
+        row.setPolicy(r.policy());
+        row.setExecutedLayers(IntStream.of(r.executedLayers()).mapToObj(Integer::toString)
+            .collect(Collectors.joining(",")));
+        row.setLayerCount(r.layerCount());
+        row.setPrediction(r.output().text());
+        row.setConfidence(r.output().isClassification() ? r.output().confidence() : null);
+        row.setGigaFlops(r.gigaFlops());
+        row.setLatencyMs(r.latency().totalMs());
+      } catch (IOException | RuntimeException e) {
+        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        row.setError(message.startsWith(file) ? message : file + ": " + message);
+      }
+      return row;
+    }
+
+    /** This JVM's model, loaded (and warmed up) by the first task that asks. */
+    private static DynamicSpeechModel model(Job job, LongConsumer loaded) {
+      return MODELS.computeIfAbsent(job.id(), id -> {
+        long start = System.nanoTime();
+        try {
+          DynamicSpeechModel model = DynamicSpeechModel.load(Path.of(job.model()),
+              InferenceEngine.fromId(job.engine()));
+          InferenceBudget budget = InferenceBudget.parse(job.budget());
+          model.check(budget, job.policy());
+          if (budget.isDeadline()) {
+            model.deadlineController();
+          }
+          loaded.accept(System.nanoTime() - start);
+          return model;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+}
