@@ -1,7 +1,6 @@
 package dev.icld.spark;
 
 import com.google.gson.JsonObject;
-import dev.icld.data.ProgressBar;
 import dev.icld.eval.MethodComparison;
 import dev.icld.methods.Method;
 import dev.icld.metrics.Outcome;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 
@@ -86,34 +84,9 @@ public final class SparkEvaluation implements MethodComparison.TestPasses {
     printed.printf("spark        master %s, %d partitions of %d utterances; rows to %s%n",
         spark.sparkContext().master(), tasks, size, table);
     printed.flush();
-    long start = System.nanoTime();
     Dataset<UtteranceRow> rows = spark.range(0, size, 1, tasks).mapPartitions(
         new PartitionEvaluator(job, passes, loadNanos), Encoders.bean(UtteranceRow.class));
-    try (ProgressBar bar = new ProgressBar("eval (spark)", total)) {
-      Thread progress = new Thread(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          bar.stepTo(passes.value());
-          try {
-            Thread.sleep(500);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "icld-spark-progress");
-      progress.setDaemon(true);
-      progress.start();
-      try {
-        rows.write().mode(SaveMode.Overwrite).parquet(table.toString());
-      } catch (Exception e) {
-        // A failed task's own error (a model or audio file an executor cannot read, say) is
-        // what a user needs, not Spark's stage trace around it.
-        throw new IOException("the Spark job failed: " + SparkSessions.rootMessage(e), e);
-      } finally {
-        progress.interrupt();
-      }
-      bar.stepTo(total);
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
+    double seconds = SparkSessions.write(rows, table, "eval (spark)", passes, total);
     Map<String, Map<Integer, List<List<Outcome>>>> outcomes = read(table, plan, options, size);
     summarise(job, tasks, total, seconds, loadNanos);
     return outcomes;

@@ -2,7 +2,6 @@ package dev.icld.spark;
 
 import com.google.gson.JsonObject;
 import dev.icld.audio.AudioFiles;
-import dev.icld.data.ProgressBar;
 import dev.icld.runtime.DynamicSpeechModel;
 import dev.icld.runtime.InferenceBudget;
 import dev.icld.runtime.InferenceEngine;
@@ -22,7 +21,6 @@ import java.util.stream.IntStream;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 
@@ -69,33 +67,10 @@ public final class SparkInference {
       printed.printf("spark        master %s, %d partitions of %d files; rows to %s%n",
           spark.sparkContext().master(), tasks, paths.size(), table);
       printed.flush();
-      long start = System.nanoTime();
       Dataset<InferenceRow> rows = spark.createDataset(paths, Encoders.STRING())
           .repartition(tasks)
           .mapPartitions(new Answers(job, done, loadNanos), Encoders.bean(InferenceRow.class));
-      try (ProgressBar bar = new ProgressBar("infer (spark)", paths.size())) {
-        Thread progress = new Thread(() -> {
-          while (!Thread.currentThread().isInterrupted()) {
-            bar.stepTo(done.value());
-            try {
-              Thread.sleep(500);
-            } catch (InterruptedException e) {
-              return;
-            }
-          }
-        }, "icld-spark-progress");
-        progress.setDaemon(true);
-        progress.start();
-        try {
-          rows.write().mode(SaveMode.Overwrite).parquet(table.toString());
-        } catch (Exception e) {
-          throw new IOException("the Spark job failed: " + SparkSessions.rootMessage(e), e);
-        } finally {
-          progress.interrupt();
-        }
-        bar.stepTo(paths.size());
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
+      double seconds = SparkSessions.write(rows, table, "infer (spark)", done, paths.size());
       Dataset<InferenceRow> written =
           spark.read().parquet(table.toString()).as(Encoders.bean(InferenceRow.class));
       List<InferenceRow> failures = written.filter("error is not null").limit(20).collectAsList();

@@ -7,6 +7,8 @@ import dev.icld.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.spark.SparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 
@@ -51,6 +53,43 @@ final class SparkSessions {
   static int partitions(SparkSession spark, int asked, long items) {
     long tasks = asked > 0 ? asked : 2L * spark.sparkContext().defaultParallelism();
     return (int) Math.max(1, Math.min(tasks, items));
+  }
+
+  /**
+   * Runs the job that {@code rows} stands for, writing them as Parquet to {@code table} (replacing
+   * an earlier run's), with a progress bar fed by the tasks' counter.
+   *
+   * @return the job's wall-clock seconds
+   * @throws IOException with the failed task's own error
+   */
+  static double write(Dataset<?> rows, Path table, String task, LongAccumulator done, long total)
+      throws IOException {
+    long start = System.nanoTime();
+    try (ProgressBar bar = new ProgressBar(task, total)) {
+      Thread progress = new Thread(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          bar.stepTo(done.value());
+          try {
+            Thread.sleep(500);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "icld-spark-progress");
+      progress.setDaemon(true);
+      progress.start();
+      try {
+        rows.write().mode(SaveMode.Overwrite).parquet(table.toString());
+      } catch (Exception e) {
+        // A failed task's own error (a model or audio file an executor cannot read, say) is
+        // what a user needs, not Spark's stage trace around it.
+        throw new IOException("the Spark job failed: " + rootMessage(e), e);
+      } finally {
+        progress.interrupt();
+      }
+      bar.stepTo(total);
+    }
+    return (System.nanoTime() - start) / 1e9;
   }
 
   /**
