@@ -124,7 +124,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
       description = "with --spark: tasks that share the test set (default: twice Spark's default "
-          + "parallelism)")
+          + "parallelism, and at most 500 each: a task's progress shows when it ends)")
   int partitions;
 
   @Mixin EngineOption engine;

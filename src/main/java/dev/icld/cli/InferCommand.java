@@ -89,7 +89,7 @@ final class InferCommand implements Callable<Integer> {
 
   @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
       description = "with --spark: tasks that share the files (default: twice Spark's default "
-          + "parallelism)")
+          + "parallelism, and at most 500 each: a task's progress shows when it ends)")
   int partitions;
 
   @Option(names = "--out", paramLabel = "DIR", description = "with --spark: output directory")

@@ -49,9 +49,16 @@ final class SparkSessions {
     }
   }
 
-  /** Tasks for {@code items}: {@code asked}, or twice the default parallelism, at most one each. */
+  /** Items per task by default: a task's counts reach the progress bar when it ends. */
+  static final int ITEMS_PER_TASK = 500;
+
+  /**
+   * Tasks for {@code items}: {@code asked}, or by default twice the default parallelism and at
+   * most {@link #ITEMS_PER_TASK} items each, at most one task per item.
+   */
   static int partitions(SparkSession spark, int asked, long items) {
-    long tasks = asked > 0 ? asked : 2L * spark.sparkContext().defaultParallelism();
+    long tasks = asked > 0 ? asked : Math.max(2L * spark.sparkContext().defaultParallelism(),
+        (items + ITEMS_PER_TASK - 1) / ITEMS_PER_TASK);
     return (int) Math.max(1, Math.min(tasks, items));
   }
 
