@@ -42,8 +42,12 @@ export SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
 home="$out/spark-home"
 rm -rf "$home"
 mkdir -p "$home/jars"
-# A distribution's jars: Spark's, and the SLF4J API it logs through (to icld's silent provider).
-ln -s "$root"/target/spark-lib/*.jar "$root"/target/lib/slf4j-*.jar "$home/jars/"
+# A distribution's jars: Spark's (target/spark-lib), and the libraries it shares with icld, which
+# Maven keeps once, in target/lib (SLF4J, commons-io...; icld's own classes are not there).
+ln -s "$root"/target/spark-lib/*.jar "$home/jars/"
+for jar in "$root"/target/lib/*.jar; do
+  [ -e "$home/jars/$(basename "$jar")" ] || ln -s "$jar" "$home/jars/"
+done
 spark_java=(java "@$root/scripts/spark-jvm.options" -cp "$home/jars/*")
 port=$(( 17000 + RANDOM % 2000 ))
 pids=()
