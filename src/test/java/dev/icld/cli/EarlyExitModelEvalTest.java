@@ -9,7 +9,6 @@ import com.google.gson.JsonParser;
 import dev.icld.data.LabelVocabulary;
 import dev.icld.eval.EvaluationReport;
 import dev.icld.model.Checkpoints;
-import dev.icld.model.FoundationModel;
 import dev.icld.model.LayerDrop;
 import dev.icld.model.Task;
 import dev.icld.model.TaskModel;
@@ -40,20 +39,10 @@ class EarlyExitModelEvalTest {
   @BeforeAll
   static void twoModelsFromOneBackbone() throws IOException {
     System.setProperty("java.awt.headless", "true");
-    data = TinySetup.corpus(temp.resolve("data"), 6, 3, 5);
-    Path backbone = temp.resolve("backbone");
-    try (FoundationModel model = Checkpoints.randomlyInitialised(TinySetup.config(LAYERS), 2)) {
-      Checkpoints.save(model, backbone);
-    }
-    layerDropModel = temp.resolve("layer-drop");
-    earlyExitModel = temp.resolve("early-exit");
-    for (Path out : List.of(layerDropModel, earlyExitModel)) {
-      CliRun.Result r = CliRun.run("finetune", "--model", backbone.toString(), "--task", "kws",
-          "--data", data.toString(), "--out", out.toString(), "--layer-drop",
-          out == layerDropModel ? "random" : "early-exit", "--max-steps", "20",
-          "--batch-seconds", "1.5", "--lr", "5e-3");
-      assertEquals(0, r.code(), r.err());
-    }
+    TinyModelPair models = TinyModelPair.make(temp, LAYERS, 5, 2);
+    data = models.data();
+    layerDropModel = models.layerDrop();
+    earlyExitModel = models.earlyExit();
   }
 
   private static JsonObject eval(Path out, String... extra) throws IOException {

@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.icld.model.Checkpoints;
-import dev.icld.model.FoundationModel;
 import dev.icld.spark.SparkEvaluation;
 import dev.icld.spark.SparkInference;
-import dev.icld.train.TinySetup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,20 +42,10 @@ class SparkEvalTest {
     System.setProperty("spark.ui.enabled", "false");
     System.setProperty("spark.driver.host", "127.0.0.1");
     System.setProperty("spark.driver.bindAddress", "127.0.0.1");
-    data = TinySetup.corpus(temp.resolve("data"), 6, 3, 3);
-    Path backbone = temp.resolve("backbone");
-    try (FoundationModel model = Checkpoints.randomlyInitialised(TinySetup.config(4), 1)) {
-      Checkpoints.save(model, backbone);
-    }
-    layerDropModel = temp.resolve("layer-drop");
-    earlyExitModel = temp.resolve("early-exit");
-    for (Path out : List.of(layerDropModel, earlyExitModel)) {
-      CliRun.Result r = CliRun.run("finetune", "--model", backbone.toString(), "--task", "kws",
-          "--data", data.toString(), "--out", out.toString(), "--layer-drop",
-          out == layerDropModel ? "random" : "early-exit", "--max-steps", "20",
-          "--batch-seconds", "1.5", "--lr", "5e-3");
-      assertEquals(0, r.code(), r.err());
-    }
+    TinyModelPair models = TinyModelPair.make(temp, 4, 3, 1);
+    data = models.data();
+    layerDropModel = models.layerDrop();
+    earlyExitModel = models.earlyExit();
     CliRun.Result r = CliRun.run("train-selector", "--model", layerDropModel.toString(),
         "--data", data.toString(), "--max-steps", "10", "--batch-seconds", "1.5");
     assertEquals(0, r.code(), r.err());
