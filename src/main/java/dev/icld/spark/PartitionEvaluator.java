@@ -43,7 +43,7 @@ final class PartitionEvaluator implements MapPartitionsFunction<Long, UtteranceR
       return List.<UtteranceRow>of().iterator();
     }
     int[] utterances = indices.stream().mapToInt(Integer::intValue).sorted().toArray();
-    Worker worker = Worker.of(job, loadNanos::add);
+    Worker worker = PerExecutor.get(job.id(), () -> Worker.open(job), loadNanos::add);
     MethodComparison comparison = worker.comparison();
     List<UtteranceRow> rows = new ArrayList<>();
     try (NDManager manager = Torch.newManager()) {

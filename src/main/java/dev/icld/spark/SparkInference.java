@@ -8,14 +8,10 @@ import dev.icld.runtime.InferenceEngine;
 import dev.icld.runtime.InferenceResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -96,12 +92,6 @@ public final class SparkInference {
   /** A task: its files answered by this JVM's model. */
   private static final class Answers implements MapPartitionsFunction<String, InferenceRow> {
     private static final long serialVersionUID = 1L;
-    private static final Map<String, DynamicSpeechModel> MODELS = new ConcurrentHashMap<>();
-
-    static {
-      Runtime.getRuntime().addShutdownHook(new Thread(
-          () -> MODELS.values().forEach(DynamicSpeechModel::close), "icld-spark-model-close"));
-    }
 
     private final Job job;
     private final LongAccumulator done;
@@ -115,7 +105,7 @@ public final class SparkInference {
 
     @Override
     public Iterator<InferenceRow> call(Iterator<String> files) {
-      DynamicSpeechModel model = model(job, loadNanos::add);
+      DynamicSpeechModel model = PerExecutor.get(job.id(), () -> load(job), loadNanos::add);
       InferenceBudget budget = InferenceBudget.parse(job.budget());
       List<InferenceRow> rows = new ArrayList<>();
       files.forEachRemaining(file -> {
@@ -146,24 +136,21 @@ public final class SparkInference {
       return row;
     }
 
-    /** This JVM's model, loaded (and warmed up) by the first task that asks. */
-    private static DynamicSpeechModel model(Job job, LongConsumer loaded) {
-      return MODELS.computeIfAbsent(job.id(), id -> {
-        long start = System.nanoTime();
-        try {
-          DynamicSpeechModel model = DynamicSpeechModel.load(Path.of(job.model()),
-              InferenceEngine.fromId(job.engine()));
-          InferenceBudget budget = InferenceBudget.parse(job.budget());
-          model.check(budget, job.policy());
-          if (budget.isDeadline()) {
-            model.deadlineController();
-          }
-          loaded.accept(System.nanoTime() - start);
-          return model;
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+    /** The model, checked against the budget and policy, its deadline model calibrated. */
+    private static DynamicSpeechModel load(Job job) throws IOException {
+      DynamicSpeechModel model = DynamicSpeechModel.load(Path.of(job.model()),
+          InferenceEngine.fromId(job.engine()));
+      try {
+        InferenceBudget budget = InferenceBudget.parse(job.budget());
+        model.check(budget, job.policy());
+        if (budget.isDeadline()) {
+          model.deadlineController();
         }
-      });
+        return model;
+      } catch (RuntimeException e) {
+        model.close();
+        throw e;
+      }
     }
   }
 }

@@ -6,63 +6,32 @@ import dev.icld.model.TaskModel;
 import dev.icld.recipes.CorpusSplits;
 import dev.icld.runtime.InferenceEngine;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongConsumer;
 
 /**
  * An executor JVM's side of one evaluation: the models loaded and opened on their engine once, the
  * test manifest read (audio is decoded per utterance), and the driver's plan rebuilt. Tasks of
- * the same evaluation on the same JVM share it (each pass runs in its own NDManager); it is
- * closed when the JVM exits.
+ * the same evaluation on the same JVM share it ({@link PerExecutor}; each pass runs in its own
+ * NDManager).
  */
 final class Worker implements AutoCloseable {
-  private static final Map<String, Worker> BY_JOB = new ConcurrentHashMap<>();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> BY_JOB.values().forEach(Worker::close),
-        "icld-spark-worker-close"));
-  }
-
   private final MethodComparison comparison;
   private final MethodComparison.Plan plan;
   private final Corpus test;
-  private final long loadNanos;
   private final List<AutoCloseable> opened;
 
   private Worker(MethodComparison comparison, MethodComparison.Plan plan, Corpus test,
-      long loadNanos, List<AutoCloseable> opened) {
+      List<AutoCloseable> opened) {
     this.comparison = comparison;
     this.plan = plan;
     this.test = test;
-    this.loadNanos = loadNanos;
     this.opened = opened;
   }
 
-  /**
-   * This JVM's worker for the job, loaded by the first task that asks.
-   *
-   * @param loaded told the loading time, by the one call that loads
-   */
-  static Worker of(EvaluationJob job, LongConsumer loaded) {
-    return BY_JOB.computeIfAbsent(job.id(), id -> {
-      try {
-        Worker worker = open(job);
-        loaded.accept(worker.loadNanos);
-        return worker;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-  }
-
-  private static Worker open(EvaluationJob job) throws IOException {
-    long start = System.nanoTime();
+  static Worker open(EvaluationJob job) throws IOException {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       InferenceEngine engine = InferenceEngine.fromId(job.engine());
@@ -95,7 +64,7 @@ final class Worker implements AutoCloseable {
       MethodComparison.Plan plan = comparison.plan(job.plannedBudgets(), job.exitThresholds());
       opened.add(plan);
       Collections.reverse(opened);
-      return new Worker(comparison, plan, test, System.nanoTime() - start, opened);
+      return new Worker(comparison, plan, test, opened);
     } catch (IOException | RuntimeException e) {
       Collections.reverse(opened);
       closeAll(opened);
@@ -125,7 +94,7 @@ final class Worker implements AutoCloseable {
       try {
         r.close();
       } catch (Exception e) {
-        // Closing at exit: nothing is left to do with a failure but go on with the rest.
+        // A model that fails to close takes nothing from the others: go on with them.
       }
     }
   }
