@@ -12,7 +12,9 @@ import dev.icld.model.TaskModel;
 import dev.icld.recipes.CorpusSplits;
 import dev.icld.recipes.SelectorTrainingJob;
 import dev.icld.runtime.InferenceEngine;
+import dev.icld.selection.SelectorConfig;
 import dev.icld.selection.SelectorInputKind;
+import dev.icld.selection.SelectorPooling;
 import dev.icld.train.MaskTargets;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,9 +41,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ablate",
     mixinStandardHelpOptions = true,
-    description = "Selector ablation: trains the variants (input features, log-mel input, "
-        + "features with KL distillation) on a LayerDrop model, evaluates each top-k selector "
-        + "and the default's adaptive mode at every budget on the test split; writes "
+    description = "Selector ablation: trains the variants (input features, the same "
+        + "mean+max-pooled, log-mel input, features with KL distillation) on a LayerDrop model, "
+        + "evaluates each top-k selector and the default's adaptive mode at every budget on the test split; writes "
         + "ablation.json and ablation.md to --out.")
 final class AblateCommand implements Callable<Integer> {
   static final String SELECTORS = "selectors";
@@ -57,13 +59,18 @@ final class AblateCommand implements Callable<Integer> {
    * @param name its name in the table
    * @param adaptive whether its adaptive mode is evaluated too (the default variant's)
    */
-  record Variant(String id, String name, SelectorInputKind input, boolean distill,
-      boolean adaptive) {}
+  record Variant(String id, String name, SelectorInputKind input, SelectorPooling pooling,
+      boolean distill, boolean adaptive) {}
 
   static final List<Variant> VARIANTS = List.of(
-      new Variant("features", "features", SelectorInputKind.FEATURES, false, true),
-      new Variant("log-mel", "log-mel", SelectorInputKind.LOG_MEL, false, false),
-      new Variant("features-kl", "features + KL", SelectorInputKind.FEATURES, true, false));
+      new Variant("features", "features", SelectorInputKind.FEATURES,
+          SelectorConfig.DEFAULT_POOLING, false, true),
+      new Variant("features-max", "features, mean+max-pooled", SelectorInputKind.FEATURES,
+          SelectorPooling.MEAN_MAX, false, false),
+      new Variant("log-mel", "log-mel", SelectorInputKind.LOG_MEL, SelectorConfig.DEFAULT_POOLING,
+          false, false),
+      new Variant("features-kl", "features + KL", SelectorInputKind.FEATURES,
+          SelectorConfig.DEFAULT_POOLING, true, false));
 
   @Option(names = "--model", required = true, paramLabel = "DIR",
       description = "model directory from icld finetune --layer-drop random (left unchanged)")
@@ -133,7 +140,7 @@ final class AblateCommand implements Callable<Integer> {
         printed.printf("%nvariant      %d/%d %s: training in %s%n", i + 1, VARIANTS.size(),
             v.name(), selectorDir(v));
         printed.flush();
-        job.run(new SelectorTrainingJob.Variant(v.input(), trained, v.distill(),
+        job.run(new SelectorTrainingJob.Variant(v.input(), v.pooling(), trained, v.distill(),
             MaskTargets.NONE, 0),
             SelectorTrainingJob.Joint.NONE, selectorDir(v));
       }

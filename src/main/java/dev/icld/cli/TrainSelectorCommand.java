@@ -6,6 +6,7 @@ import dev.icld.model.TaskModel;
 import dev.icld.recipes.CorpusSplits;
 import dev.icld.recipes.SelectorTrainingJob;
 import dev.icld.selection.SelectorInputKind;
+import dev.icld.selection.SelectorPooling;
 import dev.icld.train.MaskTargets;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -44,6 +45,12 @@ final class TrainSelectorCommand implements Callable<Integer> {
       description = "what the selector reads: features (the feature encoder's output) or logmel "
           + "(default: ${DEFAULT-VALUE})")
   String input;
+
+  @Option(names = "--pooling", defaultValue = "mean", paramLabel = "KIND",
+      description = "how the selector summarises its conv outputs over the frames: mean "
+          + "(METHOD's example) or mean+max (the mean and the maximum side by side) "
+          + "(default: ${DEFAULT-VALUE})")
+  String pooling;
 
   @Option(names = "--budgets", defaultValue = "1..", paramLabel = "LIST",
       description = "budgets k drawn per batch, e.g. 1..12 or 12,9,6,3 (default: every k)")
@@ -88,6 +95,7 @@ final class TrainSelectorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     SelectorInputKind kind = SelectorInputKind.fromLabel(input.equals("logmel") ? "log-mel" : input);
+    SelectorPooling poolingKind = SelectorPooling.fromLabel(pooling);
     if (jointSteps < 0 || (jointSteps > 0 && out == null)) {
       throw new IllegalArgumentException(jointSteps < 0 ? "--joint-finetune-steps must be >= 0"
           : "--joint-finetune-steps needs --out: joint fine-tuning changes the backbone, and the "
@@ -111,8 +119,9 @@ final class TrainSelectorCommand implements Callable<Integer> {
         printed.println("warning      the model was not fine-tuned with random LayerDrop; its "
             + "layers may not tolerate being skipped");
       }
-      printed.printf("data         %s: train %d, dev %d; budgets %s; input %s%s%n", data,
-          train.size(), dev.size(), trained, kind.label(), distill ? "; distillation" : "");
+      printed.printf("data         %s: train %d, dev %d; budgets %s; input %s, %s-pooled%s%n",
+          data, train.size(), dev.size(), trained, kind.label(), poolingKind.label(),
+          distill ? "; distillation" : "");
       MaskTargets targets = MaskTargets.NONE;
       if (maskTargets != null) {
         targets = MaskTargets.read(maskTargets, taskModel.task().id(), taskModel.labels(), layers);
@@ -124,7 +133,8 @@ final class TrainSelectorCommand implements Callable<Integer> {
       }
       printed.flush();
       new SelectorTrainingJob(taskModel, train, dev, training.settings(), printed).run(
-          new SelectorTrainingJob.Variant(kind, trained, distill, targets, maskTargetWeight),
+          new SelectorTrainingJob.Variant(kind, poolingKind, trained, distill, targets,
+              maskTargetWeight),
           jointSteps > 0 ? new SelectorTrainingJob.Joint(jointSteps, jointLearningRate, out)
               : SelectorTrainingJob.Joint.NONE,
           selectorDir == null ? model : selectorDir);

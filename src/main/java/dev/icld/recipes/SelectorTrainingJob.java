@@ -14,6 +14,7 @@ import dev.icld.selection.LogMelFilterbanks;
 import dev.icld.selection.SelectorConfig;
 import dev.icld.selection.SelectorFlops;
 import dev.icld.selection.SelectorInputKind;
+import dev.icld.selection.SelectorPooling;
 import dev.icld.selection.TemperatureSchedule;
 import dev.icld.train.MaskTargets;
 import dev.icld.train.SelectorTraining;
@@ -54,14 +55,15 @@ public final class SelectorTrainingJob {
    * What a run trains.
    *
    * @param input what the selector reads
+   * @param pooling how it summarises the frames
    * @param budgets the budgets k drawn per batch (and calibrated for adaptive mode)
    * @param distill whether KL distillation from the full-depth output joins the task loss
    * @param maskTargets class masks the selector is pulled towards, {@link MaskTargets#NONE} for
    *     none
    * @param maskTargetWeight the weight of that term
    */
-  public record Variant(SelectorInputKind input, List<Integer> budgets, boolean distill,
-      MaskTargets maskTargets, double maskTargetWeight) {
+  public record Variant(SelectorInputKind input, SelectorPooling pooling, List<Integer> budgets,
+      boolean distill, MaskTargets maskTargets, double maskTargetWeight) {
     public Variant {
       budgets = List.copyOf(budgets);
     }
@@ -108,7 +110,7 @@ public final class SelectorTrainingJob {
     List<Integer> trained = variant.budgets();
     UtteranceRunner devRunner = new UtteranceRunner(model, dev);
     try (LayerSelector selector =
-            LayerSelector.initialise(SelectorConfig.of(variant.input(), channels, layers),
+            LayerSelector.initialise(SelectorConfig.of(variant.input(), channels, layers, variant.pooling()),
                 settings.seed());
         BatchLoader trainLoader = new BatchLoader(train, model.labels(),
             BatchSampler.Options.training(0, settings.batchSeconds(), settings.seed()), 0);
@@ -176,9 +178,12 @@ public final class SelectorTrainingJob {
     String targets = variant.maskTargets() == MaskTargets.NONE ? ""
         : String.format(", mask targets %s weight %s", variant.maskTargets().source(),
             variant.maskTargetWeight());
-    RunSettings.guard(runDir, String.format("input %s, budgets %s, epochs %d, max steps %d, "
+    // Mean pooling goes unnamed, so that runs made before pooling was a choice still resume.
+    String pooling = variant.pooling() == SelectorPooling.MEAN ? ""
+        : ", pooling " + variant.pooling().label();
+    RunSettings.guard(runDir, String.format("input %s%s, budgets %s, epochs %d, max steps %d, "
         + "lr %s, tau %s to %s, distillation %s, joint steps %d, seed %d%s",
-        variant.input().label(), variant.budgets(), settings.epochs(), settings.maxSteps(),
+        variant.input().label(), pooling, variant.budgets(), settings.epochs(), settings.maxSteps(),
         settings.learningRate(), settings.initialTemperature(), settings.minimumTemperature(),
         variant.distill() ? settings.distillWeight() : 0, joint.steps(), settings.seed(),
         targets),

@@ -32,9 +32,7 @@ public final class InputConditionedPolicy implements LayerSelectionPolicy {
   public InputConditionedPolicy(LayerSelector selector, SelectorWeights weights) {
     SelectorConfig a = weights.config();
     SelectorConfig b = selector.config();
-    if (a.input() != b.input() || a.inputChannels() != b.inputChannels()
-        || a.hiddenChannels() != b.hiddenChannels() || a.budgetEmbedding() != b.budgetEmbedding()
-        || a.layers() != b.layers()) {
+    if (!a.sameArchitecture(b)) {
       throw new IllegalArgumentException("the weights are not of this selector's shape: "
           + a + " against " + b);
     }

@@ -23,12 +23,14 @@ import java.util.Random;
 
 /**
  * The layer-selecting network (METHOD design point 3): Conv1d(C_in, H, k=3, padding 1) + GELU over
- * the input frames, mean-pooled over each utterance's valid frames, concatenated with a learned
- * embedding of the budget k, and a linear map to one logit per backbone layer. Padded frames are
+ * the input frames, pooled over each utterance's valid frames (the mean, or the mean and the
+ * maximum: {@link SelectorPooling}), concatenated with a learned embedding of the budget k, and a
+ * linear map to one logit per backbone layer. Padded frames are
  * zeroed before the conv, so an utterance gets the same logits alone or in a padded batch.
  *
  * <p>Parameters are plain NDArrays (named conv.weight [H, C_in, 3], conv.bias [H],
- * budget_embedding.weight [L, E], output.weight [L, H + E], output.bias [L]) so that training can
+ * budget_embedding.weight [L, E], output.weight [L, P + E] where P is the pooled width,
+ * output.bias [L]) so that training can
  * attach gradients. Stored beside the model as {@value #WEIGHTS} and {@value #CONFIG}.
  */
 public final class LayerSelector implements AutoCloseable {
@@ -54,7 +56,7 @@ public final class LayerSelector implements AutoCloseable {
     shapes.put("conv.weight", new long[] {c.hiddenChannels(), c.inputChannels(), SelectorConfig.KERNEL});
     shapes.put("conv.bias", new long[] {c.hiddenChannels()});
     shapes.put("budget_embedding.weight", new long[] {c.layers(), c.budgetEmbedding()});
-    shapes.put("output.weight", new long[] {c.layers(), c.hiddenChannels() + c.budgetEmbedding()});
+    shapes.put("output.weight", new long[] {c.layers(), c.pooledWidth() + c.budgetEmbedding()});
     shapes.put("output.bias", new long[] {c.layers()});
     return shapes;
   }
@@ -221,6 +223,11 @@ public final class LayerSelector implements AutoCloseable {
         parameters.get("conv.bias"), new Shape(1), new Shape(1), new Shape(1), 1).singletonOrThrow());
     NDArray pooled = hidden.mul(validFrames).sum(new int[] {2})
         .mul(target.create(inverseLengths, new Shape(batch, 1)));
+    if (config.pooling() == SelectorPooling.MEAN_MAX) {
+      // GELU is at least -0.17, so a padded frame pushed 1e4 lower never wins the maximum
+      NDArray maximum = hidden.add(validFrames.sub(1).mul(1e4f)).max(new int[] {2});
+      pooled = NDArrays.concat(new NDList(pooled, maximum), 1);
+    }
     NDArray embedding = target.create(budgetOneHot, new Shape(batch, config.layers()))
         .matMul(parameters.get("budget_embedding.weight"));
     NDArray joined = NDArrays.concat(new NDList(pooled, embedding), 1);

@@ -17,6 +17,8 @@ import java.util.TreeMap;
  * @param input what it reads
  * @param inputChannels C_in: the feature encoder's last conv width, or the number of mel bins
  * @param hiddenChannels the conv's output channels (64 by design)
+ * @param pooling how the conv's outputs are summarised over the frames ("mean" where a
+ *     selector.json predates the field)
  * @param budgetEmbedding E, the size of the learned embedding of the budget k
  * @param layers L, the backbone's layer count: one logit and one budget embedding per layer
  * @param trainedBudgets the budgets k it was trained on (empty before training)
@@ -26,6 +28,7 @@ public record SelectorConfig(
     SelectorInputKind input,
     int inputChannels,
     int hiddenChannels,
+    SelectorPooling pooling,
     int budgetEmbedding,
     int layers,
     List<Integer> trainedBudgets,
@@ -33,6 +36,7 @@ public record SelectorConfig(
 
   public static final int DEFAULT_HIDDEN = 64;
   public static final int DEFAULT_BUDGET_EMBEDDING = 16;
+  public static final SelectorPooling DEFAULT_POOLING = SelectorPooling.MEAN;
   /** The conv's kernel; padding 1 keeps the frame count. */
   public static final int KERNEL = 3;
 
@@ -42,6 +46,9 @@ public record SelectorConfig(
     List<String> problems = new ArrayList<>();
     if (input == null) {
       problems.add("input kind is missing");
+    }
+    if (pooling == null) {
+      problems.add("pooling is missing");
     }
     if (inputChannels < 1 || hiddenChannels < 1 || budgetEmbedding < 1 || layers < 1) {
       problems.add("input_channels, hidden_channels, budget_embedding and layers must be positive, got "
@@ -63,29 +70,40 @@ public record SelectorConfig(
     }
   }
 
-  /** An untrained selector of the default size. */
+  /** An untrained selector of the default size and pooling. */
   public static SelectorConfig of(SelectorInputKind input, int inputChannels, int layers) {
-    return new SelectorConfig(input, inputChannels, DEFAULT_HIDDEN, DEFAULT_BUDGET_EMBEDDING, layers,
-        List.of(), Map.of());
+    return of(input, inputChannels, layers, DEFAULT_POOLING);
+  }
+
+  /** An untrained selector of the default size. */
+  public static SelectorConfig of(SelectorInputKind input, int inputChannels, int layers,
+      SelectorPooling pooling) {
+    return new SelectorConfig(input, inputChannels, DEFAULT_HIDDEN, pooling, DEFAULT_BUDGET_EMBEDDING,
+        layers, List.of(), Map.of());
+  }
+
+  /** The pooled vector's width, the output layer's input beside the budget embedding. */
+  public int pooledWidth() {
+    return pooling.width(hiddenChannels);
   }
 
   public SelectorConfig withTrainedBudgets(List<Integer> budgets) {
-    return new SelectorConfig(input, inputChannels, hiddenChannels, budgetEmbedding, layers, budgets,
-        adaptiveThresholds);
+    return new SelectorConfig(input, inputChannels, hiddenChannels, pooling, budgetEmbedding, layers,
+        budgets, adaptiveThresholds);
   }
 
   public SelectorConfig withAdaptiveThreshold(int keep, double threshold) {
     Map<Integer, Double> thresholds = new TreeMap<>(adaptiveThresholds);
     thresholds.put(keep, threshold);
-    return new SelectorConfig(input, inputChannels, hiddenChannels, budgetEmbedding, layers,
+    return new SelectorConfig(input, inputChannels, hiddenChannels, pooling, budgetEmbedding, layers,
         trainedBudgets, thresholds);
   }
 
   /** Same network shape (so the same parameters fit). */
   boolean sameArchitecture(SelectorConfig other) {
     return input == other.input && inputChannels == other.inputChannels
-        && hiddenChannels == other.hiddenChannels && budgetEmbedding == other.budgetEmbedding
-        && layers == other.layers;
+        && hiddenChannels == other.hiddenChannels && pooling == other.pooling
+        && budgetEmbedding == other.budgetEmbedding && layers == other.layers;
   }
 
   public String toJson() {
@@ -93,6 +111,7 @@ public record SelectorConfig(
     o.addProperty("input", input.label());
     o.addProperty("input_channels", inputChannels);
     o.addProperty("hidden_channels", hiddenChannels);
+    o.addProperty("pooling", pooling.label());
     o.addProperty("kernel", KERNEL);
     o.addProperty("budget_embedding", budgetEmbedding);
     o.addProperty("layers", layers);
@@ -129,6 +148,8 @@ public record SelectorConfig(
       }
       return new SelectorConfig(SelectorInputKind.fromLabel(required(o, "input").getAsString()),
           required(o, "input_channels").getAsInt(), required(o, "hidden_channels").getAsInt(),
+          o.has("pooling") ? SelectorPooling.fromLabel(o.get("pooling").getAsString())
+              : SelectorPooling.MEAN,
           required(o, "budget_embedding").getAsInt(), required(o, "layers").getAsInt(), budgets,
           thresholds);
     } catch (JsonParseException | IllegalStateException | UnsupportedOperationException

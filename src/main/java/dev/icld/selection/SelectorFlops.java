@@ -7,8 +7,10 @@ import dev.icld.model.ModelConfig;
 /**
  * Analytical compute of the layer-selecting network on an utterance, counted as {@link Flops}
  * counts the backbone (a multiply-accumulate is 2 FLOPs; activations not counted): the conv
- * 2·C_in·H·3 per frame, the masked mean-pool H adds per frame plus H divisions, the budget
- * embedding lookup nothing, the output layer 2·(H + E)·L once per utterance. With log-mel input the
+ * 2·C_in·H·3 per frame, the masked mean-pool H adds per frame plus H divisions (the maximum beside it
+ * H comparisons per frame, counted as FLOPs), the budget
+ * embedding lookup nothing, the output layer 2·(P + E)·L once per
+ * utterance (P the pooled width). With log-mel input the
  * filterbank computation is added as an upper estimate per 10 ms frame: the window and
  * pre-emphasis 4·W, a real FFT of N points counted as a complex one, 5·N·log2 N, the power
  * spectrum 3 per bin, and the mel projection 2 per filter weight (each filter multiplies only the
@@ -19,7 +21,7 @@ import dev.icld.model.ModelConfig;
  * @param frames the frames the selector reads
  * @param input computing the input (log-mel filterbanks; 0 for features)
  * @param conv the convolution
- * @param pooling the masked mean-pool
+ * @param pooling the masked pooling
  * @param output the output layer
  */
 public record SelectorFlops(double seconds, int frames, long input, long conv, long pooling, long output) {
@@ -43,8 +45,9 @@ public record SelectorFlops(double seconds, int frames, long input, long conv, l
     }
     long h = selector.hiddenChannels();
     long conv = 2L * selector.inputChannels() * h * SelectorConfig.KERNEL * frames;
-    long pooling = h * frames + h;
-    long output = 2L * (h + selector.budgetEmbedding()) * selector.layers();
+    long pooling = h * frames + h
+        + (selector.pooling() == SelectorPooling.MEAN_MAX ? h * frames : 0);
+    long output = 2L * (selector.pooledWidth() + selector.budgetEmbedding()) * selector.layers();
     return new SelectorFlops(seconds, frames, input, conv, pooling, output);
   }
 

@@ -81,9 +81,9 @@ public final class SelectorWeights {
   }
 
   /**
-   * The mean over an utterance's valid frames of GELU(conv): frame t sums tap j of frame
-   * t + j - 1, frames outside the utterance being zero (the conv's padding and the zeroed padding
-   * of {@link LayerSelector#logits}).
+   * The pooled GELU(conv) of an utterance's valid frames (the mean, then the maximum where the
+   * selector pools both): frame t sums tap j of frame t + j - 1, frames outside the utterance being
+   * zero (the conv's padding and the zeroed padding of {@link LayerSelector#logits}).
    */
   private float[] pooledHidden(float[] frames, int start, int length) {
     int width = config.hiddenChannels();
@@ -116,9 +116,17 @@ public final class SelectorWeights {
         sum[h] += hidden[t * width + h];
       }
     }
-    float[] pooled = new float[width];
+    float[] pooled = new float[config.pooledWidth()];
     for (int h = 0; h < width; h++) {
       pooled[h] = (float) (sum[h] / length);
+    }
+    if (config.pooling() == SelectorPooling.MEAN_MAX) {
+      System.arraycopy(hidden, 0, pooled, width, width);
+      for (int t = 1; t < length; t++) {
+        for (int h = 0; h < width; h++) {
+          pooled[width + h] = Math.max(pooled[width + h], hidden[t * width + h]);
+        }
+      }
     }
     return pooled;
   }
@@ -190,7 +198,7 @@ public final class SelectorWeights {
   }
 
   private float[] output(float[] pooled, int budget) {
-    int width = config.hiddenChannels();
+    int width = pooled.length;
     int embeddingWidth = config.budgetEmbedding();
     int inputs = width + embeddingWidth;
     int embedding = (budget - 1) * embeddingWidth;

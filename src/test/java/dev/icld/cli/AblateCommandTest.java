@@ -14,6 +14,7 @@ import dev.icld.model.FoundationModel;
 import dev.icld.recipes.SelectorTrainingJob;
 import dev.icld.selection.LayerSelector;
 import dev.icld.selection.SelectorInputKind;
+import dev.icld.selection.SelectorPooling;
 import dev.icld.train.TinySetup;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -131,13 +132,17 @@ class AblateCommandTest {
         assertTrue(cell.has("best"));
       }
     }
-    assertEquals(List.of("features, top-k", "log-mel, top-k", "features + KL, top-k",
-        "features, adaptive"), rows);
+    assertEquals(List.of("features, top-k", "features, mean+max-pooled, top-k", "log-mel, top-k",
+        "features + KL, top-k", "features, adaptive"), rows);
     // The distillation variant, and only it, trained with the KL term.
     assertTrue(Files.readString(trainingMetrics(first, "features-kl")).contains("distillation"));
     assertFalse(Files.readString(trainingMetrics(first, "features")).contains("distillation"));
-    try (LayerSelector logMel = LayerSelector.load(first.resolve("selectors/log-mel"))) {
+    try (LayerSelector logMel = LayerSelector.load(first.resolve("selectors/log-mel"));
+        LayerSelector features = LayerSelector.load(first.resolve("selectors/features"));
+        LayerSelector maxPooled = LayerSelector.load(first.resolve("selectors/features-max"))) {
       assertEquals(SelectorInputKind.LOG_MEL, logMel.config().input());
+      assertEquals(SelectorPooling.MEAN, features.config().pooling());
+      assertEquals(SelectorPooling.MEAN_MAX, maxPooled.config().pooling());
     }
 
     String markdown = Files.readString(first.resolve(AblationReport.MARKDOWN));

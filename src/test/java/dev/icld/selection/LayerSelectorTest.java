@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class LayerSelectorTest {
   @TempDir Path temp;
@@ -31,12 +33,21 @@ class LayerSelectorTest {
   private static final int LAYERS = 6;
 
   private static SelectorConfig config() {
-    return new SelectorConfig(SelectorInputKind.FEATURES, CHANNELS, 8, 4, LAYERS, List.of(), Map.of());
+    return config(CHANNELS, SelectorPooling.MEAN_MAX);
+  }
+
+  private static SelectorConfig config(int channels, SelectorPooling pooling) {
+    return new SelectorConfig(SelectorInputKind.FEATURES, channels, 8, pooling, 4, LAYERS, List.of(),
+        Map.of());
   }
 
   /** A selector whose logits spread enough to be told apart (the real init keeps them near 0). */
   private static LayerSelector selector() {
-    LayerSelector selector = LayerSelector.initialise(config(), 42);
+    return selector(SelectorPooling.MEAN_MAX);
+  }
+
+  private static LayerSelector selector(SelectorPooling pooling) {
+    LayerSelector selector = LayerSelector.initialise(config(CHANNELS, pooling), 42);
     NDArray output = selector.parameters().get("output.weight");
     output.muli(50);
     selector.parameters().get("budget_embedding.weight").muli(50);
@@ -52,9 +63,10 @@ class LayerSelectorTest {
     return manager.create(values, new Shape(batch, time, CHANNELS));
   }
 
-  @Test
-  void logitsPerLayerIndependentOfPaddingAndConditionedOnTheBudget() {
-    try (LayerSelector selector = selector(); NDManager manager = Torch.newManager()) {
+  @ParameterizedTest
+  @EnumSource(SelectorPooling.class)
+  void logitsPerLayerIndependentOfPaddingAndConditionedOnTheBudget(SelectorPooling pooling) {
+    try (LayerSelector selector = selector(pooling); NDManager manager = Torch.newManager()) {
       NDArray batch = frames(manager, 2, 10, 1);
       NDArray logits = selector.logits(batch, new int[] {10, 6}, new int[] {3, 3});
       assertArrayEquals(new long[] {2, LAYERS}, logits.getShape().getShape());
@@ -69,9 +81,11 @@ class LayerSelectorTest {
     }
   }
 
-  @Test
-  void inferenceLogitsEqualTheTrainingNetworksWithinFloatRounding() {
-    try (LayerSelector trained = selector(); LayerSelector fresh = LayerSelector.initialise(config(), 7);
+  @ParameterizedTest
+  @EnumSource(SelectorPooling.class)
+  void inferenceLogitsEqualTheTrainingNetworksWithinFloatRounding(SelectorPooling pooling) {
+    try (LayerSelector trained = selector(pooling);
+        LayerSelector fresh = LayerSelector.initialise(config(CHANNELS, pooling), 7);
         NDManager manager = Torch.newManager()) {
       NDArray batch = frames(manager, 4, 11, 3);
       int[] lengths = {11, 4, 2, 1};
@@ -90,12 +104,11 @@ class LayerSelectorTest {
     }
   }
 
-  @Test
-  void inferenceLogitsMatchWithAnOddChannelCountAndEveryLengthOfTheLastPass() {
+  @ParameterizedTest
+  @EnumSource(SelectorPooling.class)
+  void inferenceLogitsMatchWithAnOddChannelCountAndEveryLengthOfTheLastPass(SelectorPooling pooling) {
     int channels = 5;
-    SelectorConfig config =
-        new SelectorConfig(SelectorInputKind.FEATURES, channels, 8, 4, LAYERS, List.of(), Map.of());
-    try (LayerSelector selector = LayerSelector.initialise(config, 11);
+    try (LayerSelector selector = LayerSelector.initialise(config(channels, pooling), 11);
         NDManager manager = Torch.newManager()) {
       Random random = new Random(4);
       float[] values = new float[3 * 9 * channels];
@@ -135,10 +148,13 @@ class LayerSelectorTest {
       }
     }
     try (LayerSelector selector = selector(); LayerSelector other = LayerSelector.initialise(
-        new SelectorConfig(SelectorInputKind.FEATURES, CHANNELS, 8, 4, LAYERS + 1, List.of(),
-            Map.of()), 1)) {
+        new SelectorConfig(SelectorInputKind.FEATURES, CHANNELS, 8, SelectorPooling.MEAN_MAX, 4,
+            LAYERS + 1, List.of(), Map.of()), 1);
+        LayerSelector meanOnly = LayerSelector.initialise(config(CHANNELS, SelectorPooling.MEAN), 1)) {
       assertThrows(IllegalArgumentException.class,
           () -> new InputConditionedPolicy(selector, other.weights()));
+      assertThrows(IllegalArgumentException.class,
+          () -> new InputConditionedPolicy(selector, meanOnly.weights()));
     }
   }
 
@@ -232,7 +248,25 @@ class LayerSelectorTest {
       String json = Files.readString(temp.resolve(LayerSelector.CONFIG));
       assertTrue(json.contains("\"input\": \"features\""), json);
       assertTrue(json.contains("\"hidden_channels\": 8"), json);
+      assertTrue(json.contains("\"pooling\": \"mean+max\""), json);
     }
+  }
+
+  @Test
+  void aSelectorSavedBeforePoolingWasRecordedLoadsAsMeanPooled() throws IOException {
+    try (LayerSelector selector = selector(SelectorPooling.MEAN)) {
+      selector.save(temp);
+    }
+    Path config = temp.resolve(LayerSelector.CONFIG);
+    String json = Files.readString(config);
+    Files.writeString(config, json.replace("\"pooling\": \"mean\",", ""));
+    try (LayerSelector loaded = LayerSelector.load(temp)) {
+      assertEquals(SelectorPooling.MEAN, loaded.config().pooling());
+    }
+    Files.writeString(config, json.replace("\"pooling\": \"mean\"", "\"pooling\": \"max\""));
+    IOException e = assertThrows(IOException.class, () -> LayerSelector.load(temp));
+    assertTrue(e.getMessage().contains(config.toString()) && e.getMessage().contains("mean+max"),
+        e.getMessage());
   }
 
   @Test

@@ -29,7 +29,8 @@ class SelectorFlopsTest {
 
   @Test
   void featureInputCountedByHand() {
-    SelectorFlops f = SelectorFlops.of(SelectorConfig.of(SelectorInputKind.FEATURES, 512, 12), base(), 1.0);
+    SelectorFlops f = SelectorFlops.of(
+        SelectorConfig.of(SelectorInputKind.FEATURES, 512, 12, SelectorPooling.MEAN), base(), 1.0);
     assertEquals(49, f.frames(), "wav2vec 2.0 gives 49 frames for one second");
     assertEquals(0, f.input());
     assertEquals(2L * 512 * 64 * 3 * 49, f.conv());
@@ -37,6 +38,15 @@ class SelectorFlopsTest {
     assertEquals(2 * (64 + 16) * 12, f.output());
     assertEquals(9_638_912, f.total());
     assertEquals(9_638_912, f.perSecond(), 1e-6);
+  }
+
+  @Test
+  void theMaximumBesideTheMeanCountsItsComparisonsAndAWiderOutputLayer() {
+    SelectorFlops f = SelectorFlops.of(
+        SelectorConfig.of(SelectorInputKind.FEATURES, 512, 12, SelectorPooling.MEAN_MAX), base(), 1.0);
+    assertEquals(2L * 512 * 64 * 3 * 49, f.conv());
+    assertEquals(64 * 49 + 64 + 64 * 49, f.pooling());
+    assertEquals(2 * (128 + 16) * 12, f.output());
   }
 
   @Test

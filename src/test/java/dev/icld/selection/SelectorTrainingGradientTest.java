@@ -37,8 +37,8 @@ class SelectorTrainingGradientTest {
     try (FoundationModel model = Checkpoints.load(fixture()); NDManager manager = Torch.newManager()) {
       int layers = model.layerCount();
       int channels = model.config().convDim().get(model.config().convDim().size() - 1);
-      SelectorConfig config = new SelectorConfig(SelectorInputKind.FEATURES, channels, 8, 4, layers,
-          List.of(), Map.of());
+      SelectorConfig config = new SelectorConfig(SelectorInputKind.FEATURES, channels, 8,
+          SelectorPooling.MEAN_MAX, 4, layers, List.of(), Map.of());
       Random random = new Random(4);
       float[] samples = new float[2 * 400];
       for (int i = 0; i < samples.length; i++) {
