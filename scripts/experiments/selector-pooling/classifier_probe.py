@@ -9,7 +9,7 @@ class. The log-mel frames approximate LogMelFrontEnd with torchaudio (80 HTK mel
 periodic Hann windows every 20 ms, 512-point power spectrum, log10, scaled by the loudest bin into
 [-1, 1] with an 80 dB floor), cut or padded to 50 frames.
 
-Usage: scripts/probes/selector_pooling_probe.py build/kws-small [--seeds 0,1]
+Usage: scripts/experiments/selector-pooling/classifier_probe.py build/kws-small [--seeds 0,1]
 Needs Debian's python3-torch and python3-torchaudio; analysis only, never run by icld.
 """
 import argparse
