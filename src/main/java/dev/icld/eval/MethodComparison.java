@@ -325,6 +325,7 @@ public final class MethodComparison {
   public static final TestPasses IN_PROCESS = (comparison, plan) -> {
     Map<String, Map<Integer, List<List<Outcome>>>> outcomes = new LinkedHashMap<>();
     int size = comparison.test.size();
+    int[] everyUtterance = allIndices(size);
     try (NDManager manager = Torch.newManager();
         ProgressBar bar = new ProgressBar("eval",
             plan.passes(comparison.options.randomDraws(), size))) {
@@ -336,7 +337,7 @@ public final class MethodComparison {
           for (int d = 0; d < method.draws(comparison.options.randomDraws()); d++) {
             List<Outcome> draw = new ArrayList<>();
             for (UtteranceRunner.Answer a : comparison.runDraw(plan, method, k, d,
-                allIndices(size), manager, bar)) {
+                everyUtterance, manager, bar)) {
               draw.add(a.outcome());
             }
             draws.add(draw);

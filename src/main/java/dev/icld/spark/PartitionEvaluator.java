@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import dev.icld.eval.MethodComparison;
 import dev.icld.eval.UtteranceRunner;
 import dev.icld.methods.Method;
-import dev.icld.methods.Methods;
 import dev.icld.model.Torch;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -47,14 +46,14 @@ final class PartitionEvaluator implements MapPartitionsFunction<Long, UtteranceR
     MethodComparison comparison = worker.comparison();
     List<UtteranceRow> rows = new ArrayList<>();
     try (NDManager manager = Torch.newManager()) {
-      for (Map.Entry<String, List<Integer>> planned : job.plannedBudgets().entrySet()) {
-        Method method = Methods.find(planned.getKey());
+      for (Map.Entry<Method, List<Integer>> planned : worker.plan().budgets().entrySet()) {
+        Method method = planned.getKey();
         for (int k : planned.getValue()) {
           for (int d = 0; d < method.draws(job.randomDraws()); d++) {
             for (UtteranceRunner.Answer a : comparison.runDraw(worker.plan(), method, k, d,
                 utterances, manager, null)) {
               rows.add(UtteranceRow.of(method.name(), k, d,
-                  worker.test().get(a.outcome().utterance()).entry().audio(), a));
+                  comparison.test().get(a.outcome().utterance()).entry().audio(), a));
               passes.add(1);
             }
           }

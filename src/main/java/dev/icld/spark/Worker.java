@@ -20,14 +20,12 @@ import java.util.List;
 final class Worker implements AutoCloseable {
   private final MethodComparison comparison;
   private final MethodComparison.Plan plan;
-  private final Corpus test;
   private final List<AutoCloseable> opened;
 
-  private Worker(MethodComparison comparison, MethodComparison.Plan plan, Corpus test,
+  private Worker(MethodComparison comparison, MethodComparison.Plan plan,
       List<AutoCloseable> opened) {
     this.comparison = comparison;
     this.plan = plan;
-    this.test = test;
     this.opened = opened;
   }
 
@@ -64,7 +62,7 @@ final class Worker implements AutoCloseable {
       MethodComparison.Plan plan = comparison.plan(job.plannedBudgets(), job.exitThresholds());
       opened.add(plan);
       Collections.reverse(opened);
-      return new Worker(comparison, plan, test, opened);
+      return new Worker(comparison, plan, opened);
     } catch (IOException | RuntimeException e) {
       Collections.reverse(opened);
       closeAll(opened);
@@ -78,10 +76,6 @@ final class Worker implements AutoCloseable {
 
   MethodComparison.Plan plan() {
     return plan;
-  }
-
-  Corpus test() {
-    return test;
   }
 
   @Override

@@ -102,7 +102,7 @@ class FlacDecoderTest {
   /** Sox writes STREAMINFO, a SEEKTABLE, then a VORBIS_COMMENT marked last; frames follow. */
   private static final int STREAMINFO = 8;
   private static final int VORBIS_COMMENT_HEADER = 8 + 34 + 4 + 18;
-  private static final int FRAMES = VORBIS_COMMENT_HEADER + 4 + 68;
+  static final int FRAMES = VORBIS_COMMENT_HEADER + 4 + 68;
 
   @Test
   void fixtureLayoutIsTheOneTheseTestsEdit() throws IOException {
